@@ -1,0 +1,1 @@
+/* kern_clock.c: to be written (see the issue that owns it). */

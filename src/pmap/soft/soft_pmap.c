@@ -1,0 +1,1 @@
+/* soft_pmap.c: to be written (see the issue that owns it). */

@@ -1,0 +1,2 @@
+/* uvmsim.c: to be written. */
+int main(void) { return 0; }
