@@ -14,13 +14,30 @@
 
 #include <uvm/uvm.h>
 
-/* uvm_page.c: build vm_page arrays and free lists for loaded segments. */
+/*
+ * Physical memory is split between two files:
+ *  - uvm_physseg.c owns the segment table and each segment's vm_page array
+ *    (allocated with kmem at uvm_page_physload()/uvm_physseg_plug() time,
+ *    every page's phys_addr set, everything else zero);
+ *  - uvm_page.c owns what pages are used for: free lists, queues, owners.
+ * uvm_page_init() puts every available page of every loaded segment on
+ * the free lists once; after that, plug and unplug call back into
+ * uvm_page.c to add or withdraw a segment's pages.
+ */
+/* uvm_page.c */
 void	uvm_page_init(void);
 void	uvm_page_fini(void);
-/* uvm_page.c: a segment was plugged/unplugged after boot. */
-void	uvm_page_seg_plugged(uvm_physseg_t);
+bool	uvm_page_init_done_p(void);
+/* Pages [pfn, pfn+npages) of seg have become available: free them. */
+void	uvm_page_seg_plugged(uvm_physseg_t, paddr_t pfn, psize_t npages);
+/*
+ * Withdraw pages [pfn, pfn+npages) of seg from the free lists: all or
+ * nothing.  False (and nothing changed) if any of them is not free.
+ */
+bool	uvm_page_seg_withdraw(uvm_physseg_t, paddr_t pfn, psize_t npages);
 /* uvm_physseg.c */
 void	uvm_physseg_fini(void);
+int	uvm_physseg_count(void);
 /* uvm_map.c */
 void	uvm_map_init(void);
 void	uvm_map_fini(void);
