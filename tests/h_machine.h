@@ -34,7 +34,7 @@ void	h_panic_release(void);
 #define H_PANICS(expr) __extension__({ \
 	bool _p = false; \
 	h_panic_catch(); \
-	if (setjmp(h_panic_jmp) == 0) { (void)(expr); } else { _p = true; } \
+	if (setjmp(h_panic_jmp) == 0) { expr; } else { _p = true; } \
 	h_panic_release(); \
 	_p; })
 

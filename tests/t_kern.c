@@ -1,14 +1,436 @@
-/* t_kern: to be written. */
+/*
+ * t_kern: the hosted kernel environment (src/kern): kmem, pools, locks,
+ * wait channels, kthreads, the clock and callouts, uiomove, host files,
+ * the physical memory arena, fault injection, panics.
+ */
 #include "h_machine.h"
 
-ATF_TC_WITHOUT_HEAD(placeholder);
-ATF_TC_BODY(placeholder, tc)
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+ATF_TC_WITHOUT_HEAD(kmem_counts_bytes_in_use);
+ATF_TC_BODY(kmem_counts_bytes_in_use, tc)
 {
-	atf_tc_skip("not written yet");
+	size_t before;
+	char *p, *z;
+
+	kern_init();
+	before = kmem_inuse();
+	p = kmem_alloc(100, KM_SLEEP);
+	z = kmem_zalloc(300, KM_SLEEP);
+	ATF_CHECK_EQ(kmem_inuse(), before + 400);
+	for (int i = 0; i < 300; i++)
+		ATF_REQUIRE_EQ(z[i], 0);
+	kmem_free(p, 100);
+	kmem_free(z, 300);
+	ATF_CHECK_EQ(kmem_inuse(), before);
+	kern_fini();
+}
+
+ATF_TC_WITHOUT_HEAD(kmem_fault_injection_fails_nth_nosleep_only);
+ATF_TC_BODY(kmem_fault_injection_fails_nth_nosleep_only, tc)
+{
+	void *p[6];
+
+	kern_init();
+	kern_fault_set(KFI_KMEM, 2, 2);		/* calls 2, 4, 6 ... fail */
+	for (int i = 0; i < 6; i++)
+		p[i] = kmem_alloc(8, KM_NOSLEEP);
+	ATF_CHECK(p[0] != NULL);
+	ATF_CHECK(p[1] == NULL);
+	ATF_CHECK(p[2] != NULL);
+	ATF_CHECK(p[3] == NULL);
+	ATF_CHECK(p[4] != NULL);
+	ATF_CHECK(p[5] == NULL);
+	ATF_CHECK_EQ(kern_fault_hits(KFI_KMEM), 3);
+	/* KM_SLEEP never fails. */
+	void *q = kmem_alloc(8, KM_SLEEP);
+	ATF_CHECK(q != NULL);
+	kmem_free(q, 8);
+	for (int i = 0; i < 6; i += 2)
+		kmem_free(p[i], 8);
+	kern_fault_clear();
+	ATF_CHECK(kern_fault_armed == 0);
+	kern_fini();
+}
+
+ATF_TC_WITHOUT_HEAD(pool_reuses_freed_objects_and_zeroes);
+ATF_TC_BODY(pool_reuses_freed_objects_and_zeroes, tc)
+{
+	struct pool pp;
+	char *a, *b;
+
+	kern_init();
+	pool_init(&pp, 40, 0, 0, 0, "testpl", NULL, IPL_NONE);
+	a = pool_get(&pp, PR_WAITOK);
+	memset(a, 0xaa, 40);
+	pool_put(&pp, a);
+	ATF_CHECK_EQ(pp.pr_nfree, 1);
+	b = pool_get(&pp, PR_WAITOK | PR_ZERO);
+	ATF_CHECK_EQ(a, b);			/* reused */
+	for (int i = 0; i < 40; i++)
+		ATF_REQUIRE_EQ(b[i], 0);
+	ATF_CHECK_EQ(pp.pr_nout, 1);
+	kern_fault_set(KFI_POOL, 1, 0);
+	ATF_CHECK(pool_get(&pp, PR_NOWAIT) == NULL);
+	ATF_CHECK_EQ(pp.pr_nfail, 1);
+	ATF_CHECK_EQ(pp.pr_nout, 1);
+	kern_fault_clear();
+	pool_put(&pp, b);
+	pool_destroy(&pp);
+	kern_fini();
+}
+
+ATF_TC_WITHOUT_HEAD(mutex_tracks_owner);
+ATF_TC_BODY(mutex_tracks_owner, tc)
+{
+	kmutex_t m, *mo;
+
+	kern_init();
+	mutex_init(&m, MUTEX_DEFAULT, IPL_NONE);
+	ATF_CHECK(!mutex_owned(&m));
+	mutex_enter(&m);
+	ATF_CHECK(mutex_owned(&m));
+	mutex_exit(&m);
+	ATF_CHECK(mutex_tryenter(&m));
+	ATF_CHECK(mutex_owned(&m));
+	mutex_exit(&m);
+	mutex_destroy(&m);
+
+	mo = mutex_obj_alloc(MUTEX_DEFAULT, IPL_NONE);
+	mutex_obj_hold(mo);
+	ATF_CHECK(!mutex_obj_free(mo));
+	ATF_CHECK(mutex_obj_free(mo));
+	kern_fini();
+}
+
+ATF_TC_WITHOUT_HEAD(mutex_exit_by_non_owner_panics);
+ATF_TC_BODY(mutex_exit_by_non_owner_panics, tc)
+{
+	kmutex_t m;
+
+	kern_init();
+	mutex_init(&m, MUTEX_DEFAULT, IPL_NONE);
+	ATF_CHECK(H_PANICS(mutex_exit(&m)));
+	ATF_CHECK(strstr(h_panic_msg, "not owner") != NULL);
+	kern_fini();
+}
+
+ATF_TC_WITHOUT_HEAD(rwlock_readers_share_writer_excludes);
+ATF_TC_BODY(rwlock_readers_share_writer_excludes, tc)
+{
+	krwlock_t rw;
+
+	kern_init();
+	rw_init(&rw);
+	rw_enter(&rw, RW_READER);
+	ATF_CHECK(rw_tryenter(&rw, RW_READER));		/* two readers */
+	ATF_CHECK(!rw_tryenter(&rw, RW_WRITER));
+	ATF_CHECK(rw_read_held(&rw));
+	ATF_CHECK(!rw_write_held(&rw));
+	ATF_CHECK(!rw_tryupgrade(&rw));			/* not alone */
+	rw_exit(&rw);
+	ATF_CHECK(rw_tryupgrade(&rw));			/* alone now */
+	ATF_CHECK(rw_write_held(&rw));
+	ATF_CHECK(!rw_tryenter(&rw, RW_READER));
+	rw_downgrade(&rw);
+	ATF_CHECK(!rw_write_held(&rw));
+	ATF_CHECK(rw_read_held(&rw));
+	rw_exit(&rw);
+	ATF_CHECK(!rw_lock_held(&rw));
+	rw_destroy(&rw);
+	kern_fini();
+}
+
+static kmutex_t sl_mtx;
+static int sl_flag;
+
+static void
+sl_waker(void *arg)
+{
+	kpause("wait", false, 2, NULL);
+	mutex_enter(&sl_mtx);
+	sl_flag = 1;
+	mutex_exit(&sl_mtx);
+	wakeup(&sl_flag);
+}
+
+ATF_TC_WITHOUT_HEAD(mtsleep_wakes_on_channel_and_times_out);
+ATF_TC_BODY(mtsleep_wakes_on_channel_and_times_out, tc)
+{
+	struct lwp *l;
+
+	kern_init();
+	mutex_init(&sl_mtx, MUTEX_DEFAULT, IPL_NONE);
+	mutex_enter(&sl_mtx);
+	ATF_CHECK_EQ(mtsleep(&sl_flag, "tmo", 1, &sl_mtx), EWOULDBLOCK);
+	ATF_CHECK(mutex_owned(&sl_mtx));
+	ATF_REQUIRE_EQ(kthread_create(PRI_NONE, KTHREAD_MUSTJOIN, NULL,
+	    sl_waker, NULL, &l, "waker"), 0);
+	while (sl_flag == 0)
+		(void)mtsleep(&sl_flag, "wait", 0, &sl_mtx);
+	ATF_CHECK_EQ(sl_flag, 1);
+	mutex_exit(&sl_mtx);
+	ATF_CHECK_EQ(kthread_join(l), 0);
+	mutex_destroy(&sl_mtx);
+	kern_fini();
+}
+
+static struct lwp *kt_seen;
+
+static void
+kt_main(void *arg)
+{
+	kt_seen = curlwp;
+	*(int *)arg = 42;
+}
+
+ATF_TC_WITHOUT_HEAD(kthread_runs_as_its_own_lwp);
+ATF_TC_BODY(kthread_runs_as_its_own_lwp, tc)
+{
+	struct lwp *l;
+	int v = 0;
+
+	kern_init();
+	ATF_CHECK_EQ(curlwp, &lwp0);
+	ATF_CHECK_EQ(curproc, &proc0);
+	ATF_REQUIRE_EQ(kthread_create(PRI_NONE, KTHREAD_MUSTJOIN, NULL,
+	    kt_main, &v, &l, "kt%d", 7), 0);
+	ATF_CHECK_STREQ(l->l_name, "kt7");
+	ATF_CHECK(l->l_flag & LW_SYSTEM);
+	ATF_CHECK_EQ(kthread_join(l), 0);
+	ATF_CHECK_EQ(v, 42);
+	ATF_CHECK(kt_seen == l);
+	ATF_CHECK_EQ(curlwp, &lwp0);
+	kern_fini();
+}
+
+ATF_TC_WITHOUT_HEAD(proc_and_lwp_lists);
+ATF_TC_BODY(proc_and_lwp_lists, tc)
+{
+	struct proc *p, *q;
+	struct lwp *l;
+	int n = 0;
+
+	kern_init();
+	p = proc_alloc("child");
+	ATF_CHECK(p->p_pid > 0);
+	ATF_CHECK_EQ(p->p_stat, SIDL);
+	l = lwp_alloc(p, "child.1");
+	ATF_CHECK_EQ(p->p_nlwps, 1);
+	kern_lwp_bind(l);
+	ATF_CHECK_EQ(curproc, p);
+	kern_lwp_bind(NULL);
+	ATF_CHECK_EQ(curproc, &proc0);
+	LIST_FOREACH(q, &allproc, p_list)
+		n++;
+	ATF_CHECK_EQ(n, 2);
+	lwp_free(l);
+	ATF_CHECK_EQ(p->p_nlwps, 0);
+	proc_free(p);
+	kern_fini();
+}
+
+static int co_count;
+static void
+co_fire(void *arg)
+{
+	co_count += *(int *)arg;
+}
+
+ATF_TC_WITHOUT_HEAD(callout_fires_when_due_and_stops);
+ATF_TC_BODY(callout_fires_when_due_and_stops, tc)
+{
+	callout_t a, b;
+	int one = 1, ten = 10;
+
+	kern_init();
+	callout_init(&a, 0);
+	callout_init(&b, 0);
+	callout_reset(&a, 3, co_fire, &one);
+	callout_reset(&b, 5, co_fire, &ten);
+	hardclock(2);
+	ATF_CHECK_EQ(co_count, 0);
+	ATF_CHECK(callout_pending(&a));
+	hardclock(1);
+	ATF_CHECK_EQ(co_count, 1);
+	ATF_CHECK(!callout_pending(&a));
+	ATF_CHECK(callout_stop(&b));
+	hardclock(10);
+	ATF_CHECK_EQ(co_count, 1);
+	ATF_CHECK_EQ(getticks(), 13);
+	callout_destroy(&a);
+	callout_destroy(&b);
+	kern_fini();
+}
+
+ATF_TC_WITHOUT_HEAD(clock_thread_advances_ticks);
+ATF_TC_BODY(clock_thread_advances_ticks, tc)
+{
+	kern_init();
+	ATF_REQUIRE_EQ(kern_clock_start(), 0);
+	while (getticks() < 3)
+		kpause("tick", false, 1, NULL);
+	kern_clock_stop();
+	unsigned int t = getticks();
+	kpause("tick", false, 3, NULL);
+	ATF_CHECK_EQ(getticks(), t);		/* stopped */
+	kern_fini();
+}
+
+ATF_TC_WITHOUT_HEAD(uiomove_kernel_space_both_directions);
+ATF_TC_BODY(uiomove_kernel_space_both_directions, tc)
+{
+	char a[5], b[7], buf[12];
+	struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+	struct uio uio = { iov, 2, 100, 12, UIO_READ, NULL };
+
+	kern_init();
+	ATF_CHECK_EQ(uiomove("hello world!", 12, &uio), 0);
+	ATF_CHECK(memcmp(a, "hello", 5) == 0);
+	ATF_CHECK(memcmp(b, " world!", 7) == 0);
+	ATF_CHECK_EQ(uio.uio_resid, 0);
+	ATF_CHECK_EQ(uio.uio_offset, 112);
+
+	struct iovec iov2[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+	struct uio w = { iov2, 2, 0, 12, UIO_WRITE, NULL };
+	memset(buf, 0, sizeof(buf));
+	ATF_CHECK_EQ(uiomove(buf, 8, &w), 0);		/* partial */
+	ATF_CHECK(memcmp(buf, "hello wo", 8) == 0);
+	ATF_CHECK_EQ(w.uio_resid, 4);
+	ATF_CHECK_EQ(uiomove(buf + 8, 100, &w), 0);	/* capped by resid */
+	ATF_CHECK(memcmp(buf, "hello world!", 12) == 0);
+	ATF_CHECK_EQ(w.uio_resid, 0);
+	kern_fini();
+}
+
+ATF_TC_WITHOUT_HEAD(cprng_is_deterministic_per_seed);
+ATF_TC_BODY(cprng_is_deterministic_per_seed, tc)
+{
+	uint32_t x[4], y[4];
+
+	kern_init();
+	kern_random_seed(7);
+	for (int i = 0; i < 4; i++)
+		x[i] = cprng_fast32();
+	kern_random_seed(7);
+	for (int i = 0; i < 4; i++)
+		y[i] = cprng_fast32();
+	ATF_CHECK(memcmp(x, y, sizeof(x)) == 0);
+	ATF_CHECK(x[0] != x[1] || x[1] != x[2]);
+	kern_fini();
+}
+
+ATF_TC_WITHOUT_HEAD(kfile_io_sizes_and_errors);
+ATF_TC_BODY(kfile_io_sizes_and_errors, tc)
+{
+	struct kfile *kf;
+	char buf[16];
+	off_t sz;
+
+	kern_init();
+	ATF_CHECK_EQ(kfile_open("/nonexistent/dir/file", KF_READ, &kf), ENOENT);
+	ATF_REQUIRE_EQ(kfile_open("kf.dat", KF_READ | KF_WRITE | KF_CREAT,
+	    &kf), 0);
+	ATF_CHECK_STREQ(kfile_path(kf), "kf.dat");
+	ATF_CHECK_EQ(kfile_write(kf, "abcdef", 6, 4096), 0);
+	ATF_CHECK_EQ(kfile_size(kf, &sz), 0);
+	ATF_CHECK_EQ(sz, 4102);
+	memset(buf, 'x', sizeof(buf));
+	ATF_CHECK_EQ(kfile_read(kf, buf, 16, 4094), 0);
+	ATF_CHECK(memcmp(buf, "\0\0abcdef\0\0\0\0\0\0\0\0", 16) == 0);
+	ATF_CHECK_EQ(kfile_truncate(kf, 4098), 0);
+	ATF_CHECK_EQ(kfile_size(kf, &sz), 0);
+	ATF_CHECK_EQ(sz, 4098);
+	kern_fault_set(KFI_IO_READ, 1, 0);
+	ATF_CHECK_EQ(kfile_read(kf, buf, 4, 0), EIO);
+	ATF_CHECK_EQ(kfile_read(kf, buf, 4, 4096), 0);
+	ATF_CHECK(memcmp(buf, "ab\0\0", 4) == 0);
+	kern_fault_set(KFI_IO_WRITE, 1, 0);
+	ATF_CHECK_EQ(kfile_write(kf, "zz", 2, 0), EIO);
+	kern_fault_clear();
+	ATF_CHECK_EQ(kfile_sync(kf), 0);
+	ATF_CHECK_EQ(kfile_close(kf), 0);
+	kern_fini();
+}
+
+ATF_TC_WITHOUT_HEAD(physmem_arena_is_sparse_and_discardable);
+ATF_TC_BODY(physmem_arena_is_sparse_and_discardable, tc)
+{
+	char *base;
+
+	kern_init();
+	ATF_CHECK_EQ(kern_physmem_create(0), EINVAL);
+	ATF_REQUIRE_EQ(kern_physmem_create((psize_t)1 << 32), 0);  /* 4 GiB */
+	base = kern_physmem_base();
+	ATF_CHECK_EQ(kern_physmem_size(), (psize_t)1 << 32);
+	base[0] = 1;
+	base[((size_t)1 << 32) - 1] = 2;
+	ATF_CHECK_EQ(base[4096], 0);
+	kern_physmem_discard(0, 4096);
+	ATF_CHECK_EQ(base[0], 0);
+	ATF_CHECK_EQ(base[((size_t)1 << 32) - 1], 2);
+	kern_physmem_destroy();
+	ATF_CHECK(kern_physmem_base() == NULL);
+	kern_fini();
+}
+
+ATF_TC_WITHOUT_HEAD(kassert_panics_under_diagnostic);
+ATF_TC_BODY(kassert_panics_under_diagnostic, tc)
+{
+	kern_init();
+#ifdef DIAGNOSTIC
+	ATF_CHECK(H_PANICS(KASSERT(1 + 1 == 3)));
+	ATF_CHECK(strstr(h_panic_msg, "1 + 1 == 3") != NULL);
+	ATF_CHECK(!H_PANICS(KASSERT(1 + 1 == 2)));
+#else
+	atf_tc_skip("built without DIAGNOSTIC");
+#endif
+	kern_fini();
+}
+
+static char console_buf[256];
+static void
+console_capture(const char *s, size_t n, void *arg)
+{
+	strncat(console_buf, s, n);
+	(*(int *)arg)++;
+}
+
+ATF_TC_WITHOUT_HEAD(console_output_can_be_captured);
+ATF_TC_BODY(console_output_can_be_captured, tc)
+{
+	int calls = 0;
+
+	kern_init();
+	kern_console_set(console_capture, &calls);
+	kprintf("free %d of %d\n", 3, 4);
+	kern_console_set(NULL, NULL);
+	ATF_CHECK_STREQ(console_buf, "free 3 of 4\n");
+	ATF_CHECK_EQ(calls, 1);
+	kern_fini();
 }
 
 ATF_TP_ADD_TCS(tp)
 {
-	ATF_TP_ADD_TC(tp, placeholder);
+	ATF_TP_ADD_TC(tp, kmem_counts_bytes_in_use);
+	ATF_TP_ADD_TC(tp, kmem_fault_injection_fails_nth_nosleep_only);
+	ATF_TP_ADD_TC(tp, pool_reuses_freed_objects_and_zeroes);
+	ATF_TP_ADD_TC(tp, mutex_tracks_owner);
+	ATF_TP_ADD_TC(tp, mutex_exit_by_non_owner_panics);
+	ATF_TP_ADD_TC(tp, rwlock_readers_share_writer_excludes);
+	ATF_TP_ADD_TC(tp, mtsleep_wakes_on_channel_and_times_out);
+	ATF_TP_ADD_TC(tp, kthread_runs_as_its_own_lwp);
+	ATF_TP_ADD_TC(tp, proc_and_lwp_lists);
+	ATF_TP_ADD_TC(tp, callout_fires_when_due_and_stops);
+	ATF_TP_ADD_TC(tp, clock_thread_advances_ticks);
+	ATF_TP_ADD_TC(tp, uiomove_kernel_space_both_directions);
+	ATF_TP_ADD_TC(tp, cprng_is_deterministic_per_seed);
+	ATF_TP_ADD_TC(tp, kfile_io_sizes_and_errors);
+	ATF_TP_ADD_TC(tp, physmem_arena_is_sparse_and_discardable);
+	ATF_TP_ADD_TC(tp, kassert_panics_under_diagnostic);
+	ATF_TP_ADD_TC(tp, console_output_can_be_captured);
 	return atf_no_error();
 }

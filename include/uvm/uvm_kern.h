@@ -35,8 +35,12 @@
 #ifndef __unused
 #define __unused		__attribute__((__unused__))
 #endif
+#ifndef __printflike
 #define __printflike(a, b)	__attribute__((__format__(__printf__, a, b)))
+#endif
+#ifndef __noreturn
 #define __noreturn		__attribute__((__noreturn__))
+#endif
 
 #ifndef MIN
 #define MIN(a, b)	((a) < (b) ? (a) : (b))
@@ -58,6 +62,13 @@
 struct vmspace;
 struct lwp;
 struct proc;
+
+/* ---------------------------------------------------------------------
+ * The environment itself: kern_init() before anything else (the machine
+ * boot does it), kern_fini() after the machine is gone.
+ */
+void	kern_init(void);
+void	kern_fini(void);
 
 /* ---------------------------------------------------------------------
  * Diagnostics: panic(9), KASSERT(9), console output.
@@ -179,7 +190,7 @@ typedef enum { MUTEX_DEFAULT, MUTEX_ADAPTIVE, MUTEX_SPIN } kmutex_type_t;
 
 typedef struct kmutex {
 	pthread_mutex_t	mtx_lock;
-	struct lwp	*mtx_owner;
+	const void	*mtx_owner;	/* holding host thread's token */
 } kmutex_t;
 
 void	mutex_init(kmutex_t *, kmutex_type_t, int);
@@ -195,9 +206,11 @@ bool	mutex_obj_free(kmutex_t *);
 
 typedef enum { RW_READER = 0, RW_WRITER = 1 } krw_t;
 typedef struct krwlock {
-	pthread_rwlock_t rw_lock;
-	struct lwp	*rw_owner;	/* writer, or NULL */
-	unsigned int	rw_readers;	/* atomic: reader count */
+	pthread_mutex_t	rw_mtx;		/* protects the fields below */
+	pthread_cond_t	rw_cv;		/* readers and writers wait here */
+	const void	*rw_owner;	/* writer's host thread token */
+	unsigned int	rw_readers;	/* number of readers inside */
+	unsigned int	rw_wwait;	/* writers waiting (they win) */
 } krwlock_t;
 
 void	rw_init(krwlock_t *);
@@ -253,8 +266,9 @@ void	wakeup(const void *chan);
 #define membar_producer()	__atomic_thread_fence(__ATOMIC_RELEASE)
 #define membar_consumer()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
 
-/* A counter in uvmexp: atomic, relaxed (statistics only). */
-#define CPU_COUNT(field, n)	atomic_add_int(&uvmexp.field, (n))
+/* Bump a uvmexp counter: atomic, relaxed (statistics only). */
+#define UVMEXP_ADD(field, n)	atomic_add_int(&uvmexp.field, (n))
+#define UVMEXP_INC(field)	UVMEXP_ADD(field, 1)
 
 /* ---------------------------------------------------------------------
  * Processes and lwps.  An lwp is a host thread; curlwp is thread-local.
@@ -329,6 +343,8 @@ struct proc *proc_alloc(const char *comm);
 void	proc_free(struct proc *);
 struct lwp *lwp_alloc(struct proc *, const char *name);
 void	lwp_free(struct lwp *);
+/* Called for every lwp as it is freed (the pmap frees its TLB here). */
+extern void (*kern_lwp_dtor)(struct lwp *);
 /* Iterate over live processes (under proc_lock). */
 extern kmutex_t proc_lock;
 extern LIST_HEAD(proclist, proc) allproc;

@@ -54,8 +54,10 @@ struct uvm_object {
 #define PGO_NOTIMESTAMP	0x8000	/* don't mark object accessed/modified */
 #define PGO_READAHEAD	0x10000	/* get: read-ahead, don't fail */
 
-/* Fault-routine return meaning "restart the fault". */
+/* Fault-routine return meaning "restart the fault" (host errno.h has it). */
+#ifndef ERESTART
 #define ERESTART	(-3)
+#endif
 
 struct uvm_pagerops {
 	/* Add a reference to obj. */
