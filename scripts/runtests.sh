@@ -9,7 +9,8 @@ rm -f "$results"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}"
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-(cd "$build/tests" && kyua test --results-file="$results" >/dev/null)
+(cd "$build/tests" && kyua --logfile="$(pwd)/../kyua.log" \
+    -v parallelism=2 test --results-file="$results" >/dev/null)
 kyua report --results-file="$results" --verbose \
     --results-filter=broken,failed > "$build/kyua-failures.txt" 2>&1
 summary=$(kyua report --results-file="$results" 2>&1 | tee /dev/stderr |
