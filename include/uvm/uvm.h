@@ -13,6 +13,7 @@
 #include <uvm/uvm_physseg.h>
 #include <uvm/uvm_object.h>
 #include <uvm/uvm_anon.h>
+#include <uvm/uvm_amap.h>
 #include <uvm/uvm_map.h>
 #include <uvm/uvm_pmap.h>
 #include <uvm/uvm_machine.h>

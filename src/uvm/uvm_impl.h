@@ -41,6 +41,21 @@ int	uvm_physseg_count(void);
 /* uvm_map.c */
 void	uvm_map_init(void);
 void	uvm_map_fini(void);
+/*
+ * uvm_fault.c: wiring faults.  uvm_fault_wire() faults in and wires
+ * [start, end) of map (whose entries the caller has already marked
+ * wired); uvm_fault_unwire() releases the pages' wiring.
+ */
+int	uvm_fault_wire(struct vm_map *, vaddr_t, vaddr_t, vm_prot_t, int);
+void	uvm_fault_unwire(struct vm_map *, vaddr_t, vaddr_t);
+void	uvm_fault_unwire_locked(struct vm_map *, vaddr_t, vaddr_t);
+/* uvm_amap.c, uvm_anon.c, uvm_aobj.c: pools and boot. */
+void	uvm_amap_init(void);
+void	uvm_amap_fini(void);
+void	uvm_anon_init(void);
+void	uvm_anon_fini(void);
+void	uvm_aobj_init(void);
+void	uvm_aobj_fini(void);
 /* uvm_km.c: the kernel map covers [start, end). */
 void	uvm_km_init(vaddr_t start, vaddr_t end);
 void	uvm_km_fini(void);

@@ -1,0 +1,2 @@
+/* b_fault: to be written. */
+int main(void) { return 0; }

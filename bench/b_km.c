@@ -1,0 +1,2 @@
+/* b_km: to be written. */
+int main(void) { return 0; }

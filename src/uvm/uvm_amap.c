@@ -1,0 +1,1 @@
+/* uvm_amap.c: to be written (see the issue that owns it). */
