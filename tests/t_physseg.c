@@ -180,8 +180,8 @@ ATF_TC_BODY(physload_records_segment_and_zeroed_pages, tc)
 	/* The page layer has not seen them: nothing is counted. */
 	ATF_CHECK_EQ(uvmexp.npages, 0);
 	ATF_CHECK_EQ(uvmexp.free, 0);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(7)) == NULL);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(24)) == NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)7)) == NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)24)) == NULL);
 	preboot_end();
 }
 
@@ -287,16 +287,16 @@ ATF_TC_BODY(physunload_takes_first_page_of_available_start, tc)
 
 	preboot(64, 4096);
 	uvm_page_physload(10, 20, 10, 18, 1);
-	pg12 = PHYS_TO_VM_PAGE(ptoa(12));
+	pg12 = PHYS_TO_VM_PAGE(ptoa((paddr_t)12));
 	ATF_REQUIRE(uvm_page_physunload(0, 1, &pa));
 	P_CHECK();
-	ATF_CHECK_EQ(pa, ptoa(10));
+	ATF_CHECK_EQ(pa, ptoa((paddr_t)10));
 	REQUIRE_SEG(0, 11, 20, 11, 18);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(10)) == NULL);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(12)) == pg12);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)10)) == NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)12)) == pg12);
 	ATF_REQUIRE(uvm_page_physunload(0, 1, &pa));
 	P_CHECK();
-	ATF_CHECK_EQ(pa, ptoa(11));
+	ATF_CHECK_EQ(pa, ptoa((paddr_t)11));
 	REQUIRE_SEG(0, 12, 20, 12, 18);
 	check_seg_pages(0);
 	preboot_end();
@@ -311,9 +311,9 @@ ATF_TC_BODY(physunload_takes_last_page_when_available_ends_segment, tc)
 	uvm_page_physload(10, 20, 12, 20, 0);
 	ATF_REQUIRE(uvm_page_physunload(0, 0, &pa));
 	P_CHECK();
-	ATF_CHECK_EQ(pa, ptoa(19));
+	ATF_CHECK_EQ(pa, ptoa((paddr_t)19));
 	REQUIRE_SEG(0, 10, 19, 12, 19);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(19)) == NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)19)) == NULL);
 	check_seg_pages(0);
 	preboot_end();
 }
@@ -361,7 +361,7 @@ ATF_TC_BODY(physunload_last_page_removes_segment, tc)
 	ATF_REQUIRE_EQ(uvm_physseg_count(), 2);
 	ATF_REQUIRE(uvm_page_physunload(0, 2, &pa));
 	P_CHECK();
-	ATF_CHECK_EQ(pa, ptoa(10));
+	ATF_CHECK_EQ(pa, ptoa((paddr_t)10));
 	ATF_CHECK_EQ(uvm_physseg_count(), 1);
 	/* The other segment moved down to handle 0. */
 	REQUIRE_SEG(0, 30, 40, 30, 40);
@@ -380,13 +380,13 @@ ATF_TC_BODY(physunload_force_ignores_free_list_and_truncates, tc)
 	ATF_REQUIRE(!uvm_page_physunload(0, 3, &pa));
 	ATF_REQUIRE(uvm_page_physunload_force(0, 0, &pa));
 	P_CHECK();
-	ATF_CHECK_EQ(pa, ptoa(13));
+	ATF_CHECK_EQ(pa, ptoa((paddr_t)13));
 	REQUIRE_SEG(0, 14, 20, 14, 15);
 	ATF_CHECK_EQ(uvm_physseg_get_free_list(0), 3);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(12)) == NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)12)) == NULL);
 	ATF_REQUIRE(uvm_page_physunload_force(0, 1, &pa));
 	P_CHECK();
-	ATF_CHECK_EQ(pa, ptoa(14));
+	ATF_CHECK_EQ(pa, ptoa((paddr_t)14));
 	REQUIRE_SEG(0, 15, 20, 15, 15);
 	check_seg_pages(0);
 	/* Nothing available is left: refused. */
@@ -406,7 +406,7 @@ ATF_TC_BODY(physunload_force_last_page_removes_segment, tc)
 	ATF_REQUIRE(uvm_page_physunload_force(0, 0, &pa));
 	ATF_REQUIRE(uvm_page_physunload_force(0, 0, &pa));
 	P_CHECK();
-	ATF_CHECK_EQ(pa, ptoa(11));
+	ATF_CHECK_EQ(pa, ptoa((paddr_t)11));
 	ATF_CHECK_EQ(uvm_physseg_count(), 0);
 	ATF_CHECK_EQ(uvm_physseg_get_first(), UVM_PHYSSEG_TYPE_INVALID_EMPTY);
 	preboot_end();
@@ -484,8 +484,8 @@ ATF_TC_BODY(unplug_before_init_splits_and_trims, tc)
 
 	preboot(64, 4096);
 	uvm_page_physload(10, 20, 11, 19, 1);
-	pg12 = PHYS_TO_VM_PAGE(ptoa(12));
-	pg18 = PHYS_TO_VM_PAGE(ptoa(18));
+	pg12 = PHYS_TO_VM_PAGE(ptoa((paddr_t)12));
+	pg18 = PHYS_TO_VM_PAGE(ptoa((paddr_t)18));
 	ATF_REQUIRE(uvm_physseg_unplug(14, 2));
 	P_CHECK();
 	ATF_REQUIRE_EQ(uvm_physseg_count(), 2);
@@ -493,10 +493,10 @@ ATF_TC_BODY(unplug_before_init_splits_and_trims, tc)
 	REQUIRE_SEG(1, 16, 20, 16, 19);
 	ATF_CHECK_EQ(uvm_physseg_get_free_list(0), 1);
 	ATF_CHECK_EQ(uvm_physseg_get_free_list(1), 1);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(12)) == pg12);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(18)) == pg18);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(14)) == NULL);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(15)) == NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)12)) == pg12);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)18)) == pg18);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)14)) == NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)15)) == NULL);
 	check_seg_pages(0);
 	check_seg_pages(1);
 	/* Trim the head and the tail. */
@@ -585,7 +585,7 @@ ATF_TC_BODY(get_pg_beyond_segment_panics, tc)
 {
 	preboot(64, 4096);
 	uvm_page_physload(10, 20, 10, 20, 0);
-	ATF_REQUIRE(uvm_physseg_get_pg(0, 9) == PHYS_TO_VM_PAGE(ptoa(19)));
+	ATF_REQUIRE(uvm_physseg_get_pg(0, 9) == PHYS_TO_VM_PAGE(ptoa((paddr_t)19)));
 	ATF_REQUIRE(H_PANICS(uvm_physseg_get_pg(0, 10)));
 	ATF_CHECK(strstr(h_panic_msg, "beyond segment") != NULL);
 }
@@ -798,12 +798,12 @@ ATF_TC_BODY(plug_after_boot_frees_new_pages, tc)
 		for (paddr_t f = 100; f < 120; f++)
 			ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(f))->pqflags & PQ_FREE);
 		/* A segment below it: handles renumber, pages do not move. */
-		struct vm_page *pg110 = PHYS_TO_VM_PAGE(ptoa(110));
+		struct vm_page *pg110 = PHYS_TO_VM_PAGE(ptoa((paddr_t)110));
 		ATF_REQUIRE(uvm_physseg_plug(80, 10, &h));
 		P_CHECK();
 		ATF_CHECK_EQ(h, 1);
 		ATF_CHECK_EQ(uvm_physseg_get_start(2), 100);
-		ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(110)) == pg110);
+		ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)110)) == pg110);
 		ATF_CHECK_EQ(uvmexp.npages, npages + 30);
 		ATF_CHECK_EQ(uvmexp.free, nfree + 30);
 		h_shutdown();
@@ -857,7 +857,7 @@ ATF_TC_BODY(plug_kmem_failure_changes_nothing, tc)
 		ATF_CHECK_EQ(uvm_physseg_count(), 1);
 		ATF_CHECK_EQ(uvmexp.npages, npages);
 		ATF_CHECK_EQ(uvmexp.free, nfree);
-		ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(100)) == NULL);
+		ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)100)) == NULL);
 		P_CHECK();
 	}
 	/* Three allocations (descriptor, page array, table) can fail. */
@@ -881,7 +881,7 @@ ATF_TC_BODY(unplug_whole_segment_after_boot_withdraws_pages, tc)
 	ATF_CHECK_EQ(uvm_physseg_count(), 1);
 	ATF_CHECK_EQ(uvmexp.npages, npages - 20);
 	ATF_CHECK_EQ(uvmexp.free, nfree - 20);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(100)) == NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)100)) == NULL);
 	ATF_CHECK_EQ(uvm_physseg_find(110, NULL), UVM_PHYSSEG_TYPE_INVALID);
 	/* The same range can come back, with fresh pages. */
 	ATF_REQUIRE(uvm_physseg_plug(100, 20, NULL));
@@ -900,7 +900,7 @@ ATF_TC_BODY(unplug_head_and_tail_shrink_segment, tc)
 
 	boot_small(4096);
 	ATF_REQUIRE(uvm_physseg_plug(100, 20, NULL));
-	pg110 = PHYS_TO_VM_PAGE(ptoa(110));
+	pg110 = PHYS_TO_VM_PAGE(ptoa((paddr_t)110));
 	npages = uvmexp.npages;
 	nfree = uvmexp.free;
 	ATF_REQUIRE(uvm_physseg_unplug(100, 3));
@@ -913,9 +913,9 @@ ATF_TC_BODY(unplug_head_and_tail_shrink_segment, tc)
 	REQUIRE_SEG(1, 103, 115, 103, 115);
 	ATF_CHECK_EQ(uvmexp.npages, npages - 8);
 	ATF_CHECK_EQ(uvmexp.free, nfree - 8);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(110)) == pg110);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(102)) == NULL);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(115)) == NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)110)) == pg110);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)102)) == NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)115)) == NULL);
 	check_seg_pages(1);
 	h_shutdown();
 }
@@ -1064,8 +1064,8 @@ ATF_TC_BODY(unplug_kmem_failure_changes_nothing, tc)
 	REQUIRE_SEG(0, 0, 64, 0, 64);
 	ATF_CHECK_EQ(uvmexp.npages, npages);
 	ATF_CHECK_EQ(uvmexp.free, nfree);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(25)) != NULL);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(25))->pqflags & PQ_FREE);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)25)) != NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)25))->pqflags & PQ_FREE);
 	ATF_CHECK(uvm_physseg_unplug(20, 10));
 	P_CHECK();
 	ATF_CHECK_EQ(uvmexp.npages, npages - 10);
