@@ -8,6 +8,8 @@
 
 #include <uvm/uvm_impl.h>
 
+#include <pthread.h>
+
 static const unsigned int pagesizes[] = { 4096, 16384, 65536 };
 
 /* Both checkers: the segment table, and the page layer once it runs. */
@@ -1109,6 +1111,80 @@ ATF_TC_BODY(hotplug_cycles_at_every_page_size, tc)
 	}
 }
 
+/*
+ * Lookups take no lock: a thread translating addresses while another
+ * plugs and unplugs must always see a consistent table (ASan would catch
+ * a freed table or array).  Frames being unplugged may be translated
+ * only under uvm_fpageqlock, as the allocator's scans do.
+ */
+static volatile bool lookup_stop;
+static unsigned long lookup_bad, lookup_rounds, lookup_hot;
+
+static void *
+lookup_thread(void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&lookup_stop, __ATOMIC_ACQUIRE)) {
+		for (paddr_t f = 0; f < 160; f++) {
+			struct vm_page *pg;
+			psize_t off = 0;
+			uvm_physseg_t h;
+
+			if (f >= 100) {
+				mutex_enter(&uvm_fpageqlock);
+				pg = PHYS_TO_VM_PAGE(ptoa(f));
+				if (pg != NULL) {
+					lookup_hot++;
+					if (pg->phys_addr != ptoa(f))
+						lookup_bad++;
+				}
+				mutex_exit(&uvm_fpageqlock);
+				continue;
+			}
+			pg = PHYS_TO_VM_PAGE(ptoa(f));
+			h = uvm_physseg_find(f, &off);
+			if (f < 64 && (pg == NULL || h != 0 || off != f ||
+			    pg->phys_addr != ptoa(f)))
+				lookup_bad++;
+			if (f >= 64 && (pg != NULL ||
+			    h != UVM_PHYSSEG_TYPE_INVALID))
+				lookup_bad++;
+		}
+		lookup_rounds++;
+	}
+	return NULL;
+}
+
+ATF_TC_WITHOUT_HEAD(lookups_run_lock_free_during_hotplug);
+ATF_TC_BODY(lookups_run_lock_free_during_hotplug, tc)
+{
+	pthread_t t;
+	int npages, nfree;
+
+	boot_small(4096);
+	npages = uvmexp.npages;
+	nfree = uvmexp.free;
+	lookup_stop = false;
+	ATF_REQUIRE_EQ(pthread_create(&t, NULL, lookup_thread, NULL), 0);
+	for (int i = 0; i < 300; i++) {
+		ATF_REQUIRE(uvm_physseg_plug(100, 50, NULL));
+		ATF_REQUIRE(uvm_physseg_unplug(110 + i % 20, 5));
+		ATF_REQUIRE(uvm_physseg_unplug(100, 110 + i % 20 - 100));
+		ATF_REQUIRE(uvm_physseg_unplug(115 + i % 20,
+		    150 - (115 + i % 20)));
+		ATF_REQUIRE_EQ(uvm_physseg_count(), 1);
+	}
+	__atomic_store_n(&lookup_stop, true, __ATOMIC_RELEASE);
+	ATF_REQUIRE_EQ(pthread_join(t, NULL), 0);
+	ATF_CHECK_EQ(lookup_bad, 0);
+	ATF_CHECK(lookup_rounds > 0);
+	(void)lookup_hot;	/* how often the race was met: timing only */
+	P_CHECK();
+	ATF_CHECK_EQ(uvmexp.npages, npages);
+	ATF_CHECK_EQ(uvmexp.free, nfree);
+	h_shutdown();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, init_leaves_table_empty);
@@ -1152,5 +1228,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, unplug_unavailable_frames_needs_no_withdrawal);
 	ATF_TP_ADD_TC(tp, unplug_kmem_failure_changes_nothing);
 	ATF_TP_ADD_TC(tp, hotplug_cycles_at_every_page_size);
+	ATF_TP_ADD_TC(tp, lookups_run_lock_free_during_hotplug);
 	return atf_no_error();
 }
