@@ -63,6 +63,7 @@ uvm_init(void)
 	pmap_init();
 	pmap_virtual_space(&kvm_start, &kvm_end);
 	uvm_map_init();
+	uvm_aobj_init();
 	uvm_km_init(kvm_start, kvm_end);
 	uvm_booted = true;
 }
