@@ -64,6 +64,7 @@ uvm_init(void)
 	uvm_fault_init();
 	pmap_virtual_space(&kvm_start, &kvm_end);
 	uvm_map_init();
+	uvm_aobj_init();
 	uvm_km_init(kvm_start, kvm_end);
 	uvm_booted = true;
 }
