@@ -80,6 +80,8 @@ void	uvm_aobj_fini(void);
 /* uvm_km.c: the kernel map covers [start, end). */
 void	uvm_km_init(vaddr_t start, vaddr_t end);
 void	uvm_km_fini(void);
+/* The aobj behind pageable kernel memory: offset = va - kernel map min. */
+extern struct uvm_object *uvm_kernel_object;
 /* uvm_init.c: the booted machine's description. */
 extern struct uvm_machine uvm_machine;
 extern bool uvm_booted;
