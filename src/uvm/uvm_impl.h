@@ -42,6 +42,12 @@ int	uvm_physseg_count(void);
 void	uvm_map_init(void);
 void	uvm_map_fini(void);
 /*
+ * Make [start, end) of map, mapped by one plain entry (no object, no
+ * amap; uvm_map() it with UVM_FLAG_NOMERGE first), refer to submap.
+ * 0 or EINVAL.  Used by uvm_km_suballoc().
+ */
+int	uvm_map_submap(struct vm_map *, vaddr_t, vaddr_t, struct vm_map *);
+/*
  * uvm_fault.c: wiring faults.  uvm_fault_wire() faults in and wires
  * [start, end) of map (whose entries the caller has already marked
  * wired); uvm_fault_unwire() releases the pages' wiring.
