@@ -10,10 +10,28 @@
 #include "h_machine.h"
 
 #include <uvm/uvm_aobj.h>
-#include "uvm_impl.h"
+#include "uvm/uvm_impl.h"
 
 #include <stdlib.h>
 #include <time.h>
+
+/*
+ * The checkers after every step: H_CHECK (physical layer and whatever
+ * the harness runs) plus the map checker on the map given and on the
+ * kernel map.
+ */
+#define CHECK(map)	check((map), __LINE__)
+static void
+check(struct vm_map *map, int line)
+{
+	const char *why;
+
+	h_check(map, __FILE__, line);
+	if (map != NULL && (why = uvm_map_check(map)) != NULL)
+		atf_tc_fail("line %d: map %p: %s", line, (void *)map, why);
+	if (kernel_map != NULL && (why = uvm_map_check(kernel_map)) != NULL)
+		atf_tc_fail("line %d: kernel map: %s", line, why);
+}
 
 #define RAM	((psize_t)8 * 1024 * 1024)
 
@@ -21,7 +39,7 @@ static void
 boot(void)
 {
 	h_boot(RAM, 0);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 }
 
 static void
@@ -109,7 +127,7 @@ ATF_TC_BODY(wired_alloc_maps_wired_dereferenceable_pages, tc)
 	boot();
 	snap(&a, kernel_map);
 	va = uvm_km_alloc(kernel_map, size, 0, UVM_KMF_WIRED);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	ATF_REQUIRE(va != 0);
 	ATF_CHECK_EQ(va & PAGE_MASK, 0);
 	ATF_CHECK(va >= vm_map_min(kernel_map) &&
@@ -138,7 +156,7 @@ ATF_TC_BODY(wired_alloc_maps_wired_dereferenceable_pages, tc)
 	/* No pageable pages came from the kernel object. */
 	ATF_CHECK_EQ(uvm_kernel_object->uo_npages, a.kobj_pages);
 	uvm_km_free(kernel_map, va, size, UVM_KMF_WIRED);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	snap(&b, kernel_map);
 	SNAP_EQ(&a, &b);
 	ATF_CHECK_EQ(mapped_pages(va, size), 0);
@@ -154,12 +172,12 @@ ATF_TC_BODY(wired_size_rounds_up_to_pages, tc)
 	boot();
 	free0 = uvmexp.free;
 	va = uvm_km_alloc(kernel_map, PAGE_SIZE + 1, 0, UVM_KMF_WIRED);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	ATF_REQUIRE(va != 0);
 	ATF_CHECK_EQ(uvmexp.free, free0 - 2);
 	ATF_CHECK_EQ(mapped_pages(va, 2 * PAGE_SIZE), 2);
 	uvm_km_free(kernel_map, va, PAGE_SIZE + 1, UVM_KMF_WIRED);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	ATF_CHECK_EQ(uvmexp.free, free0);
 	h_shutdown();
 }
@@ -180,16 +198,16 @@ ATF_TC_BODY(wired_zero_returns_zero_filled_memory, tc)
 	ATF_REQUIRE(va != 0);
 	memset((void *)va, 0xa5, size);
 	uvm_km_free(kernel_map, va, size, UVM_KMF_WIRED);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	va = uvm_km_alloc(kernel_map, size, 0, UVM_KMF_WIRED | UVM_KMF_ZERO);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	ATF_REQUIRE(va != 0);
 	for (vsize_t off = 0; off < size; off += sizeof(uint64_t))
 		if (*(uint64_t *)(va + off) != 0)
 			atf_tc_fail("byte %#jx of zeroed memory is not zero",
 			    (uintmax_t)off);
 	uvm_km_free(kernel_map, va, size, UVM_KMF_WIRED);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	h_shutdown();
 }
 
@@ -228,7 +246,7 @@ ATF_TC_BODY(vaonly_reserves_va_without_pages, tc)
 	boot();
 	snap(&a, kernel_map);
 	va = uvm_km_alloc(kernel_map, size, 0, UVM_KMF_VAONLY);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	ATF_REQUIRE(va != 0);
 	ATF_CHECK_EQ(uvmexp.free, a.free);
 	ATF_CHECK_EQ(uvmexp.wired, a.wired);
@@ -252,7 +270,7 @@ ATF_TC_BODY(vaonly_reserves_va_without_pages, tc)
 		uvm_pagefree(pg);
 	}
 	uvm_km_free(kernel_map, va, size, UVM_KMF_VAONLY);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	ATF_CHECK(!uvm_map_lookup_entry(kernel_map, va, &entry));
 	snap(&b, kernel_map);
 	SNAP_EQ(&a, &b);
@@ -276,7 +294,7 @@ ATF_TC_BODY(pageable_faults_in_on_access, tc)
 	boot();
 	snap(&a, kernel_map);
 	va = uvm_km_alloc(kernel_map, size, 0, UVM_KMF_PAGEABLE);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	ATF_REQUIRE(va != 0);
 	ATF_CHECK_EQ(uvmexp.free, a.free);
 	ATF_CHECK_EQ(mapped_pages(va, size), 0);
@@ -285,7 +303,7 @@ ATF_TC_BODY(pageable_faults_in_on_access, tc)
 	memset(buf, 'k', sizeof(buf));
 	ATF_REQUIRE_EQ(kcopy(buf, (void *)(va + 2 * PAGE_SIZE + 10),
 	    sizeof(buf)), 0);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	ATF_CHECK_EQ(uvm_kernel_object->uo_npages, a.kobj_pages + 1);
 	ATF_CHECK_EQ(uvmexp.free, a.free - 1);
 	mutex_enter(uvm_kernel_object->vmobjlock);
@@ -307,10 +325,10 @@ ATF_TC_BODY(pageable_faults_in_on_access, tc)
 	    0);
 	ATF_CHECK_EQ(memcmp(buf, zero, sizeof(buf)), 0);
 	ATF_CHECK_EQ(uvm_kernel_object->uo_npages, a.kobj_pages + 2);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 
 	uvm_km_free(kernel_map, va, size, UVM_KMF_PAGEABLE);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	ATF_CHECK_EQ(mapped_pages(va, size), 0);
 	snap(&b, kernel_map);
 	SNAP_EQ(&a, &b);
@@ -334,16 +352,16 @@ ATF_TC_BODY(alignment_is_honoured_for_every_type, tc)
 
 		va[i] = uvm_km_alloc(kernel_map, 3 * PAGE_SIZE, align,
 		    types[i]);
-		H_CHECK(kernel_map);
+		CHECK(kernel_map);
 		ATF_REQUIRE(va[i] != 0);
 		ATF_CHECK_EQ(va[i] & (align - 1), 0);
 	}
 	for (int i = 0; i < 3; i++) {
 		uvm_km_free(kernel_map, va[i], 3 * PAGE_SIZE, types[i]);
-		H_CHECK(kernel_map);
+		CHECK(kernel_map);
 	}
 	uvm_km_free(kernel_map, pad, PAGE_SIZE, UVM_KMF_VAONLY);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	ATF_CHECK_EQ(kernel_map->nentries, 0);
 	h_shutdown();
 }
@@ -364,7 +382,7 @@ fails_when_memory_runs_out(uvm_flag_t flag)
 	snap(&a, kernel_map);
 	size = (vsize_t)(uvmexp.free + 16) << PAGE_SHIFT;
 	va = uvm_km_alloc(kernel_map, size, 0, UVM_KMF_WIRED | flag);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	ATF_CHECK_EQ(va, 0);
 	snap(&b, kernel_map);
 	SNAP_EQ(&a, &b);
@@ -372,7 +390,7 @@ fails_when_memory_runs_out(uvm_flag_t flag)
 	kern_fault_set(KFI_PAGE, 1, 0);
 	va = uvm_km_alloc(kernel_map, PAGE_SIZE, 0, UVM_KMF_WIRED | flag);
 	kern_fault_clear();
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	ATF_CHECK_EQ(va, 0);
 	snap(&b, kernel_map);
 	SNAP_EQ(&a, &b);
@@ -380,7 +398,7 @@ fails_when_memory_runs_out(uvm_flag_t flag)
 	va = uvm_km_alloc(kernel_map, PAGE_SIZE, 0, UVM_KMF_WIRED | flag);
 	ATF_CHECK(va != 0);
 	uvm_km_free(kernel_map, va, PAGE_SIZE, UVM_KMF_WIRED);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	h_shutdown();
 }
 
@@ -414,12 +432,12 @@ ATF_TC_BODY(nowait_may_use_the_kernel_reserve, tc)
 	ATF_CHECK_EQ(va, 0);
 	va = uvm_km_alloc(kernel_map, 2 * PAGE_SIZE, 0,
 	    UVM_KMF_WIRED | UVM_KMF_NOWAIT);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	ATF_CHECK(va != 0);
 	if (va != 0)
 		uvm_km_free(kernel_map, va, 2 * PAGE_SIZE, UVM_KMF_WIRED);
 	uvmexp.reserve_kernel = saved;
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	h_shutdown();
 }
 
@@ -464,7 +482,7 @@ ATF_TC_BODY(wired_without_canfail_sleeps_for_pages, tc)
 	    UVM_KMF_WIRED | UVM_KMF_CANFAIL);
 	ATF_REQUIRE(hog != 0);
 	ATF_REQUIRE_EQ(uvmexp.free, 0);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 
 	memset(&w, 0, sizeof(w));
 	w.map = kernel_map;
@@ -482,11 +500,11 @@ ATF_TC_BODY(wired_without_canfail_sleeps_for_pages, tc)
 	ATF_CHECK(w.va != 0);
 	ATF_CHECK_EQ(mapped_pages(w.va, PAGE_SIZE), 1);
 	ATF_CHECK_EQ(uvmexp.free, 0);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	uvm_km_free(kernel_map, w.va, PAGE_SIZE, UVM_KMF_WIRED);
 	uvm_km_free(kernel_map, hog, hogsize - PAGE_SIZE, UVM_KMF_WIRED);
 	uvmexp.reserve_kernel = saved;
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	h_shutdown();
 }
 
@@ -499,8 +517,8 @@ small_submap(vaddr_t *minp, vaddr_t *maxp, vsize_t pages)
 	sub = uvm_km_suballoc(kernel_map, minp, maxp, pages * PAGE_SIZE,
 	    false, false, NULL);
 	ATF_REQUIRE(sub != NULL);
-	H_CHECK(kernel_map);
-	H_CHECK(sub);
+	CHECK(kernel_map);
+	CHECK(sub);
 	return sub;
 }
 
@@ -514,7 +532,7 @@ ATF_TC_BODY(no_va_fails_without_waitva, tc)
 	boot();
 	sub = small_submap(&min, &max, 8);
 	va = uvm_km_alloc(sub, 8 * PAGE_SIZE, 0, UVM_KMF_VAONLY);
-	H_CHECK(sub);
+	CHECK(sub);
 	ATF_REQUIRE_EQ(va, min);
 	free0 = uvmexp.free;
 	ATF_CHECK_EQ(uvm_km_alloc(sub, PAGE_SIZE, 0, UVM_KMF_VAONLY), 0);
@@ -522,18 +540,18 @@ ATF_TC_BODY(no_va_fails_without_waitva, tc)
 	ATF_CHECK_EQ(uvm_km_alloc(sub, PAGE_SIZE, 0, UVM_KMF_WIRED |
 	    UVM_KMF_NOWAIT | UVM_KMF_WAITVA), 0);
 	ATF_CHECK_EQ(uvmexp.free, free0);
-	H_CHECK(sub);
+	CHECK(sub);
 	ATF_CHECK_EQ(sub->nentries, 1);
 	/* More than the whole kernel map fails too. */
 	ATF_CHECK_EQ(uvm_km_alloc(kernel_map, vm_map_max(kernel_map) -
 	    vm_map_min(kernel_map) + PAGE_SIZE, 0, UVM_KMF_VAONLY), 0);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	uvm_km_free(sub, va, 8 * PAGE_SIZE, UVM_KMF_VAONLY);
-	H_CHECK(sub);
+	CHECK(sub);
 	va2 = uvm_km_alloc(sub, PAGE_SIZE, 0, UVM_KMF_WIRED);
 	ATF_CHECK_EQ(va2, min);
 	uvm_km_free(sub, va2, PAGE_SIZE, UVM_KMF_WIRED);
-	H_CHECK(sub);
+	CHECK(sub);
 	h_shutdown();
 }
 
@@ -562,9 +580,9 @@ ATF_TC_BODY(waitva_sleeps_until_va_is_freed, tc)
 	ATF_CHECK_EQ(kthread_join(l), 0);
 	ATF_CHECK(w.va >= min && w.va + 2 * PAGE_SIZE <= max);
 	ATF_CHECK_EQ(mapped_pages(w.va, 2 * PAGE_SIZE), 2);
-	H_CHECK(sub);
+	CHECK(sub);
 	uvm_km_free(sub, w.va, 2 * PAGE_SIZE, UVM_KMF_WIRED);
-	H_CHECK(sub);
+	CHECK(sub);
 	h_shutdown();
 }
 
@@ -585,10 +603,10 @@ ATF_TC_BODY(trylock_fails_while_map_is_locked, tc)
 	SNAP_EQ(&a, &b);
 	va = uvm_km_alloc(kernel_map, PAGE_SIZE, 0,
 	    UVM_KMF_WIRED | UVM_KMF_TRYLOCK);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	ATF_CHECK(va != 0);
 	uvm_km_free(kernel_map, va, PAGE_SIZE, UVM_KMF_WIRED);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	h_shutdown();
 }
 
@@ -623,7 +641,7 @@ ATF_TC_BODY(every_flag_combination_allocates_and_frees, tc)
 			if ((flags & UVM_KMF_ZERO) && types[t] != UVM_KMF_WIRED)
 				continue;
 			va = uvm_km_alloc(kernel_map, 3 * PAGE_SIZE, 0, flags);
-			H_CHECK(kernel_map);
+			CHECK(kernel_map);
 			ATF_REQUIRE_MSG(va != 0, "flags %#x", flags);
 			ATF_CHECK_EQ_MSG(mapped_pages(va, 3 * PAGE_SIZE),
 			    types[t] == UVM_KMF_WIRED ? 3 : 0, "flags %#x",
@@ -634,7 +652,7 @@ ATF_TC_BODY(every_flag_combination_allocates_and_frees, tc)
 			if (flags & UVM_KMF_ZERO)
 				ATF_CHECK_EQ(((uint64_t *)va)[100], 0);
 			uvm_km_free(kernel_map, va, 3 * PAGE_SIZE, flags);
-			H_CHECK(kernel_map);
+			CHECK(kernel_map);
 			n++;
 		}
 	}
@@ -656,9 +674,9 @@ ATF_TC_BODY(suballoc_anywhere_returns_submap_range, tc)
 	psize = kernel_map->size;
 	sub = uvm_km_suballoc(kernel_map, &min, &max, 100 * PAGE_SIZE + 5,
 	    false, false, NULL);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	ATF_REQUIRE(sub != NULL);
-	H_CHECK(sub);
+	CHECK(sub);
 	ATF_CHECK_EQ(max - min, 101 * PAGE_SIZE);
 	ATF_CHECK_EQ(vm_map_min(sub), min);
 	ATF_CHECK_EQ(vm_map_max(sub), max);
@@ -671,12 +689,12 @@ ATF_TC_BODY(suballoc_anywhere_returns_submap_range, tc)
 	ATF_CHECK(e->start == min && e->end == max);
 	/* Memory from the submap lies inside it and works. */
 	va = uvm_km_alloc(sub, 3 * PAGE_SIZE, 0, UVM_KMF_WIRED | UVM_KMF_ZERO);
-	H_CHECK(sub);
+	CHECK(sub);
 	ATF_REQUIRE(va >= min && va + 3 * PAGE_SIZE <= max);
 	((volatile char *)va)[5] = 'x';
 	ATF_CHECK_EQ(((char *)va)[5], 'x');
 	uvm_km_free(sub, va, 3 * PAGE_SIZE, UVM_KMF_WIRED);
-	H_CHECK(sub);
+	CHECK(sub);
 	h_shutdown();
 }
 
@@ -695,9 +713,9 @@ ATF_TC_BODY(suballoc_fixed_lands_at_min_or_fails, tc)
 	min = want;
 	sub = uvm_km_suballoc(kernel_map, &min, &max, 8 * PAGE_SIZE, true,
 	    true, NULL);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	ATF_REQUIRE(sub != NULL);
-	H_CHECK(sub);
+	CHECK(sub);
 	ATF_CHECK_EQ(min, want);
 	ATF_CHECK_EQ(max, want + 8 * PAGE_SIZE);
 	ATF_CHECK(sub->flags & VM_MAP_PAGEABLE);
@@ -708,7 +726,7 @@ ATF_TC_BODY(suballoc_fixed_lands_at_min_or_fails, tc)
 	    true, NULL);
 	ATF_CHECK(sub2 == NULL);
 	ATF_CHECK_EQ(kernel_map->nentries, n);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	h_shutdown();
 }
 
@@ -723,17 +741,17 @@ ATF_TC_BODY(suballoc_uses_the_given_submap, tc)
 	memset(&store, 0, sizeof(store));
 	sub = uvm_km_suballoc(kernel_map, &min, &max, 16 * PAGE_SIZE, false,
 	    false, &store);
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	ATF_REQUIRE(sub == &store);
-	H_CHECK(sub);
+	CHECK(sub);
 	ATF_CHECK_EQ(vm_map_min(&store), min);
 	ATF_CHECK_EQ(vm_map_max(&store), max);
 	va = uvm_km_alloc(&store, 16 * PAGE_SIZE, 0, UVM_KMF_WIRED);
 	ATF_CHECK_EQ(va, min);
-	H_CHECK(sub);
+	CHECK(sub);
 	ATF_CHECK_EQ(mapped_pages(va, 16 * PAGE_SIZE), 16);
 	uvm_km_free(&store, va, 16 * PAGE_SIZE, UVM_KMF_WIRED);
-	H_CHECK(sub);
+	CHECK(sub);
 	ATF_CHECK_EQ(mapped_pages(va, 16 * PAGE_SIZE), 0);
 	h_shutdown();
 }
@@ -751,11 +769,11 @@ ATF_TC_BODY(suballoc_pageable_submap_faults_in, tc)
 	sub = uvm_km_suballoc(kernel_map, &min, &max, 32 * PAGE_SIZE, true,
 	    false, NULL);
 	ATF_REQUIRE(sub != NULL);
-	H_CHECK(sub);
+	CHECK(sub);
 	free0 = uvmexp.free;
 	kobj0 = uvm_kernel_object->uo_npages;
 	va = uvm_km_alloc(sub, 4 * PAGE_SIZE, 0, UVM_KMF_PAGEABLE);
-	H_CHECK(sub);
+	CHECK(sub);
 	ATF_REQUIRE(va >= min && va < max);
 	ATF_CHECK_EQ(uvmexp.free, free0);
 	ATF_REQUIRE_EQ(kcopy(buf, (void *)(va + PAGE_SIZE + 100),
@@ -764,9 +782,9 @@ ATF_TC_BODY(suballoc_pageable_submap_faults_in, tc)
 	    sizeof(out)), 0);
 	ATF_CHECK_EQ(memcmp(buf, out, sizeof(buf)), 0);
 	ATF_CHECK_EQ(uvm_kernel_object->uo_npages, kobj0 + 1);
-	H_CHECK(sub);
+	CHECK(sub);
 	uvm_km_free(sub, va, 4 * PAGE_SIZE, UVM_KMF_PAGEABLE);
-	H_CHECK(sub);
+	CHECK(sub);
 	ATF_CHECK_EQ(uvmexp.free, free0);
 	ATF_CHECK_EQ(uvm_kernel_object->uo_npages, kobj0);
 	h_shutdown();
@@ -797,7 +815,7 @@ ATF_TC_BODY(interleaved_allocations_free_back_to_start, tc)
 		else if (a[i].type == UVM_KMF_WIRED)
 			*(int *)a[i].va = i;
 	}
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	for (int i = N - 1; i > 0; i--) {
 		int j = (int)(cprng_fast32() % (unsigned)(i + 1));
 		__typeof__(a[0]) t = a[i];
@@ -813,9 +831,9 @@ ATF_TC_BODY(interleaved_allocations_free_back_to_start, tc)
 		}
 		uvm_km_free(kernel_map, a[i].va, a[i].size, a[i].type);
 		if (i % 50 == 0)
-			H_CHECK(kernel_map);
+			CHECK(kernel_map);
 	}
-	H_CHECK(kernel_map);
+	CHECK(kernel_map);
 	snap(&s1, kernel_map);
 	SNAP_EQ(&s0, &s1);
 	h_shutdown();

@@ -264,6 +264,8 @@ struct vm_map *
 uvm_km_suballoc(struct vm_map *map, vaddr_t *min, vaddr_t *max, vsize_t size,
     bool pageable, bool fixed, struct vm_map *submap)
 {
+	bool given;
+
 	KASSERT(map != NULL && min != NULL && max != NULL);
 	KASSERT(vm_map_pmap(map) == pmap_kernel());
 	KASSERT(size > 0);
@@ -278,15 +280,29 @@ uvm_km_suballoc(struct vm_map *map, vaddr_t *min, vaddr_t *max, vsize_t size,
 		return NULL;
 	*max = *min + size;
 
-	if (submap == NULL)
-		submap = kmem_zalloc(sizeof(*submap), KM_SLEEP);
-	uvm_map_setup(submap, *min, *max, pageable ? VM_MAP_PAGEABLE : 0);
-	pmap_reference(vm_map_pmap(map));
-	submap->pmap = vm_map_pmap(map);
+	if (submap == NULL) {
+		submap = uvm_map_create(pmap_kernel(), *min, *max,
+		    pageable ? VM_MAP_PAGEABLE : 0);
+		given = false;
+	} else {
+		uvm_map_setup(submap, *min, *max,
+		    pageable ? VM_MAP_PAGEABLE : 0);
+		submap->pmap = pmap_kernel();
+		given = true;
+	}
+	pmap_reference(pmap_kernel());
 	if (uvm_map_submap(map, *min, *max, submap) != 0) {
 		/* The range is ours and empty: this cannot fail. */
 		panic("uvm_km_suballoc: cannot install submap [%#jx, %#jx)",
 		    (uintmax_t)*min, (uintmax_t)*max);
 	}
+	/*
+	 * The parent's entry now holds a reference.  A map we allocated
+	 * lives as long as that entry, so ours is dropped; the caller's own
+	 * storage keeps its reference, so that removing the entry never
+	 * frees it.
+	 */
+	if (!given)
+		uvm_map_deallocate(submap);
 	return submap;
 }
