@@ -471,11 +471,13 @@ ATF_TC_BODY(wired_without_canfail_sleeps_for_pages, tc)
 	struct lwp *l;
 	vaddr_t hog;
 	vsize_t hogsize;
-	int saved;
+	int saved, savedpd;
 
 	boot();
 	saved = uvmexp.reserve_kernel;
+	savedpd = uvmexp.reserve_pagedaemon;
 	uvmexp.reserve_kernel = 0;
+	uvmexp.reserve_pagedaemon = 0;
 	/* Take every free page. */
 	hogsize = (vsize_t)uvmexp.free << PAGE_SHIFT;
 	hog = uvm_km_alloc(kernel_map, hogsize, 0,
@@ -504,6 +506,7 @@ ATF_TC_BODY(wired_without_canfail_sleeps_for_pages, tc)
 	uvm_km_free(kernel_map, w.va, PAGE_SIZE, UVM_KMF_WIRED);
 	uvm_km_free(kernel_map, hog, hogsize - PAGE_SIZE, UVM_KMF_WIRED);
 	uvmexp.reserve_kernel = saved;
+	uvmexp.reserve_pagedaemon = savedpd;
 	CHECK(kernel_map);
 	h_shutdown();
 }

@@ -211,9 +211,7 @@ uvm_km_alloc(struct vm_map *map, vsize_t size, vsize_t align, uvm_flag_t flags)
 			km_pagewait();
 		}
 		/* A kernel page: owned by nobody, wired, never queued. */
-		mutex_enter(&uvm_pageqlock);
 		uvm_pagewire(pg);
-		mutex_exit(&uvm_pageqlock);
 		pg->flags &= ~(PG_BUSY | PG_FAKE);
 		pmap_kenter_pa(va, VM_PAGE_TO_PHYS(pg), prot, PMAP_KMPAGE);
 	}
@@ -232,6 +230,7 @@ void
 uvm_km_free(struct vm_map *map, vaddr_t addr, vsize_t size, uvm_flag_t flags)
 {
 	uvm_flag_t type = flags & UVM_KMF_TYPEMASK;
+	struct vm_map_entry *dead = NULL;
 
 	KASSERT(map != NULL);
 	KASSERT(vm_map_pmap(map) == pmap_kernel());
@@ -248,7 +247,12 @@ uvm_km_free(struct vm_map *map, vaddr_t addr, vsize_t size, uvm_flag_t flags)
 		km_pgremove_pageable(addr, addr + size);
 	else if (type == UVM_KMF_WIRED)
 		km_pgremove_wired(addr, addr + size);
-	uvm_unmap(map, addr, addr + size);
+
+	/* The translations are gone already: free only the VA. */
+	vm_map_lock(map);
+	uvm_unmap_remove(map, addr, addr + size, &dead, UVM_FLAG_VAONLY);
+	vm_map_unlock(map);
+	uvm_unmap_detach(dead, 0);
 }
 
 /*
