@@ -296,7 +296,7 @@ ATF_TC_BODY(get_unlocked_zero_fills_busy_dirty_pages, tc)
 	mutex_enter(uobj->vmobjlock);
 	for (int i = 0; i < 4; i++) {
 		ATF_CHECK(pgs[i]->uobject == uobj);
-		ATF_CHECK_EQ(pgs[i]->offset, (voff_t)(2 + i) * PAGE_SIZE);
+		ATF_CHECK_EQ(pgs[i]->offset, (voff_t)((2 + i) * PAGE_SIZE));
 		ATF_CHECK(pgs[i]->flags & PG_BUSY);
 		ATF_CHECK((pgs[i]->flags & (PG_FAKE | PG_CLEAN)) == 0);
 		ATF_CHECK(pgs[i]->flags & PG_DIRTY);
