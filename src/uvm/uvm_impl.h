@@ -35,6 +35,12 @@ void	uvm_page_seg_plugged(uvm_physseg_t, paddr_t pfn, psize_t npages);
  * nothing.  False (and nothing changed) if any of them is not free.
  */
 bool	uvm_page_seg_withdraw(uvm_physseg_t, paddr_t pfn, psize_t npages);
+/*
+ * The pagedaemon's lwp (set by whoever starts it; NULL: none).  Only it
+ * may dig into uvmexp.reserve_pagedaemon (uvm_pagealloc with
+ * UVM_PGA_USERESERVE); an lwp with LW_PAGEDAEMON set counts as it too.
+ */
+extern struct lwp *uvm_pagedaemon_lwp;
 /* uvm_physseg.c */
 void	uvm_physseg_fini(void);
 int	uvm_physseg_count(void);
