@@ -62,6 +62,8 @@ uvm_init(void)
 	uvm_page_init();
 	pmap_init();
 	pmap_virtual_space(&kvm_start, &kvm_end);
+	uvm_amap_init();
+	uvm_anon_init();
 	uvm_map_init();
 	uvm_km_init(kvm_start, kvm_end);
 	uvm_booted = true;
