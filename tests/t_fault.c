@@ -16,6 +16,10 @@
 #define UMAX		((vaddr_t)0x40000000)
 #define VA0		((vaddr_t)0x1000000)
 
+/* UVM's private wiring interface (src/uvm/uvm_impl.h). */
+int	uvm_fault_wire(struct vm_map *, vaddr_t, vaddr_t, vm_prot_t, int);
+void	uvm_fault_unwire(struct vm_map *, vaddr_t, vaddr_t);
+
 static struct vmspace *vm;
 
 static void
@@ -337,7 +341,7 @@ ATF_TC_BODY(object_page_mapped_directly_case_2a, tc)
 	ATF_CHECK_EQ(D(s, fltrelckok), 1);
 	pg = page_at(vm, va + PAGE_SIZE);
 	ATF_REQUIRE(pg != NULL);
-	ATF_CHECK(pg->uobject == uobj && pg->offset == PAGE_SIZE);
+	ATF_CHECK(pg->uobject == uobj && pg->offset == (voff_t)PAGE_SIZE);
 	ATF_CHECK((pg->flags & PG_BUSY) == 0);
 	ATF_CHECK(MAP->header.next->aref.ar_amap == NULL);
 	/* Writes land in the object itself. */
