@@ -63,6 +63,8 @@ uvm_init(void)
 	pmap_init();
 	uvm_fault_init();
 	pmap_virtual_space(&kvm_start, &kvm_end);
+	uvm_amap_init();
+	uvm_anon_init();
 	uvm_map_init();
 	uvm_aobj_init();
 	uvm_km_init(kvm_start, kvm_end);

@@ -192,6 +192,8 @@ physseg_table_edit(const struct physseg_table *old, int idx, int nremove,
 	int tail = old->pt_nsegs - idx - nremove;
 
 	KASSERT(idx >= 0 && nremove >= 0 && tail >= 0 && n >= 0);
+	if (n == 0)
+		return &physseg_empty;
 	t = kmem_alloc(physseg_table_size(n), kmflags);
 	if (t == NULL)
 		return NULL;
