@@ -57,6 +57,7 @@
 
 #include <uvm/uvm_amap.h>
 #include <uvm/uvm_anon.h>
+#include <uvm/uvm_aobj.h>
 
 /* The most pages one fault looks at (back + forward + 1). */
 #define UVM_MAXRANGE	16
@@ -239,6 +240,12 @@ uvmfault_pagedone(struct uvm_faultctx *flt, struct vm_page *pg)
 			pg->flags &= ~PG_CLEAN;
 			pg->flags |= PG_DIRTY;
 			uvm_anon_dropswap(pg->uanon);
+		} else if (pg->uobject != NULL &&
+		    UVM_OBJ_IS_AOBJ(pg->uobject)) {
+			pg->flags &= ~PG_CLEAN;
+			pg->flags |= PG_DIRTY;
+			uao_dropswap(pg->uobject,
+			    (int)(pg->offset >> PAGE_SHIFT));
 		}
 	} else if (pg->wire_count == 0) {
 		uvm_pageactivate(pg);

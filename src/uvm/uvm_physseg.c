@@ -52,6 +52,11 @@
  *		lock.  After uvm_page_init() a replaced table is kept until
  *		uvm_physseg_fini(), since a lookup may still be reading it;
  *		before that, boot is single-threaded and it is freed at once.
+ *		The vm_pages of unplugged frames are freed with
+ *		uvm_fpageqlock held: a lookup that may race with the unplug
+ *		of the very frames it translates (the allocator scanning free
+ *		pages) must hold that lock.  Nothing else may be looking at
+ *		frames being unplugged: they are free, so nobody owns them.
  *	f	start_hint is an allocator hint written under
  *		uvm_fpageqlock; a write that races with a table change may be
  *		lost, which costs only a longer search.
@@ -192,6 +197,8 @@ physseg_table_edit(const struct physseg_table *old, int idx, int nremove,
 	int tail = old->pt_nsegs - idx - nremove;
 
 	KASSERT(idx >= 0 && nremove >= 0 && tail >= 0 && n >= 0);
+	if (n == 0)
+		return &physseg_empty;
 	t = kmem_alloc(physseg_table_size(n), kmflags);
 	if (t == NULL)
 		return NULL;
@@ -601,10 +608,18 @@ uvm_physseg_unplug(paddr_t pfn, size_t npages)
 			goto fail;
 		}
 	}
+	/*
+	 * The allocator scans free pages under uvm_fpageqlock, possibly
+	 * through the table being replaced: free the array under it.
+	 */
 	pp = ps->pages;
 	pp->pp_refs += n;
+	if (uvm_page_init_done_p())
+		mutex_enter(&uvm_fpageqlock);
 	physseg_publish(nt);
 	physseg_pages_release(pp);
+	if (uvm_page_init_done_p())
+		mutex_exit(&uvm_fpageqlock);
 	mutex_exit(&physseg_lock);
 	return true;
 fail:
