@@ -937,10 +937,11 @@ ATF_TC_BODY(findspace_reports_the_preceding_entry, tc)
 /* ------------------------------------------------------------------ */
 /* Randomized sequences against an array model. */
 
-#define RPAGES	256
+#define RPAGES_MAX	4096
+static int RPAGES = 256;
 
 struct model {
-	int	prot[RPAGES];		/* -1: unmapped */
+	int	prot[RPAGES_MAX];	/* -1: unmapped */
 };
 
 static unsigned int rseed;
@@ -1005,8 +1006,9 @@ model_fit(const struct model *m, int npages, int alpages, bool topdown)
 static void
 random_run(int flags, unsigned int seed, int steps)
 {
+	static struct model m_storage;
+#define m m_storage
 	struct vm_map *map;
-	struct model m;
 	int step, i;
 
 	h_boot(64 * 1024 * 1024, 0);
@@ -1081,6 +1083,7 @@ random_run(int flags, unsigned int seed, int steps)
 	}
 	uvm_map_deallocate(map);
 	h_shutdown();
+#undef m
 }
 
 ATF_TC_WITHOUT_HEAD(random_ops_match_array_model);
@@ -1094,6 +1097,15 @@ ATF_TC_WITHOUT_HEAD(random_ops_topdown_match_array_model);
 ATF_TC_BODY(random_ops_topdown_match_array_model, tc)
 {
 	random_run(VM_MAP_TOPDOWN, 5, 4000);
+}
+
+/* A bigger space: deeper trees, more rotations under the gaps. */
+ATF_TC_WITHOUT_HEAD(random_ops_large_map_match_array_model);
+ATF_TC_BODY(random_ops_large_map_match_array_model, tc)
+{
+	RPAGES = 4096;
+	random_run(0, 11, 3000);
+	random_run(VM_MAP_TOPDOWN, 12, 3000);
 }
 
 /* Many entries: the tree (and its gaps) stays right at scale. */
@@ -1473,6 +1485,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, findspace_reports_the_preceding_entry);
 	ATF_TP_ADD_TC(tp, random_ops_match_array_model);
 	ATF_TP_ADD_TC(tp, random_ops_topdown_match_array_model);
+	ATF_TP_ADD_TC(tp, random_ops_large_map_match_array_model);
 	ATF_TP_ADD_TC(tp, many_entries_tree_stays_consistent);
 	ATF_TP_ADD_TC(tp, wire_marks_clipped_range_and_unwire_clears);
 	ATF_TP_ADD_TC(tp, wire_hole_or_prot_none_is_efault);
