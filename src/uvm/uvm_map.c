@@ -889,6 +889,7 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		    (uobj == NULL || a.uoffset + (voff_t)size == next->offset) &&
 		    (!merged_back ||
 		     (next->aref.ar_amap == NULL &&
+		      prev->aref.ar_amap == NULL &&
 		      (uobj == NULL || prev->offset +
 		       (voff_t)(prev->end - prev->start) == next->offset)))) {
 			if (merged_back) {
@@ -933,11 +934,12 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		uvm_map_link(map, prev, new);
 		map->hint = new;
 		new = NULL;
-	} else if (uobj != NULL && uobj->pgops->pgo_detach != NULL) {
-		/* The neighbour's reference covers us: drop the caller's. */
-		uobj->pgops->pgo_detach(uobj);
 	}
 	vm_map_unlock(map);
+
+	/* Merged: the neighbour's reference covers us; drop the caller's. */
+	if (new != NULL && uobj != NULL && uobj->pgops->pgo_detach != NULL)
+		uobj->pgops->pgo_detach(uobj);
 
 	if (new != NULL)
 		uvm_mapent_free(new);
