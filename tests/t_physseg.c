@@ -244,7 +244,8 @@ ATF_TC_BODY(next_prev_walk_with_sentinels, tc)
 	ATF_CHECK_EQ(n, 3);
 	ATF_CHECK_EQ(h, UVM_PHYSSEG_TYPE_INVALID_EMPTY);
 	ATF_CHECK_EQ(uvm_physseg_get_prev(0), UVM_PHYSSEG_TYPE_INVALID_EMPTY);
-	ATF_CHECK_EQ(uvm_physseg_get_next(2), UVM_PHYSSEG_TYPE_INVALID_OVERFLOW);
+	ATF_CHECK_EQ(uvm_physseg_get_next(2),
+	    UVM_PHYSSEG_TYPE_INVALID_OVERFLOW);
 	ATF_CHECK_EQ(uvm_physseg_get_next(1), 2);
 	ATF_CHECK_EQ(uvm_physseg_get_prev(1), 0);
 	ATF_CHECK_EQ(uvm_physseg_get_start(uvm_physseg_get_next(0)), 30);
@@ -587,7 +588,8 @@ ATF_TC_BODY(get_pg_beyond_segment_panics, tc)
 {
 	preboot(64, 4096);
 	uvm_page_physload(10, 20, 10, 20, 0);
-	ATF_REQUIRE(uvm_physseg_get_pg(0, 9) == PHYS_TO_VM_PAGE(ptoa((paddr_t)19)));
+	ATF_REQUIRE(uvm_physseg_get_pg(0, 9) ==
+	    PHYS_TO_VM_PAGE(ptoa((paddr_t)19)));
 	ATF_REQUIRE(H_PANICS(uvm_physseg_get_pg(0, 10)));
 	ATF_CHECK(strstr(h_panic_msg, "beyond segment") != NULL);
 }
@@ -659,7 +661,8 @@ ATF_TC_BODY(boot_single_segment_covers_ram, tc)
 		check_seg_pages(0);
 		ATF_CHECK(PHYS_TO_VM_PAGE(ram) == NULL);
 		ATF_CHECK(PHYS_TO_VM_PAGE(ram + 5 * PAGE_SIZE) == NULL);
-		ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)3) + 17)->phys_addr == ptoa((paddr_t)3));
+		ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)3) + 17)->phys_addr ==
+		    ptoa((paddr_t)3));
 		h_shutdown();
 	}
 }

@@ -455,6 +455,8 @@ uvm_page_physunload(uvm_physseg_t upm, int free_list, paddr_t *paddrp)
 	if (uvm_page_init_done_p())
 		panic("uvm_page_physunload: called after uvm_page_init()");
 	KASSERT(paddrp != NULL);
+	if (!physseg_inited)
+		return false;
 	mutex_enter(&physseg_lock);
 	ps = physseg_get(upm);
 	if (ps == NULL || ps->free_list != free_list ||
@@ -493,6 +495,8 @@ uvm_page_physunload_force(uvm_physseg_t upm, int free_list, paddr_t *paddrp)
 		panic("uvm_page_physunload_force: called after"
 		    " uvm_page_init()");
 	KASSERT(paddrp != NULL);
+	if (!physseg_inited)
+		return false;
 	mutex_enter(&physseg_lock);
 	ps = physseg_get(upm);
 	if (ps != NULL && ps->avail_start < ps->avail_end) {
@@ -550,7 +554,7 @@ uvm_physseg_plug(paddr_t pfn, size_t npages, uvm_physseg_t *upmp)
 	}
 	ps.pages->pp_refs = 1;
 	physseg_publish(t);
-	/* The pages must be findable (PHYS_TO_VM_PAGE) before they are freed. */
+	/* The pages must be findable (PHYS_TO_VM_PAGE) before being freed. */
 	if (uvm_page_init_done_p())
 		uvm_page_seg_plugged(idx, pfn, npages);
 	mutex_exit(&physseg_lock);
