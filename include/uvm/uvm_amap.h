@@ -6,10 +6,13 @@
  * share one amap (after a clip, or a share-inherit fork), in which case
  * per-page reference counts are created lazily for partial references.
  *
- * Locking: am_lock (a pointer: the amap's anons share it, see
- * uvm_anon.h) protects every field except am_ref changes made under the
- * map lock of the referring entries, as in NetBSD.  The interface below
- * follows NetBSD's uvm_amap.h.
+ * Locking, by letter:
+ *	l	am_lock, a reference-counted mutex (mutex_obj_alloc) that the
+ *		amap's anons share as an_lock; after amap_copy() the old and
+ *		new amap share one lock too (NetBSD 6+), so holding am_lock
+ *		covers every anon the amap can reach
+ *	g	uvm_amap_list_lock (the list of all amaps)
+ * The interface below follows NetBSD's uvm_amap.h.
  */
 
 #ifndef _UVM_UVM_AMAP_H_
@@ -17,11 +20,41 @@
 
 #include <uvm/uvm_extern.h>
 
-struct vm_amap;
 struct vm_aref;
 struct vm_anon;
 struct vm_map;
 struct vm_map_entry;
+
+/*
+ * An amap.  Slots [0, am_nslot) may be referenced by map entries (slots
+ * [am_nslot, am_maxslot) are padding for amap_extend()); am_anon[] says
+ * which hold an anon, and the am_nused used slots are also listed densely
+ * in am_slots[0 .. am_nused) with am_bckptr[slot] giving each one's index
+ * there, so that walking an amap costs what it holds, not its size.
+ *
+ * Per-page references: while am_ppref is NULL every slot of [0, am_nslot)
+ * is referenced by all am_ref references.  The first reference that
+ * covers only part of the amap (a partial amap_ref/amap_unref, a split
+ * on clip, an extension leaving unreferenced slots) creates am_ppref,
+ * one count per slot; a slot whose count drops to zero loses its anon.
+ */
+struct vm_amap {
+	kmutex_t	*am_lock;	/* lock, shared with anons (see above) */
+	int		am_ref;		/* l: references (vm_arefs) */
+	int		am_flags;	/* l: AMAP_SHARED */
+	int		am_maxslot;	/* l: slots allocated */
+	int		am_nslot;	/* l: slots usable by references */
+	int		am_nused;	/* l: slots holding an anon */
+	int		*am_slots;	/* l: the used slots, densely */
+	int		*am_bckptr;	/* l: slot -> index in am_slots */
+	struct vm_anon	**am_anon;	/* l: slot -> anon, or NULL */
+	int		*am_ppref;	/* l: per-slot references, or NULL */
+	LIST_ENTRY(vm_amap) am_list;	/* g: all amaps */
+};
+
+/* Chunking of amap_copy() for entries without an amap (in pages). */
+#define UVM_AMAP_LARGE		256	/* entries this large are chunked */
+#define UVM_AMAP_CHUNK		16	/* into pieces this large */
 
 /* amap_ref() flags. */
 #define AMAP_SHARED		0x1	/* amap is shared */
@@ -69,16 +102,22 @@ kmutex_t *amap_lockptr(struct vm_amap *);
 int	amap_nslot(struct vm_amap *);
 int	amap_nused(struct vm_amap *);
 int	amap_refs(struct vm_amap *);
-
-/* Page in everything swapped to slots [startslot, endslot) (swapoff). */
-bool	amap_swap_off(int startslot, int endslot);
+int	amap_flags(struct vm_amap *);
 
 /* Anons (uvm_anon.c); an anon starts with one reference and no page. */
 struct vm_anon *uvm_analloc(void);
 void	uvm_anfree(struct vm_anon *);		/* an_ref == 0, locked */
-void	uvm_anon_dropswap(struct vm_anon *);
-struct vm_page *uvm_anon_lockloanpg(struct vm_anon *);
-/* The amap/anon layer's invariant checker: NULL or a description. */
+void	uvm_anon_dropswap(struct vm_anon *);	/* locked */
+/*
+ * Releasing swap slots: the swap layer installs its slot-freeing function
+ * here when it starts; while it is NULL no anon can hold a slot.
+ */
+extern void (*uvm_anon_swslot_free)(int slot, int nslots);
+/*
+ * The amap/anon layer's invariant checker: NULL or a description of the
+ * first violation.  NULL amap: check every amap, and every anon's
+ * reference count against the amaps that hold it.
+ */
 const char *uvm_amap_check(struct vm_amap *);
 
 #endif /* _UVM_UVM_AMAP_H_ */

@@ -5,7 +5,9 @@
  * by several amaps; it holds its page while resident and its swap slot
  * while paged out.  Locking: an_lock is the lock of the amap(s) that
  * reference it, shared by all of them (see uvm_amap.c); an_ref, an_page
- * and an_swslot are protected by it.
+ * and an_swslot are protected by it.  A new anon (uvm_analloc) has no
+ * lock until it is entered into an amap: amap_add() gives it the amap's,
+ * or the caller sets an_lock to the amap's lock first.
  */
 
 #ifndef _UVM_UVM_ANON_H_

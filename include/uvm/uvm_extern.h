@@ -49,6 +49,7 @@ struct pmap;
 #define UVM_INH_COPY	0x10	/* "copy" */
 #define UVM_INH_NONE	0x20	/* "none" */
 #define UVM_INH_DONATE	0x30	/* "donate" << not used */
+#define UVM_INH_ZERO	0x30	/* "zero" (OpenBSD; the unused donate slot) */
 
 #define UVM_ADV_NORMAL		0x0	/* 'normal' */
 #define UVM_ADV_RANDOM		0x1	/* 'random' */

@@ -83,12 +83,18 @@ TAILQ_HEAD(pglist, vm_page);
 #define PQ_QMASK	(PQ_FREE | PQ_ACTIVE | PQ_INACTIVE)
 #define PQ_ANON		0x0010	/* loaned-out object page is now an anon's */
 #define PQ_READAHEAD	0x0020	/* read-ahead but not yet used */
+#define PQ_FREELIST	0x00c0	/* c: the page's free list (VM_FREELIST_*) */
+#define PQ_FREELIST_SHIFT 6
 #define PQ_PRIVATE	0xff00	/* bits the paging policy may use */
+/* Code that rewrites pqflags must keep PQ_FREELIST (set once at boot). */
 
 /* Translating between pages and physical addresses. */
 #define VM_PAGE_TO_PHYS(pg)	((pg)->phys_addr)
 struct vm_page *uvm_phys_to_vm_page(paddr_t);
 #define PHYS_TO_VM_PAGE(pa)	uvm_phys_to_vm_page(pa)
+
+CTASSERT(sizeof(struct vm_page) <= 64 || sizeof(void *) != 8);
+CTASSERT(VM_NFREELIST <= (PQ_FREELIST >> PQ_FREELIST_SHIFT) + 1);
 
 /* Page colour of a page (the low bits of its frame number). */
 #define VM_PGCOLOR(pg) \
@@ -119,7 +125,12 @@ void	*uvm_page_kva(struct vm_page *);
 /* Which free list a page belongs to. */
 int	uvm_page_lookup_freelist(struct vm_page *);
 
-/* Global page locks. */
+/*
+ * Global page locks.  Lock order: owner (object or anon) -> uvm_pageqlock
+ * -> uvm_fpageqlock.  The queue functions above take uvm_pageqlock
+ * themselves unless the caller already holds it (a caller working on many
+ * pages, such as the pagedaemon, may hold it across the batch).
+ */
 extern kmutex_t uvm_pageqlock;		/* paging queues */
 extern kmutex_t uvm_fpageqlock;		/* free lists */
 

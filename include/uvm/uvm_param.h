@@ -57,6 +57,10 @@ typedef unsigned int	uvm_flag_t;	/* UVM_MAPFLAG()/UVM_KMF_* flags */
 #define round_page(x)	(((x) + PAGE_MASK) & ~PAGE_MASK)
 #define trunc_page(x)	((x) & ~PAGE_MASK)
 
+/* The u-area (kernel stack) of an lwp: uvm_uarea_alloc(). */
+#define UPAGES		4			/* pages of u-area */
+#define USPACE		(UPAGES * PAGE_SIZE)	/* bytes of u-area */
+
 /* Limits of the pages sizes a machine may choose. */
 #define UVM_MIN_PAGE_SIZE	4096
 #define UVM_MAX_PAGE_SIZE	(64 * 1024)

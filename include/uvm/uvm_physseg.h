@@ -4,14 +4,22 @@
  * Physical memory is a set of segments, each a run of page frames
  * [start, end) of which [avail_start, avail_end) is managed by UVM, on one
  * free list.  All addresses in this interface are page frame numbers
- * (atop(pa)), as in NetBSD.  Segments are kept sorted by start; holes
- * between them are simply not managed.  Segments can be added and removed
- * at run time (plug/unplug): a handle stays valid until its segment is
- * unplugged whole.
+ * (atop(pa)), as in NetBSD.  Segments are kept in a table sorted by
+ * start; holes between them are simply not managed.  Segments can be
+ * added and removed at run time (plug/unplug).
  *
- * Locking: segments change only under uvm_fpageqlock's protection from
- * the allocator, and the segment table is replaced, never edited in
- * place, so lookups need no lock.
+ * A handle (uvm_physseg_t) is the index of a segment in that table, as in
+ * NetBSD's static-array implementation, so handles run from
+ * uvm_physseg_get_first() to uvm_physseg_get_last() in address order.
+ * Any change to the table (uvm_page_physload, uvm_page_physunload*,
+ * uvm_physseg_plug, uvm_physseg_unplug) may renumber the segments after
+ * the one it touches: look a handle up again (uvm_physseg_find) after one.
+ * A vm_page, on the other hand, never moves while its frame stays
+ * plugged, even when an unplug splits its segment.
+ *
+ * Locking: changes to the table are serialised by a private lock taken
+ * before uvm_fpageqlock; the table is replaced, never edited in place, so
+ * lookups (the getters, uvm_physseg_find, PHYS_TO_VM_PAGE) need no lock.
  */
 
 #ifndef _UVM_UVM_PHYSSEG_H_
@@ -49,5 +57,8 @@ bool	uvm_page_physunload(uvm_physseg_t, int, paddr_t *);
 bool	uvm_page_physunload_force(uvm_physseg_t, int, paddr_t *);
 bool	uvm_physseg_plug(paddr_t, size_t, uvm_physseg_t *);
 bool	uvm_physseg_unplug(paddr_t, size_t);
+
+/* The table's invariant checker: NULL, or what is wrong (a constant). */
+const char *uvm_physseg_check(void);
 
 #endif /* _UVM_UVM_PHYSSEG_H_ */

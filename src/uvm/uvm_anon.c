@@ -1,1 +1,161 @@
-/* uvm_anon.c: to be written (see the issue that owns it). */
+/*
+ * uvm_anon.c: anons, the pages of anonymous memory.
+ *
+ * An anon is one page of anonymous memory: its resident page (an_page,
+ * whose uanon points back at the anon), or its swap slot (an_swslot)
+ * while paged out, or both while a clean copy sits in swap.  Anons are
+ * reference counted by the amap slots that hold them (and by loans to
+ * the kernel); copy-on-write sharing is an anon with an_ref > 1, and the
+ * fault handler gives a writer its own copy of such an anon.
+ *
+ * Life of an anon:
+ *	uvm_analloc		one reference, no page, no slot, no lock
+ *	amap_add		an_lock := the amap's lock
+ *	uvm_pagealloc(.., anon)	an_page set (the fault handler does this)
+ *	... an_ref moves with amap_copy/amap_unref ...
+ *	uvm_anfree		an_ref == 0: page and slot released
+ *
+ * Freeing a loaned page: a page with loan_count > 0 has another owner
+ * besides the anon, and the anon leaves the page to it (NetBSD style):
+ * an object page loaned to the anon goes back to its object with one loan
+ * less; the anon's own page loaned to the kernel (uvm_loan TOPAGE) stays
+ * with the borrower, who frees it when the last loan is dropped.
+ *
+ * Locking: an_ref, an_page and an_swslot are protected by an_lock (the
+ * owning amap's lock).  The lock is kept alive by the amaps that use it
+ * (mutex_obj_hold), not by the anons: an anon is reachable only through
+ * an amap slot, so while it is, some amap holds its lock.  Lock order: amap/anon lock -> object lock ->
+ * uvm_pageqlock.  uvmexp.nanon is atomic.
+ */
+
+#include "uvm_impl.h"
+
+static struct pool uvm_anon_pool;
+
+void (*uvm_anon_swslot_free)(int, int);
+
+/*
+ * uvm_anon_init: set up the anon pool (boot).
+ */
+void
+uvm_anon_init(void)
+{
+	pool_init(&uvm_anon_pool, sizeof(struct vm_anon), 0, 0, 0, "anonpl",
+	    NULL, IPL_NONE);
+}
+
+/*
+ * uvm_anon_fini: tear the pool down (shutdown); every anon is freed.
+ */
+void
+uvm_anon_fini(void)
+{
+	KASSERTMSG(uvmexp.nanon == 0, "uvm_anon_fini: %d anons left",
+	    uvmexp.nanon);
+	pool_destroy(&uvm_anon_pool);
+}
+
+/*
+ * uvm_analloc: allocate an anon.
+ *
+ * => returns an anon with one reference, no page, no swap slot and no
+ *    lock (amap_add gives it its amap's), or NULL if none can be had
+ *    without sleeping (the fault handler counts fltnoanon and waits).
+ */
+struct vm_anon *
+uvm_analloc(void)
+{
+	struct vm_anon *anon;
+
+	if (kern_fault_check(KFI_ANON))
+		return NULL;
+	anon = pool_get(&uvm_anon_pool, PR_NOWAIT);
+	if (anon == NULL)
+		return NULL;
+	anon->an_lock = NULL;
+	anon->an_page = NULL;
+	anon->an_ref = 1;
+	anon->an_swslot = 0;
+	atomic_inc_uint((unsigned int *)&uvmexp.nanon);
+	return anon;
+}
+
+/*
+ * uvm_anon_dropswap: release the anon's swap slot, if it has one.
+ *
+ * => anon locked (if it has a lock).
+ */
+void
+uvm_anon_dropswap(struct vm_anon *anon)
+{
+	KASSERT(anon->an_lock == NULL || mutex_owned(anon->an_lock));
+	if (anon->an_swslot == 0)
+		return;
+	KASSERTMSG(uvm_anon_swslot_free != NULL,
+	    "uvm_anon_dropswap: slot %d with no swap layer", anon->an_swslot);
+	(*uvm_anon_swslot_free)(anon->an_swslot, 1);
+	anon->an_swslot = 0;
+}
+
+/*
+ * uvm_anon_droppage: give up the anon's resident page.
+ */
+static void
+uvm_anon_droppage(struct vm_anon *anon)
+{
+	struct vm_page *pg = anon->an_page;
+	struct uvm_object *uobj;
+
+	KASSERT(pg->uanon == anon);
+	if (pg->loan_count > 0) {
+		uobj = pg->uobject;
+		if (uobj != NULL) {
+			/* An object's page loaned to us: back to the object. */
+			mutex_enter(uobj->vmobjlock);
+			mutex_enter(&uvm_pageqlock);
+			pg->loan_count--;
+			pg->uanon = NULL;
+			pg->pqflags &= ~PQ_ANON;
+			mutex_exit(&uvm_pageqlock);
+			mutex_exit(uobj->vmobjlock);
+		} else {
+			/* Our page loaned to the kernel: the borrower's now. */
+			mutex_enter(&uvm_pageqlock);
+			pg->uanon = NULL;
+			pg->pqflags &= ~PQ_ANON;
+			mutex_exit(&uvm_pageqlock);
+		}
+	} else {
+		/*
+		 * Ours alone.  A busy anon page is being filled or copied
+		 * by someone holding our lock, which we hold: it cannot be.
+		 */
+		KASSERTMSG((pg->flags & PG_BUSY) == 0,
+		    "uvm_anfree: anon %p page %p busy", anon, pg);
+		pmap_page_protect(pg, VM_PROT_NONE);
+		uvm_pagefree(pg);
+	}
+	anon->an_page = NULL;
+}
+
+/*
+ * uvm_anfree: free an anon that nobody references any more.
+ *
+ * => an_ref == 0; the anon is out of every amap.
+ * => anon locked if it has a lock (it still does after leaving its
+ *    amap: amap_unadd does not clear it).
+ * => its page is freed (or left to its other owner if loaned), its swap
+ *    slot released, and the anon returned to the pool.
+ */
+void
+uvm_anfree(struct vm_anon *anon)
+{
+	KASSERT(anon->an_ref == 0);
+	KASSERT(anon->an_lock == NULL || mutex_owned(anon->an_lock));
+	if (anon->an_page != NULL)
+		uvm_anon_droppage(anon);
+	uvm_anon_dropswap(anon);
+	anon->an_lock = NULL;
+	pool_put(&uvm_anon_pool, anon);
+	atomic_dec_uint((unsigned int *)&uvmexp.nanon);
+}

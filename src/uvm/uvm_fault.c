@@ -1,1 +1,1077 @@
-/* uvm_fault.c: to be written (see the issue that owns it). */
+/*
+ * uvm_fault.c: the page fault handler (uvm_fault(9)) and fault wiring.
+ *
+ * A word on page faults.  A map entry has two layers:
+ *
+ *	upper	the amap: anonymous pages (anons) private to the entry or
+ *		shared copy-on-write with other entries (after fork)
+ *	lower	the object (aobj, vnode, device) with its own pages
+ *
+ * A fault resolves the page at one virtual address.  If the amap has an
+ * anon there, the upper layer handles it; otherwise the lower layer does.
+ *
+ *	case 1A	upper, the anon's page is mapped in place (read-only if the
+ *		anon is shared with another amap)			flt_anon
+ *	case 1B	upper, a write to a shared anon (an_ref > 1) or to a loaned
+ *		page: copy the page into a new anon and replace the old
+ *		anon in our amap					flt_acow
+ *	case 2A	lower, the object's page is mapped directly (read-only if
+ *		the entry is copy-on-write)				flt_obj
+ *	case 2B	lower, promote: copy the object's page into a new anon
+ *		(write to a copy-on-write entry)		flt_prcopy
+ *		or zero-fill a new anon (no object at all)	flt_przero
+ *
+ *	     +--------+  anon at va?  yes  +----------------------------+
+ *	     | check  | -----------------> | upper: 1A, or 1B if a write |
+ *	     +--------+                    | to a shared/loaned anon    |
+ *	         | no                       +----------------------------+
+ *	         v
+ *	  +---------------------------------------------------------+
+ *	  | lower: object page (pgo_get locked, then unlocked) -> 2A |
+ *	  |        write to COW entry, or no object          -> 2B |
+ *	  +---------------------------------------------------------+
+ *
+ * The check phase looks the address up (through submaps), checks the
+ * protection (EACCES), clears needs-copy with amap_copy() when the fault
+ * writes or the entry has no object (then restarts), and picks the
+ * fault-ahead window from the entry's advice: neighbours that are
+ * already resident and not busy are mapped too (fltnamap/fltnomap),
+ * read-only when sharing or copy-on-write requires it.  A sequential
+ * entry deactivates the pages behind the window instead of mapping them.
+ *
+ * Anything that has to sleep (an unlocked pgo_get, a busy page) drops
+ * every lock; afterwards the fault relocks the map and checks its
+ * timestamp (fltrelck, fltrelckok).  If the map changed, or the amap slot
+ * was filled meanwhile, the fault restarts from the top.
+ *
+ * The alternative not taken: resolving the fault under the map's write
+ * lock.  It would make races impossible but would serialise every fault
+ * in an address space; NetBSD's read-lock-and-restart design is kept.
+ *
+ * Locking order: map (read; write only to clear needs-copy) -> amap (its
+ * lock is also every one of its anons' an_lock) -> object -> page
+ * queues.  Pages are busied (PG_BUSY) while no lock covers them.
+ */
+
+#include "uvm_impl.h"
+
+#include <uvm/uvm_amap.h>
+#include <uvm/uvm_anon.h>
+#include <uvm/uvm_aobj.h>
+
+/* The most pages one fault looks at (back + forward + 1). */
+#define UVM_MAXRANGE	16
+
+/*
+ * Fault-ahead window per advice: how many pages behind and ahead of the
+ * faulting one are mapped if already resident.
+ */
+static const struct uvm_advice {
+	int	advice;
+	int	nback;
+	int	nforw;
+} uvmadvice[] = {
+	{ UVM_ADV_NORMAL, 3, 4 },
+	{ UVM_ADV_RANDOM, 0, 0 },
+	{ UVM_ADV_SEQUENTIAL, 8, 7 },
+};
+
+/* Internal fault flags. */
+#define UVM_FAULT_WIRE		0x1	/* wire the mapping and the page */
+#define UVM_FAULT_MAXPROT	0x2	/* check against max_protection */
+
+/*
+ * The state of one fault, shared by its stages.
+ */
+struct uvm_faultctx {
+	vm_prot_t	access_type;	/* what the access needs */
+	vm_prot_t	enter_prot;	/* protection to enter pages with */
+	vaddr_t		startva;	/* first page of the window */
+	int		npages;		/* pages in the window */
+	int		centeridx;	/* index of the faulting page */
+	bool		narrow;		/* window of one page */
+	bool		wire_mapping;	/* enter mappings wired */
+	bool		wire_paging;	/* wire the page */
+	bool		maxprot;	/* check max_protection */
+	bool		cow_now;	/* break copy-on-write now */
+	bool		promote;	/* lower: promote into an anon */
+	struct vm_anon	*anons[UVM_MAXRANGE];
+	bool		skip[UVM_MAXRANGE];	/* mapped or shadowed */
+};
+
+static void uvm_fault_flush_behind(struct uvm_faultinfo *,
+    struct uvm_faultctx *, int);
+
+/* The protection an entry's object pages may be entered with. */
+#define MASK(entry) \
+	(UVM_ET_ISCOPYONWRITE(entry) ? ~VM_PROT_WRITE : VM_PROT_ALL)
+
+/* ---------------------------------------------------------------------
+ * Map lookup and locking.
+ */
+
+/*
+ * uvmfault_lookup: look up ufi->orig_rvaddr, descending into submaps.
+ *
+ * => on success the map holding the entry is locked (read, or write if
+ *    write_lock) and ufi->map, mapv, entry and size are set.
+ * => false if nothing is mapped there; nothing is locked then.
+ */
+bool
+uvmfault_lookup(struct uvm_faultinfo *ufi, bool write_lock)
+{
+	struct vm_map *tmpmap;
+
+	ufi->map = ufi->orig_map;
+	ufi->size = ufi->orig_size;
+	for (;;) {
+		if (write_lock)
+			vm_map_lock(ufi->map);
+		else
+			vm_map_lock_read(ufi->map);
+		if (!uvm_map_lookup_entry(ufi->map, ufi->orig_rvaddr,
+		    &ufi->entry)) {
+			uvmfault_unlockmaps(ufi, write_lock);
+			return false;
+		}
+		if (ufi->entry->end - ufi->orig_rvaddr < ufi->size)
+			ufi->size = ufi->entry->end - ufi->orig_rvaddr;
+		if (UVM_ET_ISSUBMAP(ufi->entry)) {
+			tmpmap = ufi->entry->object.sub_map;
+			uvmfault_unlockmaps(ufi, write_lock);
+			ufi->map = tmpmap;
+			continue;
+		}
+		ufi->mapv = ufi->map->timestamp;
+		return true;
+	}
+}
+
+void
+uvmfault_unlockmaps(struct uvm_faultinfo *ufi, bool write_locked)
+{
+	if (ufi == NULL)
+		return;
+	if (write_locked)
+		vm_map_unlock(ufi->map);
+	else
+		vm_map_unlock_read(ufi->map);
+}
+
+/*
+ * uvmfault_relock: take the map's read lock again after sleeping.
+ *
+ * => true if the map has not changed since uvmfault_lookup(), with the
+ *    map read-locked; false (nothing locked) if the fault must restart.
+ */
+bool
+uvmfault_relock(struct uvm_faultinfo *ufi)
+{
+	if (ufi == NULL)
+		return true;
+	UVMEXP_INC(fltrelck);
+	vm_map_lock_read(ufi->map);
+	if (ufi->mapv != ufi->map->timestamp) {
+		vm_map_unlock_read(ufi->map);
+		return false;
+	}
+	UVMEXP_INC(fltrelckok);
+	return true;
+}
+
+void
+uvmfault_unlockall(struct uvm_faultinfo *ufi, struct vm_amap *amap,
+    struct uvm_object *uobj)
+{
+	if (uobj != NULL)
+		mutex_exit(uobj->vmobjlock);
+	if (amap != NULL)
+		amap_unlock(amap);
+	uvmfault_unlockmaps(ufi, false);
+}
+
+/*
+ * uvmfault_amapcopy: clear the entry's needs-copy with amap_copy() under
+ * the map's write lock.
+ *
+ * => nothing locked on entry or exit.
+ * => 0, EFAULT if the address is no longer mapped, or ENOMEM if the amap
+ *    could not be allocated (fltnoamap).
+ */
+static int
+uvmfault_amapcopy(struct uvm_faultinfo *ufi)
+{
+	if (!uvmfault_lookup(ufi, true))
+		return EFAULT;
+	if (UVM_ET_ISNEEDSCOPY(ufi->entry))
+		amap_copy(ufi->map, ufi->entry, AMAP_COPY_NOWAIT,
+		    ufi->orig_rvaddr, ufi->orig_rvaddr + 1);
+	if (UVM_ET_ISNEEDSCOPY(ufi->entry)) {
+		uvmfault_unlockmaps(ufi, true);
+		UVMEXP_INC(fltnoamap);
+		return ENOMEM;
+	}
+	uvmfault_unlockmaps(ufi, true);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Pages.
+ */
+
+/*
+ * uvmfault_pagedone: a page the fault has entered goes on the paging
+ * queues, or is wired if the fault wires; either way it is no longer
+ * busy.
+ *
+ * => the page's owner is locked.
+ */
+static void
+uvmfault_pagedone(struct uvm_faultctx *flt, struct vm_page *pg)
+{
+	if (flt->wire_paging) {
+		uvm_pagewire(pg);
+		/*
+		 * A wired anon page is never paged out: give its swap slot
+		 * back, and since it no longer has a copy anywhere it is
+		 * dirty.
+		 */
+		if (pg->uanon != NULL && pg->uobject == NULL) {
+			pg->flags &= ~PG_CLEAN;
+			pg->flags |= PG_DIRTY;
+			uvm_anon_dropswap(pg->uanon);
+		} else if (pg->uobject != NULL &&
+		    UVM_OBJ_IS_AOBJ(pg->uobject)) {
+			pg->flags &= ~PG_CLEAN;
+			pg->flags |= PG_DIRTY;
+			uao_dropswap(pg->uobject,
+			    (int)(pg->offset >> PAGE_SHIFT));
+		}
+	} else if (pg->wire_count == 0) {
+		uvm_pageactivate(pg);
+	}
+	if (pg->flags & PG_BUSY)
+		uvm_pageunbusy(pg);
+}
+
+/*
+ * uvmfault_enter: enter the faulting page.
+ *
+ * => returns pmap_enter()'s error (ENOMEM only: PMAP_CANFAIL).
+ */
+static int
+uvmfault_enter(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt,
+    struct vm_page *pg, vm_prot_t prot)
+{
+	int flags;
+
+	flags = (flt->access_type & prot) | PMAP_CANFAIL;
+	if (flt->wire_mapping)
+		flags |= PMAP_WIRED;
+	return pmap_enter(vm_map_pmap(ufi->orig_map), ufi->orig_rvaddr,
+	    VM_PAGE_TO_PHYS(pg), prot, flags);
+}
+
+/*
+ * uvmfault_nomem: the fault could not get memory (a page, an anon, or a
+ * pmap resource).  With everything unlocked, decide between waiting and
+ * failing.  Nothing reclaims memory while this thread waits unless a
+ * pagedaemon runs, and there is none on the fault's path, so the fault
+ * fails with ENOMEM as NetBSD's does when nothing is reclaimable.
+ */
+static int
+uvmfault_nomem(void)
+{
+	return ENOMEM;
+}
+
+/*
+ * uvmfault_promote: make a new anon for the faulting address, holding a
+ * copy of opg (case 1B, case 2B copy) or zeroes (opg NULL: 2B zero),
+ * and put it in the amap, replacing oanon if there is one.
+ *
+ * => maps, amap (and the object, if uobj != NULL) locked.
+ * => on success *nanon and its busy page *npg; everything still locked.
+ * => on failure everything is unlocked and the error returned.
+ */
+static int
+uvmfault_promote(struct uvm_faultinfo *ufi, struct vm_anon *oanon,
+    struct vm_page *opg, struct uvm_object *uobj, struct vm_anon **nanon,
+    struct vm_page **npg)
+{
+	struct vm_amap *amap = ufi->entry->aref.ar_amap;
+	struct vm_anon *anon;
+	struct vm_page *pg;
+
+	KASSERT(amap != NULL);
+	KASSERT(mutex_owned(amap_lockptr(amap)));
+
+	anon = uvm_analloc();
+	if (anon == NULL) {
+		UVMEXP_INC(fltnoanon);
+		uvmfault_unlockall(ufi, amap, uobj);
+		return uvmfault_nomem();
+	}
+	anon->an_lock = amap_lockptr(amap);
+	pg = uvm_pagealloc(NULL, 0, anon,
+	    opg == NULL ? UVM_PGA_ZERO : 0);
+	if (pg == NULL) {
+		UVMEXP_INC(fltnoram);
+		anon->an_ref = 0;
+		uvm_anfree(anon);
+		uvmfault_unlockall(ufi, amap, uobj);
+		return uvmfault_nomem();
+	}
+	KASSERT(anon->an_page == pg && pg->uanon == anon);
+	if (opg != NULL)
+		uvm_pagecopy(opg, pg);
+	pg->flags &= ~(PG_FAKE | PG_CLEAN);
+	pg->flags |= PG_DIRTY;
+	amap_add(&ufi->entry->aref, ufi->orig_rvaddr - ufi->entry->start,
+	    anon, oanon != NULL);
+	*nanon = anon;
+	*npg = pg;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * The check phase.
+ */
+
+/*
+ * uvm_fault_check: look up and check the faulting address, clear
+ * needs-copy, choose the window and collect its anons.
+ *
+ * => nothing locked on entry.
+ * => 0: map read-locked and the amap (if any) locked; ERESTART: nothing
+ *    locked, start again; other errors: nothing locked.
+ */
+static int
+uvm_fault_check(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt,
+    vm_prot_t access_type)
+{
+	struct vm_map_entry *entry;
+	struct vm_amap *amap;
+	struct uvm_object *uobj;
+	vm_prot_t check_prot;
+	int nback, nforw, error;
+
+	flt->access_type = access_type;
+	if (!uvmfault_lookup(ufi, false))
+		return EFAULT;
+	entry = ufi->entry;
+
+	check_prot = flt->maxprot ? entry->max_protection : entry->protection;
+	if ((check_prot & flt->access_type) != flt->access_type) {
+		uvmfault_unlockmaps(ufi, false);
+		return EACCES;
+	}
+
+	/*
+	 * A wired entry (or a wiring fault) maps with full protection at
+	 * once, so that it never faults again, and breaks copy-on-write now
+	 * if the entry may ever be written.
+	 */
+	flt->enter_prot = entry->protection;
+	if (VM_MAPENT_ISWIRED(entry)) {
+		flt->wire_mapping = true;
+		flt->narrow = true;
+	}
+	if (flt->wire_mapping) {
+		flt->access_type = flt->enter_prot;
+		flt->cow_now = (check_prot & VM_PROT_WRITE) != 0;
+	} else
+		flt->cow_now = (flt->access_type & VM_PROT_WRITE) != 0;
+
+	if (UVM_ET_ISNEEDSCOPY(entry)) {
+		if (flt->cow_now || entry->object.uvm_obj == NULL) {
+			uvmfault_unlockmaps(ufi, false);
+			error = uvmfault_amapcopy(ufi);
+			if (error != 0)
+				return error;
+			UVMEXP_INC(fltamcopy);
+			return ERESTART;
+		}
+		/* Still needs-copy: the page must stay read-only. */
+		flt->enter_prot &= ~VM_PROT_WRITE;
+	}
+
+	amap = entry->aref.ar_amap;
+	uobj = entry->object.uvm_obj;
+	if (amap == NULL && uobj == NULL) {
+		uvmfault_unlockmaps(ufi, false);
+		return EFAULT;
+	}
+
+	if (!flt->narrow) {
+		KASSERT(entry->advice < __arraycount(uvmadvice));
+		KASSERT(uvmadvice[entry->advice].advice == entry->advice);
+		nback = MIN(uvmadvice[entry->advice].nback,
+		    (int)((ufi->orig_rvaddr - entry->start) >> PAGE_SHIFT));
+		nforw = MIN(uvmadvice[entry->advice].nforw,
+		    (int)(((entry->end - ufi->orig_rvaddr) >> PAGE_SHIFT) - 1));
+		flt->narrow = true;	/* only the first time through */
+	} else
+		nback = nforw = 0;
+	flt->startva = ufi->orig_rvaddr - ((vaddr_t)nback << PAGE_SHIFT);
+	flt->npages = nback + nforw + 1;
+	flt->centeridx = nback;
+	KASSERT(flt->npages <= UVM_MAXRANGE);
+
+	if (amap != NULL) {
+		amap_lock(amap);
+		amap_lookups(&entry->aref, flt->startva - entry->start,
+		    flt->anons, flt->npages);
+	} else
+		memset(flt->anons, 0, sizeof(flt->anons[0]) * flt->npages);
+
+	/*
+	 * Sequential access: what is behind us will not be used again
+	 * soon.  Deactivate it and shrink the window to the pages ahead.
+	 */
+	if (entry->advice == UVM_ADV_SEQUENTIAL && nback != 0) {
+		uvm_fault_flush_behind(ufi, flt, nback);
+		memmove(flt->anons, flt->anons + nback,
+		    sizeof(flt->anons[0]) * (flt->npages - nback));
+		flt->startva += (vaddr_t)nback << PAGE_SHIFT;
+		flt->npages -= nback;
+		flt->centeridx = 0;
+	}
+	return 0;
+}
+
+/*
+ * uvm_fault_flush_behind: deactivate the resident pages of the nback
+ * pages before the faulting one (sequential advice).
+ *
+ * => map read-locked, amap (if any) locked; still so on return.
+ */
+static void
+uvm_fault_flush_behind(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt,
+    int nback)
+{
+	struct uvm_object *uobj = ufi->entry->object.uvm_obj;
+	struct vm_page *pg;
+	voff_t uoff;
+	int i;
+
+	for (i = 0; i < nback; i++) {
+		if (flt->anons[i] == NULL)
+			continue;
+		pg = flt->anons[i]->an_page;
+		if (pg != NULL && (pg->flags & PG_BUSY) == 0 &&
+		    pg->loan_count == 0 && pg->wire_count == 0)
+			uvm_pagedeactivate(pg);
+	}
+	if (uobj != NULL && uobj->pgops->pgo_put != NULL) {
+		uoff = ufi->entry->offset + (flt->startva - ufi->entry->start);
+		mutex_enter(uobj->vmobjlock);
+		/* pgo_put releases the object's lock. */
+		(void)uobj->pgops->pgo_put(uobj, uoff,
+		    uoff + ((voff_t)nback << PAGE_SHIFT), PGO_DEACTIVATE);
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * The upper layer: anons.
+ */
+
+/*
+ * uvm_fault_upper_lookup: map the window's resident, unbusy neighbour
+ * anons and note which slots the lower layer must leave alone.
+ *
+ * => map read-locked, amap locked.
+ * => true if the faulting page has an anon (the upper layer's case).
+ */
+static bool
+uvm_fault_upper_lookup(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
+{
+	struct pmap *pmap = vm_map_pmap(ufi->orig_map);
+	struct vm_anon *anon;
+	struct vm_page *pg;
+	vaddr_t va;
+	paddr_t pa;
+	bool shadowed = false, entered = false;
+	vm_prot_t prot;
+	int i;
+
+	for (i = 0, va = flt->startva; i < flt->npages; i++, va += PAGE_SIZE) {
+		flt->skip[i] = false;
+		if (i != flt->centeridx && pmap_extract(pmap, va, &pa)) {
+			flt->skip[i] = true;	/* already mapped */
+			continue;
+		}
+		anon = flt->anons[i];
+		if (anon == NULL)
+			continue;
+		flt->skip[i] = true;		/* shadows the object */
+		if (i == flt->centeridx) {
+			shadowed = true;
+			continue;
+		}
+		pg = anon->an_page;
+		if (pg == NULL || (pg->flags & PG_BUSY) != 0 ||
+		    pg->loan_count != 0)
+			continue;
+		KASSERT(anon->an_lock == amap_lockptr(ufi->entry->aref.ar_amap));
+		prot = flt->enter_prot;
+		if (anon->an_ref > 1)
+			prot &= ~VM_PROT_WRITE;
+		if (pg->wire_count == 0)
+			uvm_pageactivate(pg);
+		UVMEXP_INC(fltnamap);
+		/* Not the faulting page: a failure here costs nothing. */
+		(void)pmap_enter(pmap, va, VM_PAGE_TO_PHYS(pg), prot,
+		    PMAP_CANFAIL | (flt->wire_mapping ? PMAP_WIRED : 0));
+		entered = true;
+	}
+	if (entered)
+		pmap_update(pmap);
+	return shadowed;
+}
+
+/*
+ * uvmfault_lockloanpg: the anon's page, with its owning object locked if
+ * it is an object's page on loan to the anon (*uobjp; NULL otherwise).
+ * The page's owner can change until that lock is held, so look again
+ * once it is.
+ *
+ * => amap (the anon's lock) locked.
+ */
+static struct vm_page *
+uvmfault_lockloanpg(struct vm_anon *anon, struct uvm_object **uobjp)
+{
+	struct uvm_object *uobj;
+	struct vm_page *pg;
+
+	for (;;) {
+		pg = anon->an_page;
+		if (pg == NULL || (uobj = pg->uobject) == NULL) {
+			*uobjp = NULL;
+			return pg;
+		}
+		mutex_enter(uobj->vmobjlock);
+		if (anon->an_page == pg && pg->uobject == uobj) {
+			*uobjp = uobj;
+			return pg;
+		}
+		mutex_exit(uobj->vmobjlock);
+	}
+}
+
+/*
+ * uvmfault_anonget: make sure the anon's page is resident and not busy.
+ *
+ * => maps and amap locked (the amap's lock is the anon's).
+ * => 0 with everything still locked (and, for a page on loan from an
+ *    object, that object locked too: *loanobj); otherwise everything is
+ *    unlocked and ERESTART or an error is returned.
+ */
+static int
+uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
+    struct vm_anon *anon, struct uvm_object **loanobj)
+{
+	struct uvm_object *uobj;
+	struct vm_page *pg;
+
+	KASSERT(mutex_owned(anon->an_lock));
+	UVMEXP_INC(fltanget);
+	*loanobj = NULL;
+	for (;;) {
+		pg = uvmfault_lockloanpg(anon, &uobj);
+		/*
+		 * Anons lose their page only to the pagedaemon, which
+		 * leaves a swap slot behind; swap-in belongs to the swap
+		 * layer and there is no swap on a machine without it.
+		 */
+		KASSERTMSG(pg != NULL, "anon %p has no page", anon);
+		if ((pg->flags & PG_BUSY) == 0) {
+			*loanobj = uobj;
+			return 0;
+		}
+		/* Busy: wait for it with nothing else locked, then retry. */
+		UVMEXP_INC(fltpgwait);
+		if (uobj != NULL) {
+			uvmfault_unlockall(ufi, amap, NULL);
+			uvm_pagewait(pg, uobj->vmobjlock, "anonget1");
+		} else {
+			uvmfault_unlockmaps(ufi, false);
+			uvm_pagewait(pg, anon->an_lock, "anonget2");
+		}
+		if (!uvmfault_relock(ufi))
+			return ERESTART;
+		amap_lock(amap);
+		if (amap_lookup(&ufi->entry->aref,
+		    ufi->orig_rvaddr - ufi->entry->start) != anon) {
+			uvmfault_unlockall(ufi, amap, NULL);
+			return ERESTART;
+		}
+		UVMEXP_INC(fltanretry);
+	}
+}
+
+/*
+ * uvm_fault_upper: case 1, the faulting page has an anon.
+ *
+ * => map read-locked, amap locked; everything unlocked on return.
+ */
+static int
+uvm_fault_upper(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
+{
+	struct vm_amap *amap = ufi->entry->aref.ar_amap;
+	struct vm_anon *anon = flt->anons[flt->centeridx], *oanon;
+	struct uvm_object *loanobj;
+	struct vm_page *pg, *opg;
+	vm_prot_t prot;
+	int error;
+
+	error = uvmfault_anonget(ufi, amap, anon, &loanobj);
+	if (error != 0)
+		return error;
+	opg = anon->an_page;
+
+	if (flt->cow_now && (anon->an_ref > 1 || opg->loan_count != 0)) {
+		/*
+		 * Case 1B: writing a page someone else also sees (another
+		 * amap, or a loan): copy it into a private anon.
+		 */
+		UVMEXP_INC(flt_acow);
+		oanon = anon;
+		error = uvmfault_promote(ufi, oanon, opg, loanobj, &anon, &pg);
+		if (error != 0)
+			return error;
+		/* The amap dropped its reference to oanon for ours. */
+		if (--oanon->an_ref == 0)
+			uvm_anfree(oanon);
+		prot = flt->enter_prot;
+	} else {
+		/* Case 1A: the anon's own page, in place. */
+		UVMEXP_INC(flt_anon);
+		pg = opg;
+		prot = flt->enter_prot;
+		if (anon->an_ref > 1 || pg->loan_count != 0 ||
+		    (pg->flags & PG_RDONLY) != 0)
+			prot &= ~VM_PROT_WRITE;
+	}
+
+	error = uvmfault_enter(ufi, flt, pg, prot);
+	if (error != 0) {
+		if (pg->flags & PG_BUSY)
+			uvm_pageunbusy(pg);
+		uvmfault_unlockall(ufi, amap, loanobj);
+		return uvmfault_nomem();
+	}
+	if ((flt->access_type & VM_PROT_WRITE) && pg->uanon == anon) {
+		pg->flags &= ~PG_CLEAN;
+		pg->flags |= PG_DIRTY;
+	}
+	uvmfault_pagedone(flt, pg);
+	uvmfault_unlockall(ufi, amap, loanobj);
+	pmap_update(vm_map_pmap(ufi->orig_map));
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * The lower layer: the object, or zero-fill.
+ */
+
+/*
+ * uvm_fault_lower_lookup: ask the object for its resident pages in the
+ * window without sleeping (pgo_get PGO_LOCKED), map the neighbours, and
+ * return the faulting page if it is resident.
+ *
+ * => map read-locked, amap (if any) and object locked; still so after.
+ */
+static struct vm_page *
+uvm_fault_lower_lookup(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
+{
+	struct uvm_object *uobj = ufi->entry->object.uvm_obj;
+	struct pmap *pmap = vm_map_pmap(ufi->orig_map);
+	struct vm_page *pages[UVM_MAXRANGE], *pg, *center = NULL;
+	bool entered = false;
+	vm_prot_t prot;
+	voff_t uoff;
+	vaddr_t va;
+	int i, gotpages;
+
+	memset(pages, 0, sizeof(pages[0]) * flt->npages);
+	uoff = ufi->entry->offset + (flt->startva - ufi->entry->start);
+	gotpages = flt->npages;
+	UVMEXP_INC(fltlget);
+	(void)uobj->pgops->pgo_get(uobj, uoff, pages, &gotpages,
+	    flt->centeridx, flt->access_type & MASK(ufi->entry),
+	    ufi->entry->advice, PGO_LOCKED);
+	KASSERT(mutex_owned(uobj->vmobjlock));
+
+	for (i = 0, va = flt->startva; i < flt->npages; i++, va += PAGE_SIZE) {
+		pg = pages[i];
+		if (pg == NULL)
+			continue;
+		KASSERT(pg->uobject == uobj);
+		if (i == flt->centeridx) {
+			center = pg;
+			continue;
+		}
+		if (flt->skip[i] || (pg->flags & PG_BUSY) != 0)
+			continue;
+		prot = flt->enter_prot & MASK(ufi->entry);
+		if ((pg->flags & PG_RDONLY) != 0 || pg->loan_count != 0)
+			prot &= ~VM_PROT_WRITE;
+		if (pg->wire_count == 0)
+			uvm_pageactivate(pg);
+		UVMEXP_INC(fltnomap);
+		(void)pmap_enter(pmap, va, VM_PAGE_TO_PHYS(pg), prot,
+		    PMAP_CANFAIL | (flt->wire_mapping ? PMAP_WIRED : 0));
+		entered = true;
+	}
+	if (entered)
+		pmap_update(pmap);
+	if (center != NULL && (center->flags & PG_BUSY) != 0)
+		center = NULL;		/* get it the slow way */
+	return center;
+}
+
+/*
+ * uvm_fault_lower_io: get the faulting page from the object, which may
+ * sleep (pgo_get without PGO_LOCKED), then relock.
+ *
+ * => map read-locked, amap (if any) and object locked on entry.
+ * => 0 with map, amap and object locked again and *pgp busy; otherwise
+ *    nothing locked and ERESTART or an error.
+ */
+static int
+uvm_fault_lower_io(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt,
+    struct vm_page **pgp)
+{
+	struct vm_amap *amap = ufi->entry->aref.ar_amap;
+	struct uvm_object *uobj = ufi->entry->object.uvm_obj;
+	struct vm_page *pg = NULL;
+	voff_t uoff;
+	int error, gotpages;
+
+	uoff = ufi->entry->offset + (ufi->orig_rvaddr - ufi->entry->start);
+	uvmfault_unlockall(ufi, amap, NULL);	/* the object stays locked */
+	UVMEXP_INC(fltget);
+	gotpages = 1;
+	error = uobj->pgops->pgo_get(uobj, uoff, &pg, &gotpages, 0,
+	    flt->access_type & MASK(ufi->entry), ufi->entry->advice,
+	    PGO_SYNCIO);
+	/* The object is unlocked now; pg (if any) is busy. */
+	if (error != 0) {
+		if (error == EAGAIN) {
+			kpause("fltagain", false, 1, NULL);
+			return ERESTART;
+		}
+		return error == ENOMEM ? uvmfault_nomem() : error;
+	}
+	KASSERT(pg != NULL && (pg->flags & PG_BUSY) != 0);
+
+	if (!uvmfault_relock(ufi)) {
+		mutex_enter(uobj->vmobjlock);
+		goto release;
+	}
+	if (amap != NULL)
+		amap_lock(amap);
+	mutex_enter(uobj->vmobjlock);
+	if ((pg->flags & PG_RELEASED) != 0 || (amap != NULL &&
+	    amap_lookup(&ufi->entry->aref,
+	    ufi->orig_rvaddr - ufi->entry->start) != NULL)) {
+		/* Someone changed things while we slept. */
+		if (amap != NULL)
+			amap_unlock(amap);
+		uvmfault_unlockmaps(ufi, false);
+		goto release;
+	}
+	*pgp = pg;
+	return 0;
+
+release:
+	/* Object locked, nothing else. */
+	if (pg->flags & PG_RELEASED) {
+		UVMEXP_INC(fltpgrele);
+		uvm_pagefree(pg);
+	} else
+		uvm_pageunbusy(pg);
+	mutex_exit(uobj->vmobjlock);
+	return ERESTART;
+}
+
+/*
+ * uvm_fault_lower: case 2, no anon at the faulting address.
+ *
+ * => map read-locked, amap (if any) locked; everything unlocked on
+ *    return.
+ */
+static int
+uvm_fault_lower(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
+{
+	struct vm_amap *amap = ufi->entry->aref.ar_amap;
+	struct uvm_object *uobj = ufi->entry->object.uvm_obj;
+	struct vm_page *uobjpage = NULL, *pg;
+	struct vm_anon *anon;
+	vm_prot_t prot;
+	int error;
+
+	if (uobj != NULL) {
+		mutex_enter(uobj->vmobjlock);
+		uobjpage = uvm_fault_lower_lookup(ufi, flt);
+		if (uobjpage == NULL) {
+			error = uvm_fault_lower_io(ufi, flt, &uobjpage);
+			if (error != 0)
+				return error;
+		}
+	}
+	/* Locked: maps, amap (if any), object (if any); uobjpage resident. */
+
+	flt->promote = uobj == NULL ||
+	    (flt->cow_now && UVM_ET_ISCOPYONWRITE(ufi->entry));
+	if (!flt->promote) {
+		/* Case 2A: the object's page itself. */
+		UVMEXP_INC(flt_obj);
+		pg = uobjpage;
+		prot = flt->enter_prot & MASK(ufi->entry);
+		if ((pg->flags & PG_RDONLY) != 0 || pg->loan_count != 0)
+			prot &= ~VM_PROT_WRITE;
+		error = uvmfault_enter(ufi, flt, pg, prot);
+		if (error != 0) {
+			if (pg->flags & PG_BUSY)
+				uvm_pageunbusy(pg);
+			uvmfault_unlockall(ufi, amap, uobj);
+			return uvmfault_nomem();
+		}
+		if (flt->access_type & prot & VM_PROT_WRITE) {
+			pg->flags &= ~PG_CLEAN;
+			pg->flags |= PG_DIRTY;
+		}
+		pg->flags &= ~PG_FAKE;
+		uvmfault_pagedone(flt, pg);
+		uvmfault_unlockall(ufi, amap, uobj);
+		pmap_update(vm_map_pmap(ufi->orig_map));
+		return 0;
+	}
+
+	/*
+	 * Case 2B: promote into a new anon in our amap, copying the
+	 * object's page or zero-filling.
+	 */
+	KASSERT(amap != NULL);
+	if (uobjpage != NULL)
+		UVMEXP_INC(flt_prcopy);
+	else
+		UVMEXP_INC(flt_przero);
+	error = uvmfault_promote(ufi, NULL, uobjpage, uobj, &anon, &pg);
+	if (error != 0) {
+		/* uobjpage may be busy from the unlocked get. */
+		if (uobjpage != NULL && (uobjpage->flags & PG_BUSY) != 0) {
+			mutex_enter(uobj->vmobjlock);
+			uvm_pageunbusy(uobjpage);
+			mutex_exit(uobj->vmobjlock);
+		}
+		return error;
+	}
+	if (uobjpage != NULL) {
+		/* The object's page is no longer needed here. */
+		if (uobjpage->flags & PG_BUSY)
+			uvm_pageunbusy(uobjpage);
+		else if (uobjpage->wire_count == 0)
+			uvm_pageactivate(uobjpage);
+		mutex_exit(uobj->vmobjlock);
+		uobj = NULL;
+	}
+	error = uvmfault_enter(ufi, flt, pg, flt->enter_prot);
+	if (error != 0) {
+		uvm_pageactivate(pg);
+		uvm_pageunbusy(pg);
+		uvmfault_unlockall(ufi, amap, uobj);
+		return uvmfault_nomem();
+	}
+	uvmfault_pagedone(flt, pg);
+	uvmfault_unlockall(ufi, amap, uobj);
+	pmap_update(vm_map_pmap(ufi->orig_map));
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Entry points.
+ */
+
+/*
+ * uvm_fault_internal: resolve one fault.
+ *
+ * => nothing locked on entry or exit; may sleep.
+ * => 0, EFAULT (nothing mapped), EACCES (protection) or ENOMEM.
+ */
+static int
+uvm_fault_internal(struct vm_map *orig_map, vaddr_t vaddr,
+    vm_prot_t access_type, int fault_flags)
+{
+	struct uvm_faultinfo ufi;
+	struct uvm_faultctx flt;
+	struct uvm_object *uobj;
+	int error;
+
+	KASSERT((access_type & ~VM_PROT_ALL) == 0);
+	UVMEXP_INC(faults);
+
+	memset(&flt, 0, sizeof(flt));
+	flt.narrow = (fault_flags & UVM_FAULT_WIRE) != 0;
+	flt.wire_mapping = (fault_flags & UVM_FAULT_WIRE) != 0;
+	flt.wire_paging = (fault_flags & UVM_FAULT_WIRE) != 0;
+	flt.maxprot = (fault_flags & UVM_FAULT_MAXPROT) != 0;
+
+	ufi.orig_map = orig_map;
+	ufi.orig_rvaddr = trunc_page(vaddr);
+	ufi.orig_size = PAGE_SIZE;
+
+	do {
+		error = uvm_fault_check(&ufi, &flt, access_type);
+		if (error != 0)
+			continue;
+		if (uvm_fault_upper_lookup(&ufi, &flt)) {
+			error = uvm_fault_upper(&ufi, &flt);
+			continue;
+		}
+		uobj = ufi.entry->object.uvm_obj;
+		if (uobj != NULL && uobj->pgops->pgo_fault != NULL) {
+			/* The object resolves its own faults (devices). */
+			struct vm_page *pages[UVM_MAXRANGE];
+
+			memset(pages, 0, sizeof(pages));
+			mutex_enter(uobj->vmobjlock);
+			error = uobj->pgops->pgo_fault(&ufi, flt.startva, pages,
+			    flt.npages, flt.centeridx, flt.access_type,
+			    PGO_LOCKED | PGO_SYNCIO);
+			/* pgo_fault unlocked everything. */
+			continue;
+		}
+		error = uvm_fault_lower(&ufi, &flt);
+	} while (error == ERESTART);
+	return error;
+}
+
+/*
+ * uvm_fault: the entry point for faults (uvm_fault(9)).
+ *
+ * => access_type: VM_PROT_* the access needs, optionally VM_FAULT_WIRE.
+ * => 0, EFAULT (nothing mapped), EACCES (protection) or ENOMEM.
+ */
+int
+uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_prot_t access_type)
+{
+	int flags = 0;
+
+	KASSERT(orig_map != NULL);
+	KASSERTMSG((access_type & ~(VM_PROT_ALL | VM_FAULT_WIRE)) == 0,
+	    "uvm_fault: access_type %#x", access_type);
+	if (access_type & VM_FAULT_WIRE)
+		flags |= UVM_FAULT_WIRE;
+	return uvm_fault_internal(orig_map, vaddr,
+	    access_type & VM_PROT_ALL, flags);
+}
+
+/*
+ * uvm_fault_wire: fault in and wire [start, end) of map.
+ *
+ * => the caller has marked the entries wired; the map is unlocked (it
+ *    may be busied by the caller).
+ * => with maxprot, the protection checked is the entries' maximum (and
+ *    copy-on-write is broken if they may ever be written).
+ * => 0, or the error of the first failing page, with what was wired
+ *    before it unwired again.
+ */
+int
+uvm_fault_wire(struct vm_map *map, vaddr_t start, vaddr_t end,
+    vm_prot_t access_type, int maxprot)
+{
+	vaddr_t va;
+	int error;
+
+	KASSERT(start < end);
+	KASSERT((start & PAGE_MASK) == 0 && (end & PAGE_MASK) == 0);
+	for (va = start; va < end; va += PAGE_SIZE) {
+		error = uvm_fault_internal(map, va, access_type & VM_PROT_ALL,
+		    UVM_FAULT_WIRE | (maxprot ? UVM_FAULT_MAXPROT : 0));
+		if (error != 0) {
+			if (va != start)
+				uvm_fault_unwire(map, start, va);
+			return error;
+		}
+	}
+	return 0;
+}
+
+/*
+ * uvm_fault_unwire: release the wiring of [start, end) of map.
+ *
+ * => map unlocked.
+ */
+void
+uvm_fault_unwire(struct vm_map *map, vaddr_t start, vaddr_t end)
+{
+	vm_map_lock_read(map);
+	uvm_fault_unwire_locked(map, start, end);
+	vm_map_unlock_read(map);
+}
+
+/*
+ * uvm_fault_unwire_locked: release the page wiring of [start, end), and
+ * the pmap wiring where the entry is no longer wired.
+ *
+ * => map locked (read or write); every page of the range is mapped
+ *    (it was wired).
+ */
+void
+uvm_fault_unwire_locked(struct vm_map *map, vaddr_t start, vaddr_t end)
+{
+	struct pmap *pmap = vm_map_pmap(map);
+	struct vm_map_entry *entry;
+	struct vm_page *pg;
+	kmutex_t *lock;
+	vaddr_t va;
+	paddr_t pa;
+	bool found;
+
+	KASSERT(start <= end);
+	found = uvm_map_lookup_entry(map, start, &entry);
+	KASSERTMSG(found || start == end, "unwire of unmapped %#lx",
+	    (unsigned long)start);
+	for (va = start; va < end; va += PAGE_SIZE) {
+		while (va >= entry->end) {
+			entry = entry->next;
+			KASSERT(entry != &map->header && entry->start <= va);
+		}
+		KASSERT(!UVM_ET_ISSUBMAP(entry));
+		if (!pmap_extract(pmap, va, &pa))
+			panic("uvm_fault_unwire_locked: %#lx not mapped",
+			    (unsigned long)va);
+		if (!VM_MAPENT_ISWIRED(entry))
+			pmap_unwire(pmap, va);
+		pg = PHYS_TO_VM_PAGE(pa);
+		if (pg == NULL)
+			continue;	/* unmanaged (device) page */
+		lock = pg->uanon != NULL ? pg->uanon->an_lock :
+		    pg->uobject->vmobjlock;
+		mutex_enter(lock);
+		KASSERT(pg->wire_count > 0);
+		uvm_pageunwire(pg);
+		mutex_exit(lock);
+	}
+	pmap_update(pmap);
+}
+
+/*
+ * The CPU's fault hook: the soft pmap's copy(9) calls it when a
+ * translation is missing or too weak.
+ */
+static int
+uvm_fault_hook(struct vmspace *vm, vaddr_t va, vm_prot_t access_type)
+{
+	return uvm_fault(vm != NULL ? &vm->vm_map : kernel_map,
+	    trunc_page(va), access_type);
+}
+
+void
+uvm_fault_init(void)
+{
+	pmap_fault_hook = uvm_fault_hook;
+}

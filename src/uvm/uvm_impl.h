@@ -35,12 +35,24 @@ void	uvm_page_seg_plugged(uvm_physseg_t, paddr_t pfn, psize_t npages);
  * nothing.  False (and nothing changed) if any of them is not free.
  */
 bool	uvm_page_seg_withdraw(uvm_physseg_t, paddr_t pfn, psize_t npages);
+/*
+ * The pagedaemon's lwp (set by whoever starts it; NULL: none).  Only it
+ * may dig into uvmexp.reserve_pagedaemon (uvm_pagealloc with
+ * UVM_PGA_USERESERVE); an lwp with LW_PAGEDAEMON set counts as it too.
+ */
+extern struct lwp *uvm_pagedaemon_lwp;
 /* uvm_physseg.c */
 void	uvm_physseg_fini(void);
 int	uvm_physseg_count(void);
 /* uvm_map.c */
 void	uvm_map_init(void);
 void	uvm_map_fini(void);
+/*
+ * Make [start, end) of map, mapped by one plain entry (no object, no
+ * amap; uvm_map() it with UVM_FLAG_NOMERGE first), refer to submap.
+ * 0 or EINVAL.  Used by uvm_km_suballoc().
+ */
+int	uvm_map_submap(struct vm_map *, vaddr_t, vaddr_t, struct vm_map *);
 /*
  * uvm_fault.c: wiring faults.  uvm_fault_wire() faults in and wires
  * [start, end) of map (whose entries the caller has already marked
@@ -49,6 +61,27 @@ void	uvm_map_fini(void);
 int	uvm_fault_wire(struct vm_map *, vaddr_t, vaddr_t, vm_prot_t, int);
 void	uvm_fault_unwire(struct vm_map *, vaddr_t, vaddr_t);
 void	uvm_fault_unwire_locked(struct vm_map *, vaddr_t, vaddr_t);
+/* Install uvm_fault() as the pmap's CPU fault hook (uvm_init). */
+void	uvm_fault_init(void);
+/*
+ * What a fault knows about where it happened (NetBSD's uvm_faultinfo),
+ * for pagers with their own fault routine (pgo_fault) and the helpers
+ * they use to unlock and relock.
+ */
+struct uvm_faultinfo {
+	struct vm_map		*orig_map;	/* IN: original map */
+	vaddr_t			orig_rvaddr;	/* IN: original rounded VA */
+	vsize_t			orig_size;	/* IN: original size of interest */
+	struct vm_map		*map;		/* map (could be a submap) */
+	unsigned int		mapv;		/* map's version number */
+	struct vm_map_entry	*entry;		/* map entry (from 'map') */
+	vsize_t			size;		/* size of interest */
+};
+bool	uvmfault_lookup(struct uvm_faultinfo *, bool);
+bool	uvmfault_relock(struct uvm_faultinfo *);
+void	uvmfault_unlockmaps(struct uvm_faultinfo *, bool);
+void	uvmfault_unlockall(struct uvm_faultinfo *, struct vm_amap *,
+	    struct uvm_object *);
 /* uvm_amap.c, uvm_anon.c, uvm_aobj.c: pools and boot. */
 void	uvm_amap_init(void);
 void	uvm_amap_fini(void);
@@ -59,6 +92,8 @@ void	uvm_aobj_fini(void);
 /* uvm_km.c: the kernel map covers [start, end). */
 void	uvm_km_init(vaddr_t start, vaddr_t end);
 void	uvm_km_fini(void);
+/* The aobj behind pageable kernel memory: offset = va - kernel map min. */
+extern struct uvm_object *uvm_kernel_object;
 /* uvm_init.c: the booted machine's description. */
 extern struct uvm_machine uvm_machine;
 extern bool uvm_booted;

@@ -61,8 +61,12 @@ uvm_init(void)
 	KASSERT(!uvm_booted);
 	uvm_page_init();
 	pmap_init();
+	uvm_fault_init();
 	pmap_virtual_space(&kvm_start, &kvm_end);
+	uvm_amap_init();
+	uvm_anon_init();
 	uvm_map_init();
+	uvm_aobj_init();
 	uvm_km_init(kvm_start, kvm_end);
 	uvm_booted = true;
 }

@@ -178,6 +178,9 @@ uvm_machine_shutdown(void)
 		return;
 	uvm_km_fini();
 	uvm_map_fini();
+	uvm_aobj_fini();
+	uvm_anon_fini();
+	uvm_amap_fini();
 	pmap_shutdown();
 	uvm_page_fini();
 	uvm_physseg_fini();
