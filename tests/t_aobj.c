@@ -897,6 +897,32 @@ ATF_TC_BODY(kernobj_flags_reset_for_next_boot, tc)
 	h_shutdown();
 }
 
+ATF_TC_WITHOUT_HEAD(kernobj_put_free_frees_pages);
+ATF_TC_BODY(kernobj_put_free_frees_pages, tc)
+{
+	struct uvm_object *kobj;
+	int free0;
+
+	boot();
+	kobj = uao_create(0, UAO_FLAG_KERNSWAP);
+	free0 = uvmexp.free;
+	fill(kobj, 1000, 8, NULL);
+	ATF_CHECK_EQ(uvmexp.free, free0 - 8);
+	A_CHECK(kobj);
+	/* Its references are uncounted, not shared: the pages go. */
+	ATF_CHECK_EQ(put(kobj, 1002 * PAGE_SIZE, 1006 * PAGE_SIZE, PGO_FREE),
+	    0);
+	ATF_CHECK_EQ(uvmexp.free, free0 - 4);
+	ATF_CHECK(lookup(kobj, 1001) != NULL && lookup(kobj, 1002) == NULL);
+	ATF_CHECK(lookup(kobj, 1005) == NULL && lookup(kobj, 1006) != NULL);
+	A_CHECK(kobj);
+	/* The rest are left for shutdown, which must free them. */
+	h_shutdown();
+	boot();
+	A_CHECK(NULL);
+	h_shutdown();
+}
+
 ATF_TC_WITHOUT_HEAD(shutdown_with_live_aobj_panics);
 ATF_TC_BODY(shutdown_with_live_aobj_panics, tc)
 {
@@ -937,6 +963,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, kernobj_is_immortal_and_noswap_until_kernswap);
 	ATF_TP_ADD_TC(tp, kernobj_without_kernswap_refuses_slots);
 	ATF_TP_ADD_TC(tp, kernobj_flags_reset_for_next_boot);
+	ATF_TP_ADD_TC(tp, kernobj_put_free_frees_pages);
 	ATF_TP_ADD_TC(tp, shutdown_with_live_aobj_panics);
 	return atf_no_error();
 }
