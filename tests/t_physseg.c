@@ -797,8 +797,13 @@ ATF_TC_BODY(plug_after_boot_frees_new_pages, tc)
 		ATF_CHECK_EQ(uvmexp.npages, npages + 20);
 		ATF_CHECK_EQ(uvmexp.free, nfree + 20);
 		check_seg_pages(h);
-		for (paddr_t f = 100; f < 120; f++)
-			ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(f))->pqflags & PQ_FREE);
+		for (paddr_t f = 100; f < 120; f++) {
+			struct vm_page *pg = PHYS_TO_VM_PAGE(ptoa(f));
+
+			ATF_CHECK(pg->pqflags & PQ_FREE);
+			ATF_CHECK_EQ(uvm_page_lookup_freelist(pg),
+			    VM_FREELIST_DEFAULT);
+		}
 		/* A segment below it: handles renumber, pages do not move. */
 		struct vm_page *pg110 = PHYS_TO_VM_PAGE(ptoa((paddr_t)110));
 		ATF_REQUIRE(uvm_physseg_plug(80, 10, &h));
@@ -1168,10 +1173,14 @@ ATF_TC_BODY(lookups_run_lock_free_during_hotplug, tc)
 	ATF_REQUIRE_EQ(pthread_create(&t, NULL, lookup_thread, NULL), 0);
 	for (int i = 0; i < 300; i++) {
 		ATF_REQUIRE(uvm_physseg_plug(100, 50, NULL));
+		P_CHECK();
 		ATF_REQUIRE(uvm_physseg_unplug(110 + i % 20, 5));
+		P_CHECK();
 		ATF_REQUIRE(uvm_physseg_unplug(100, 110 + i % 20 - 100));
+		P_CHECK();
 		ATF_REQUIRE(uvm_physseg_unplug(115 + i % 20,
 		    150 - (115 + i % 20)));
+		P_CHECK();
 		ATF_REQUIRE_EQ(uvm_physseg_count(), 1);
 	}
 	__atomic_store_n(&lookup_stop, true, __ATOMIC_RELEASE);

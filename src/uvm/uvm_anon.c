@@ -22,7 +22,9 @@
  * with the borrower, who frees it when the last loan is dropped.
  *
  * Locking: an_ref, an_page and an_swslot are protected by an_lock (the
- * owning amap's lock).  Lock order: amap/anon lock -> object lock ->
+ * owning amap's lock).  The lock is kept alive by the amaps that use it
+ * (mutex_obj_hold), not by the anons: an anon is reachable only through
+ * an amap slot, so while it is, some amap holds its lock.  Lock order: amap/anon lock -> object lock ->
  * uvm_pageqlock.  uvmexp.nanon is atomic.
  */
 

@@ -211,9 +211,7 @@ uvm_km_alloc(struct vm_map *map, vsize_t size, vsize_t align, uvm_flag_t flags)
 			km_pagewait();
 		}
 		/* A kernel page: owned by nobody, wired, never queued. */
-		mutex_enter(&uvm_pageqlock);
 		uvm_pagewire(pg);
-		mutex_exit(&uvm_pageqlock);
 		pg->flags &= ~(PG_BUSY | PG_FAKE);
 		pmap_kenter_pa(va, VM_PAGE_TO_PHYS(pg), prot, PMAP_KMPAGE);
 	}
@@ -232,6 +230,7 @@ void
 uvm_km_free(struct vm_map *map, vaddr_t addr, vsize_t size, uvm_flag_t flags)
 {
 	uvm_flag_t type = flags & UVM_KMF_TYPEMASK;
+	struct vm_map_entry *dead = NULL;
 
 	KASSERT(map != NULL);
 	KASSERT(vm_map_pmap(map) == pmap_kernel());
@@ -248,7 +247,12 @@ uvm_km_free(struct vm_map *map, vaddr_t addr, vsize_t size, uvm_flag_t flags)
 		km_pgremove_pageable(addr, addr + size);
 	else if (type == UVM_KMF_WIRED)
 		km_pgremove_wired(addr, addr + size);
-	uvm_unmap(map, addr, addr + size);
+
+	/* The translations are gone already: free only the VA. */
+	vm_map_lock(map);
+	uvm_unmap_remove(map, addr, addr + size, &dead, UVM_FLAG_VAONLY);
+	vm_map_unlock(map);
+	uvm_unmap_detach(dead, 0);
 }
 
 /*
@@ -264,6 +268,8 @@ struct vm_map *
 uvm_km_suballoc(struct vm_map *map, vaddr_t *min, vaddr_t *max, vsize_t size,
     bool pageable, bool fixed, struct vm_map *submap)
 {
+	bool given;
+
 	KASSERT(map != NULL && min != NULL && max != NULL);
 	KASSERT(vm_map_pmap(map) == pmap_kernel());
 	KASSERT(size > 0);
@@ -278,15 +284,29 @@ uvm_km_suballoc(struct vm_map *map, vaddr_t *min, vaddr_t *max, vsize_t size,
 		return NULL;
 	*max = *min + size;
 
-	if (submap == NULL)
-		submap = kmem_zalloc(sizeof(*submap), KM_SLEEP);
-	uvm_map_setup(submap, *min, *max, pageable ? VM_MAP_PAGEABLE : 0);
-	pmap_reference(vm_map_pmap(map));
-	submap->pmap = vm_map_pmap(map);
+	if (submap == NULL) {
+		submap = uvm_map_create(pmap_kernel(), *min, *max,
+		    pageable ? VM_MAP_PAGEABLE : 0);
+		given = false;
+	} else {
+		uvm_map_setup(submap, *min, *max,
+		    pageable ? VM_MAP_PAGEABLE : 0);
+		submap->pmap = pmap_kernel();
+		given = true;
+	}
+	pmap_reference(pmap_kernel());
 	if (uvm_map_submap(map, *min, *max, submap) != 0) {
 		/* The range is ours and empty: this cannot fail. */
 		panic("uvm_km_suballoc: cannot install submap [%#jx, %#jx)",
 		    (uintmax_t)*min, (uintmax_t)*max);
 	}
+	/*
+	 * The parent's entry now holds a reference.  A map we allocated
+	 * lives as long as that entry, so ours is dropped; the caller's own
+	 * storage keeps its reference, so that removing the entry never
+	 * frees it.
+	 */
+	if (!given)
+		uvm_map_deallocate(submap);
 	return submap;
 }
