@@ -575,7 +575,7 @@ ATF_TC_BODY(merge_blocked_by_wiring, tc)
 	struct vm_map *map = boot_map(0);
 	vaddr_t at = MAPMIN + 20 * PG;
 
-	(void)mapit(map, at, 2, RWF(UVM_FLAG_FIXED));
+	(void)mapit(map, at, 2, RWF(UVM_FLAG_FIXED | UVM_FLAG_OVERLAY));
 	ATF_REQUIRE_EQ(uvm_map_pageable(map, at, at + 2 * PG, false, 0), 0);
 	(void)mapit(map, at + 2 * PG, 2, RWF(UVM_FLAG_FIXED));
 	ATF_CHECK_EQ(map->nentries, 2);
@@ -1142,7 +1142,7 @@ ATF_TC_BODY(wire_marks_clipped_range_and_unwire_clears, tc)
 	struct vm_map *map = boot_map(0);
 	vaddr_t at = MAPMIN;
 
-	(void)mapit(map, at, 4, RWF(UVM_FLAG_FIXED));
+	(void)mapit(map, at, 4, RWF(UVM_FLAG_FIXED | UVM_FLAG_COPYONW));
 	ATF_REQUIRE_EQ(uvm_map_pageable(map, at + PG, at + 3 * PG, false, 0),
 	    0);
 	H_CHECK(map);
@@ -1197,7 +1197,7 @@ ATF_TC_BODY(wire_beyond_wiredmax_is_eagain, tc)
 	vaddr_t at = MAPMIN;
 	int saved = uvmexp.wiredmax;
 
-	(void)mapit(map, at, 4, RWF(UVM_FLAG_FIXED));
+	(void)mapit(map, at, 4, RWF(UVM_FLAG_FIXED | UVM_FLAG_COPYONW));
 	uvmexp.wiredmax = uvmexp.wired + 2;
 	ATF_CHECK_EQ(uvm_map_pageable(map, at, at + 3 * PG, false, 0), EAGAIN);
 	H_CHECK(map);
@@ -1230,7 +1230,7 @@ ATF_TC_BODY(wire_beyond_rlimit_memlock_is_eagain, tc)
 	curproc->p_vmspace = &vs;
 	curproc->p_rlimit[RLIMIT_MEMLOCK].rlim_cur = 3 * PG;
 
-	(void)mapit(map, at, 8, RWF(UVM_FLAG_FIXED));
+	(void)mapit(map, at, 8, RWF(UVM_FLAG_FIXED | UVM_FLAG_COPYONW));
 	ATF_CHECK_EQ(uvm_map_pageable(map, at, at + 2 * PG, false, 0), 0);
 	ATF_CHECK_EQ(uvm_map_pageable(map, at + 2 * PG, at + 4 * PG, false, 0),
 	    EAGAIN);
@@ -1253,7 +1253,7 @@ ATF_TC_BODY(pageable_lock_flags_keep_lock, tc)
 	struct vm_map *map = boot_map(0);
 	vaddr_t at = MAPMIN;
 
-	(void)mapit(map, at, 2, RWF(UVM_FLAG_FIXED));
+	(void)mapit(map, at, 2, RWF(UVM_FLAG_FIXED | UVM_FLAG_COPYONW));
 	vm_map_lock(map);
 	ATF_CHECK_EQ(uvm_map_pageable(map, at, at + PG, false,
 	    UVM_LK_ENTER | UVM_LK_EXIT), 0);
