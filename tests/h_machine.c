@@ -66,5 +66,9 @@ h_check(struct vm_map *map, const char *file, int line)
 	why = uvm_page_check();
 	if (why != NULL)
 		atf_tc_fail("%s:%d: physical memory: %s", file, line, why);
-	(void)map;
+	if (kernel_map != NULL && (why = uvm_map_check(kernel_map)) != NULL)
+		atf_tc_fail("%s:%d: kernel_map: %s", file, line, why);
+	if (map != NULL && map != kernel_map &&
+	    (why = uvm_map_check(map)) != NULL)
+		atf_tc_fail("%s:%d: map %p: %s", file, line, (void *)map, why);
 }

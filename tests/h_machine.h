@@ -32,7 +32,7 @@ extern char h_panic_msg[512];
 void	h_panic_catch(void);
 void	h_panic_release(void);
 #define H_PANICS(expr) __extension__({ \
-	bool _p = false; \
+	volatile bool _p = false; \
 	h_panic_catch(); \
 	if (setjmp(h_panic_jmp) == 0) { expr; } else { _p = true; } \
 	h_panic_release(); \

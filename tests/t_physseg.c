@@ -8,6 +8,8 @@
 
 #include <uvm/uvm_impl.h>
 
+#include <pthread.h>
+
 static const unsigned int pagesizes[] = { 4096, 16384, 65536 };
 
 /* Both checkers: the segment table, and the page layer once it runs. */
@@ -180,8 +182,8 @@ ATF_TC_BODY(physload_records_segment_and_zeroed_pages, tc)
 	/* The page layer has not seen them: nothing is counted. */
 	ATF_CHECK_EQ(uvmexp.npages, 0);
 	ATF_CHECK_EQ(uvmexp.free, 0);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(7)) == NULL);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(24)) == NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)7)) == NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)24)) == NULL);
 	preboot_end();
 }
 
@@ -242,7 +244,8 @@ ATF_TC_BODY(next_prev_walk_with_sentinels, tc)
 	ATF_CHECK_EQ(n, 3);
 	ATF_CHECK_EQ(h, UVM_PHYSSEG_TYPE_INVALID_EMPTY);
 	ATF_CHECK_EQ(uvm_physseg_get_prev(0), UVM_PHYSSEG_TYPE_INVALID_EMPTY);
-	ATF_CHECK_EQ(uvm_physseg_get_next(2), UVM_PHYSSEG_TYPE_INVALID_OVERFLOW);
+	ATF_CHECK_EQ(uvm_physseg_get_next(2),
+	    UVM_PHYSSEG_TYPE_INVALID_OVERFLOW);
 	ATF_CHECK_EQ(uvm_physseg_get_next(1), 2);
 	ATF_CHECK_EQ(uvm_physseg_get_prev(1), 0);
 	ATF_CHECK_EQ(uvm_physseg_get_start(uvm_physseg_get_next(0)), 30);
@@ -287,16 +290,16 @@ ATF_TC_BODY(physunload_takes_first_page_of_available_start, tc)
 
 	preboot(64, 4096);
 	uvm_page_physload(10, 20, 10, 18, 1);
-	pg12 = PHYS_TO_VM_PAGE(ptoa(12));
+	pg12 = PHYS_TO_VM_PAGE(ptoa((paddr_t)12));
 	ATF_REQUIRE(uvm_page_physunload(0, 1, &pa));
 	P_CHECK();
-	ATF_CHECK_EQ(pa, ptoa(10));
+	ATF_CHECK_EQ(pa, ptoa((paddr_t)10));
 	REQUIRE_SEG(0, 11, 20, 11, 18);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(10)) == NULL);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(12)) == pg12);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)10)) == NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)12)) == pg12);
 	ATF_REQUIRE(uvm_page_physunload(0, 1, &pa));
 	P_CHECK();
-	ATF_CHECK_EQ(pa, ptoa(11));
+	ATF_CHECK_EQ(pa, ptoa((paddr_t)11));
 	REQUIRE_SEG(0, 12, 20, 12, 18);
 	check_seg_pages(0);
 	preboot_end();
@@ -311,9 +314,9 @@ ATF_TC_BODY(physunload_takes_last_page_when_available_ends_segment, tc)
 	uvm_page_physload(10, 20, 12, 20, 0);
 	ATF_REQUIRE(uvm_page_physunload(0, 0, &pa));
 	P_CHECK();
-	ATF_CHECK_EQ(pa, ptoa(19));
+	ATF_CHECK_EQ(pa, ptoa((paddr_t)19));
 	REQUIRE_SEG(0, 10, 19, 12, 19);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(19)) == NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)19)) == NULL);
 	check_seg_pages(0);
 	preboot_end();
 }
@@ -361,7 +364,7 @@ ATF_TC_BODY(physunload_last_page_removes_segment, tc)
 	ATF_REQUIRE_EQ(uvm_physseg_count(), 2);
 	ATF_REQUIRE(uvm_page_physunload(0, 2, &pa));
 	P_CHECK();
-	ATF_CHECK_EQ(pa, ptoa(10));
+	ATF_CHECK_EQ(pa, ptoa((paddr_t)10));
 	ATF_CHECK_EQ(uvm_physseg_count(), 1);
 	/* The other segment moved down to handle 0. */
 	REQUIRE_SEG(0, 30, 40, 30, 40);
@@ -380,13 +383,13 @@ ATF_TC_BODY(physunload_force_ignores_free_list_and_truncates, tc)
 	ATF_REQUIRE(!uvm_page_physunload(0, 3, &pa));
 	ATF_REQUIRE(uvm_page_physunload_force(0, 0, &pa));
 	P_CHECK();
-	ATF_CHECK_EQ(pa, ptoa(13));
+	ATF_CHECK_EQ(pa, ptoa((paddr_t)13));
 	REQUIRE_SEG(0, 14, 20, 14, 15);
 	ATF_CHECK_EQ(uvm_physseg_get_free_list(0), 3);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(12)) == NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)12)) == NULL);
 	ATF_REQUIRE(uvm_page_physunload_force(0, 1, &pa));
 	P_CHECK();
-	ATF_CHECK_EQ(pa, ptoa(14));
+	ATF_CHECK_EQ(pa, ptoa((paddr_t)14));
 	REQUIRE_SEG(0, 15, 20, 15, 15);
 	check_seg_pages(0);
 	/* Nothing available is left: refused. */
@@ -406,7 +409,7 @@ ATF_TC_BODY(physunload_force_last_page_removes_segment, tc)
 	ATF_REQUIRE(uvm_page_physunload_force(0, 0, &pa));
 	ATF_REQUIRE(uvm_page_physunload_force(0, 0, &pa));
 	P_CHECK();
-	ATF_CHECK_EQ(pa, ptoa(11));
+	ATF_CHECK_EQ(pa, ptoa((paddr_t)11));
 	ATF_CHECK_EQ(uvm_physseg_count(), 0);
 	ATF_CHECK_EQ(uvm_physseg_get_first(), UVM_PHYSSEG_TYPE_INVALID_EMPTY);
 	preboot_end();
@@ -484,8 +487,8 @@ ATF_TC_BODY(unplug_before_init_splits_and_trims, tc)
 
 	preboot(64, 4096);
 	uvm_page_physload(10, 20, 11, 19, 1);
-	pg12 = PHYS_TO_VM_PAGE(ptoa(12));
-	pg18 = PHYS_TO_VM_PAGE(ptoa(18));
+	pg12 = PHYS_TO_VM_PAGE(ptoa((paddr_t)12));
+	pg18 = PHYS_TO_VM_PAGE(ptoa((paddr_t)18));
 	ATF_REQUIRE(uvm_physseg_unplug(14, 2));
 	P_CHECK();
 	ATF_REQUIRE_EQ(uvm_physseg_count(), 2);
@@ -493,10 +496,10 @@ ATF_TC_BODY(unplug_before_init_splits_and_trims, tc)
 	REQUIRE_SEG(1, 16, 20, 16, 19);
 	ATF_CHECK_EQ(uvm_physseg_get_free_list(0), 1);
 	ATF_CHECK_EQ(uvm_physseg_get_free_list(1), 1);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(12)) == pg12);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(18)) == pg18);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(14)) == NULL);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(15)) == NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)12)) == pg12);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)18)) == pg18);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)14)) == NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)15)) == NULL);
 	check_seg_pages(0);
 	check_seg_pages(1);
 	/* Trim the head and the tail. */
@@ -585,7 +588,8 @@ ATF_TC_BODY(get_pg_beyond_segment_panics, tc)
 {
 	preboot(64, 4096);
 	uvm_page_physload(10, 20, 10, 20, 0);
-	ATF_REQUIRE(uvm_physseg_get_pg(0, 9) == PHYS_TO_VM_PAGE(ptoa(19)));
+	ATF_REQUIRE(uvm_physseg_get_pg(0, 9) ==
+	    PHYS_TO_VM_PAGE(ptoa((paddr_t)19)));
 	ATF_REQUIRE(H_PANICS(uvm_physseg_get_pg(0, 10)));
 	ATF_CHECK(strstr(h_panic_msg, "beyond segment") != NULL);
 }
@@ -657,7 +661,8 @@ ATF_TC_BODY(boot_single_segment_covers_ram, tc)
 		check_seg_pages(0);
 		ATF_CHECK(PHYS_TO_VM_PAGE(ram) == NULL);
 		ATF_CHECK(PHYS_TO_VM_PAGE(ram + 5 * PAGE_SIZE) == NULL);
-		ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)3) + 17)->phys_addr == ptoa((paddr_t)3));
+		ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)3) + 17)->phys_addr ==
+		    ptoa((paddr_t)3));
 		h_shutdown();
 	}
 }
@@ -795,15 +800,20 @@ ATF_TC_BODY(plug_after_boot_frees_new_pages, tc)
 		ATF_CHECK_EQ(uvmexp.npages, npages + 20);
 		ATF_CHECK_EQ(uvmexp.free, nfree + 20);
 		check_seg_pages(h);
-		for (paddr_t f = 100; f < 120; f++)
-			ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(f))->pqflags & PQ_FREE);
+		for (paddr_t f = 100; f < 120; f++) {
+			struct vm_page *pg = PHYS_TO_VM_PAGE(ptoa(f));
+
+			ATF_CHECK(pg->pqflags & PQ_FREE);
+			ATF_CHECK_EQ(uvm_page_lookup_freelist(pg),
+			    VM_FREELIST_DEFAULT);
+		}
 		/* A segment below it: handles renumber, pages do not move. */
-		struct vm_page *pg110 = PHYS_TO_VM_PAGE(ptoa(110));
+		struct vm_page *pg110 = PHYS_TO_VM_PAGE(ptoa((paddr_t)110));
 		ATF_REQUIRE(uvm_physseg_plug(80, 10, &h));
 		P_CHECK();
 		ATF_CHECK_EQ(h, 1);
 		ATF_CHECK_EQ(uvm_physseg_get_start(2), 100);
-		ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(110)) == pg110);
+		ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)110)) == pg110);
 		ATF_CHECK_EQ(uvmexp.npages, npages + 30);
 		ATF_CHECK_EQ(uvmexp.free, nfree + 30);
 		h_shutdown();
@@ -857,7 +867,7 @@ ATF_TC_BODY(plug_kmem_failure_changes_nothing, tc)
 		ATF_CHECK_EQ(uvm_physseg_count(), 1);
 		ATF_CHECK_EQ(uvmexp.npages, npages);
 		ATF_CHECK_EQ(uvmexp.free, nfree);
-		ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(100)) == NULL);
+		ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)100)) == NULL);
 		P_CHECK();
 	}
 	/* Three allocations (descriptor, page array, table) can fail. */
@@ -881,7 +891,7 @@ ATF_TC_BODY(unplug_whole_segment_after_boot_withdraws_pages, tc)
 	ATF_CHECK_EQ(uvm_physseg_count(), 1);
 	ATF_CHECK_EQ(uvmexp.npages, npages - 20);
 	ATF_CHECK_EQ(uvmexp.free, nfree - 20);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(100)) == NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)100)) == NULL);
 	ATF_CHECK_EQ(uvm_physseg_find(110, NULL), UVM_PHYSSEG_TYPE_INVALID);
 	/* The same range can come back, with fresh pages. */
 	ATF_REQUIRE(uvm_physseg_plug(100, 20, NULL));
@@ -900,7 +910,7 @@ ATF_TC_BODY(unplug_head_and_tail_shrink_segment, tc)
 
 	boot_small(4096);
 	ATF_REQUIRE(uvm_physseg_plug(100, 20, NULL));
-	pg110 = PHYS_TO_VM_PAGE(ptoa(110));
+	pg110 = PHYS_TO_VM_PAGE(ptoa((paddr_t)110));
 	npages = uvmexp.npages;
 	nfree = uvmexp.free;
 	ATF_REQUIRE(uvm_physseg_unplug(100, 3));
@@ -913,9 +923,9 @@ ATF_TC_BODY(unplug_head_and_tail_shrink_segment, tc)
 	REQUIRE_SEG(1, 103, 115, 103, 115);
 	ATF_CHECK_EQ(uvmexp.npages, npages - 8);
 	ATF_CHECK_EQ(uvmexp.free, nfree - 8);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(110)) == pg110);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(102)) == NULL);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(115)) == NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)110)) == pg110);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)102)) == NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)115)) == NULL);
 	check_seg_pages(1);
 	h_shutdown();
 }
@@ -1064,8 +1074,8 @@ ATF_TC_BODY(unplug_kmem_failure_changes_nothing, tc)
 	REQUIRE_SEG(0, 0, 64, 0, 64);
 	ATF_CHECK_EQ(uvmexp.npages, npages);
 	ATF_CHECK_EQ(uvmexp.free, nfree);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(25)) != NULL);
-	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa(25))->pqflags & PQ_FREE);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)25)) != NULL);
+	ATF_CHECK(PHYS_TO_VM_PAGE(ptoa((paddr_t)25))->pqflags & PQ_FREE);
 	ATF_CHECK(uvm_physseg_unplug(20, 10));
 	P_CHECK();
 	ATF_CHECK_EQ(uvmexp.npages, npages - 10);
@@ -1107,6 +1117,84 @@ ATF_TC_BODY(hotplug_cycles_at_every_page_size, tc)
 		ATF_CHECK_EQ(uvmexp.free, nfree);
 		h_shutdown();
 	}
+}
+
+/*
+ * Lookups take no lock: a thread translating addresses while another
+ * plugs and unplugs must always see a consistent table (ASan would catch
+ * a freed table or array).  Frames being unplugged may be translated
+ * only under uvm_fpageqlock, as the allocator's scans do.
+ */
+static volatile bool lookup_stop;
+static unsigned long lookup_bad, lookup_rounds, lookup_hot;
+
+static void *
+lookup_thread(void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&lookup_stop, __ATOMIC_ACQUIRE)) {
+		for (paddr_t f = 0; f < 160; f++) {
+			struct vm_page *pg;
+			psize_t off = 0;
+			uvm_physseg_t h;
+
+			if (f >= 100) {
+				mutex_enter(&uvm_fpageqlock);
+				pg = PHYS_TO_VM_PAGE(ptoa(f));
+				if (pg != NULL) {
+					lookup_hot++;
+					if (pg->phys_addr != ptoa(f))
+						lookup_bad++;
+				}
+				mutex_exit(&uvm_fpageqlock);
+				continue;
+			}
+			pg = PHYS_TO_VM_PAGE(ptoa(f));
+			h = uvm_physseg_find(f, &off);
+			if (f < 64 && (pg == NULL || h != 0 || off != f ||
+			    pg->phys_addr != ptoa(f)))
+				lookup_bad++;
+			if (f >= 64 && (pg != NULL ||
+			    h != UVM_PHYSSEG_TYPE_INVALID))
+				lookup_bad++;
+		}
+		lookup_rounds++;
+	}
+	return NULL;
+}
+
+ATF_TC_WITHOUT_HEAD(lookups_run_lock_free_during_hotplug);
+ATF_TC_BODY(lookups_run_lock_free_during_hotplug, tc)
+{
+	pthread_t t;
+	int npages, nfree;
+
+	boot_small(4096);
+	npages = uvmexp.npages;
+	nfree = uvmexp.free;
+	lookup_stop = false;
+	ATF_REQUIRE_EQ(pthread_create(&t, NULL, lookup_thread, NULL), 0);
+	for (int i = 0; i < 300; i++) {
+		ATF_REQUIRE(uvm_physseg_plug(100, 50, NULL));
+		P_CHECK();
+		ATF_REQUIRE(uvm_physseg_unplug(110 + i % 20, 5));
+		P_CHECK();
+		ATF_REQUIRE(uvm_physseg_unplug(100, 110 + i % 20 - 100));
+		P_CHECK();
+		ATF_REQUIRE(uvm_physseg_unplug(115 + i % 20,
+		    150 - (115 + i % 20)));
+		P_CHECK();
+		ATF_REQUIRE_EQ(uvm_physseg_count(), 1);
+	}
+	__atomic_store_n(&lookup_stop, true, __ATOMIC_RELEASE);
+	ATF_REQUIRE_EQ(pthread_join(t, NULL), 0);
+	ATF_CHECK_EQ(lookup_bad, 0);
+	ATF_CHECK(lookup_rounds > 0);
+	(void)lookup_hot;	/* how often the race was met: timing only */
+	P_CHECK();
+	ATF_CHECK_EQ(uvmexp.npages, npages);
+	ATF_CHECK_EQ(uvmexp.free, nfree);
+	h_shutdown();
 }
 
 ATF_TP_ADD_TCS(tp)
@@ -1152,5 +1240,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, unplug_unavailable_frames_needs_no_withdrawal);
 	ATF_TP_ADD_TC(tp, unplug_kmem_failure_changes_nothing);
 	ATF_TP_ADD_TC(tp, hotplug_cycles_at_every_page_size);
+	ATF_TP_ADD_TC(tp, lookups_run_lock_free_during_hotplug);
 	return atf_no_error();
 }

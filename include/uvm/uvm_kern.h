@@ -433,6 +433,20 @@ int	kern_physmem_fd(void);
 void	kern_physmem_discard(paddr_t pa, psize_t len);
 
 /*
+ * Host address space (kern_hostva.c), for a pmap whose kernel addresses
+ * are real host addresses: reserve a window nobody else will map, put
+ * physical pages (byte ranges of the physmem arena) at fixed addresses
+ * inside it with a protection, and put the reservation back.  The
+ * protection is VM_PROT_* bits.  Errors are errno values (ENOMEM when
+ * the host refuses; ENODEV when physical memory cannot be mapped twice).
+ */
+int	kern_hostva_reserve(size_t size, size_t align, vaddr_t *vap);
+void	kern_hostva_release(vaddr_t va, size_t size);
+int	kern_hostva_map_phys(vaddr_t va, size_t len, paddr_t pa, int prot);
+int	kern_hostva_protect(vaddr_t va, size_t len, int prot);
+int	kern_hostva_unmap(vaddr_t va, size_t len);
+
+/*
  * Host files: backing store for swap devices and vnodes.  Errors are
  * errno values; short reads past EOF return zeroes.
  */

@@ -19,6 +19,30 @@
 
 typedef struct pmap *pmap_t;
 
+/*
+ * The address space layout.  User addresses are the soft MMU's own
+ * (they exist only in page tables); kernel addresses are real host
+ * addresses inside a window the pmap reserves at bootstrap, so the
+ * library's code dereferences kernel memory directly.  The kernel
+ * window is therefore known only once pmap_bootstrap() has run.
+ */
+#define VM_MIN_ADDRESS		((vaddr_t)0)
+#define VM_MAXUSER_ADDRESS	((vaddr_t)0x0000400000000000ULL) /* 64 TiB */
+#define VM_MAX_ADDRESS		VM_MAXUSER_ADDRESS
+extern vaddr_t pmap_kva_start, pmap_kva_end;
+#define VM_MIN_KERNEL_ADDRESS	(pmap_kva_start)
+#define VM_MAX_KERNEL_ADDRESS	(pmap_kva_end)
+
+/*
+ * The fault hook: copy(9) calls it when a translation is missing or
+ * lacks the access's protection, with no pmap lock held.  vm is the
+ * address space (NULL: the kernel's).  0 means "resolved: retry the
+ * access"; an errno makes the copy fail with EFAULT.  NULL: every such
+ * fault fails.  uvm_init() installs uvm_fault() here.
+ */
+extern int (*pmap_fault_hook)(struct vmspace *vm, vaddr_t va,
+    vm_prot_t access);
+
 /* pmap_enter() flags, beyond the access type in VM_PROT_ALL. */
 #define PMAP_WIRED	0x00000010	/* wired mapping */
 #define PMAP_CANFAIL	0x00000020	/* can fail if resource shortage */
@@ -39,6 +63,7 @@ struct pmap_backend {
 	/* Bootstrap and teardown of the whole backend. */
 	int	(*pb_bootstrap)(void);
 	void	(*pb_shutdown)(void);
+	void	(*pb_init)(void);
 	void	(*pb_virtual_space)(vaddr_t *, vaddr_t *);
 	/* pmaps */
 	pmap_t	(*pb_kernel)(void);

@@ -183,9 +183,16 @@ uvm_map_unlink(struct vm_map *map, struct vm_map_entry *e)
  * Boot.
  */
 
+/*
+ * uvm_map_init: the entry pool, and the system-wide wiring limit that
+ * uvm_map_pageable() enforces: a third of the managed pages, as NetBSD
+ * sets uvmexp.wiredmax at boot.
+ * => after uvm_page_init() (uvmexp.npages is known).
+ */
 void
 uvm_map_init(void)
 {
+	uvmexp.wiredmax = uvmexp.npages / 3;
 	pool_init(&uvm_map_entry_pool, sizeof(struct vm_map_entry), 0, 0, 0,
 	    "vmmpepl", NULL, IPL_VM);
 }

@@ -402,20 +402,8 @@ uvm_page_seg_withdraw(uvm_physseg_t seg, paddr_t pfn, psize_t npages)
 }
 
 /* ---------------------------------------------------------------------
- * Pages and physical addresses.
+ * Pages and their memory (PHYS_TO_VM_PAGE lives in uvm_physseg.c).
  */
-
-struct vm_page *
-uvm_phys_to_vm_page(paddr_t pa)
-{
-	psize_t off;
-	uvm_physseg_t seg;
-
-	seg = uvm_physseg_find(atop(pa), &off);
-	if (!uvm_physseg_valid_p(seg))
-		return NULL;
-	return uvm_physseg_get_pg(seg, off);
-}
 
 int
 uvm_page_lookup_freelist(struct vm_page *pg)

@@ -52,6 +52,11 @@
  *		lock.  After uvm_page_init() a replaced table is kept until
  *		uvm_physseg_fini(), since a lookup may still be reading it;
  *		before that, boot is single-threaded and it is freed at once.
+ *		The vm_pages of unplugged frames are freed with
+ *		uvm_fpageqlock held: a lookup that may race with the unplug
+ *		of the very frames it translates (the allocator scanning free
+ *		pages) must hold that lock.  Nothing else may be looking at
+ *		frames being unplugged: they are free, so nobody owns them.
  *	f	start_hint is an allocator hint written under
  *		uvm_fpageqlock; a write that races with a table change may be
  *		lost, which costs only a longer search.
@@ -450,6 +455,8 @@ uvm_page_physunload(uvm_physseg_t upm, int free_list, paddr_t *paddrp)
 	if (uvm_page_init_done_p())
 		panic("uvm_page_physunload: called after uvm_page_init()");
 	KASSERT(paddrp != NULL);
+	if (!physseg_inited)
+		return false;
 	mutex_enter(&physseg_lock);
 	ps = physseg_get(upm);
 	if (ps == NULL || ps->free_list != free_list ||
@@ -488,6 +495,8 @@ uvm_page_physunload_force(uvm_physseg_t upm, int free_list, paddr_t *paddrp)
 		panic("uvm_page_physunload_force: called after"
 		    " uvm_page_init()");
 	KASSERT(paddrp != NULL);
+	if (!physseg_inited)
+		return false;
 	mutex_enter(&physseg_lock);
 	ps = physseg_get(upm);
 	if (ps != NULL && ps->avail_start < ps->avail_end) {
@@ -545,7 +554,7 @@ uvm_physseg_plug(paddr_t pfn, size_t npages, uvm_physseg_t *upmp)
 	}
 	ps.pages->pp_refs = 1;
 	physseg_publish(t);
-	/* The pages must be findable (PHYS_TO_VM_PAGE) before they are freed. */
+	/* The pages must be findable (PHYS_TO_VM_PAGE) before being freed. */
 	if (uvm_page_init_done_p())
 		uvm_page_seg_plugged(idx, pfn, npages);
 	mutex_exit(&physseg_lock);
@@ -603,10 +612,18 @@ uvm_physseg_unplug(paddr_t pfn, size_t npages)
 			goto fail;
 		}
 	}
+	/*
+	 * The allocator scans free pages under uvm_fpageqlock, possibly
+	 * through the table being replaced: free the array under it.
+	 */
 	pp = ps->pages;
 	pp->pp_refs += n;
+	if (uvm_page_init_done_p())
+		mutex_enter(&uvm_fpageqlock);
 	physseg_publish(nt);
 	physseg_pages_release(pp);
+	if (uvm_page_init_done_p())
+		mutex_exit(&uvm_fpageqlock);
 	mutex_exit(&physseg_lock);
 	return true;
 fail:
