@@ -641,6 +641,25 @@ ATF_TC_BODY(fini_frees_every_array_and_table, tc)
 	preboot_end();
 }
 
+ATF_TC_WITHOUT_HEAD(check_reports_a_corrupted_page);
+ATF_TC_BODY(check_reports_a_corrupted_page, tc)
+{
+	struct vm_page *pg;
+	const char *why;
+
+	preboot(64, 4096);
+	uvm_page_physload(10, 20, 10, 20, 0);
+	ATF_REQUIRE(uvm_physseg_check() == NULL);
+	pg = uvm_physseg_get_pg(0, 3);
+	pg->phys_addr += PAGE_SIZE;
+	why = uvm_physseg_check();
+	ATF_REQUIRE(why != NULL);
+	ATF_CHECK(strstr(why, "phys_addr") != NULL);
+	pg->phys_addr -= PAGE_SIZE;
+	P_CHECK();
+	preboot_end();
+}
+
 /* ---------------------------------------------------------------------
  * A running machine.
  */
@@ -1223,6 +1242,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, get_pg_beyond_segment_panics);
 	ATF_TP_ADD_TC(tp, start_hint_is_kept_per_segment);
 	ATF_TP_ADD_TC(tp, fini_frees_every_array_and_table);
+	ATF_TP_ADD_TC(tp, check_reports_a_corrupted_page);
 	ATF_TP_ADD_TC(tp, boot_single_segment_covers_ram);
 	ATF_TP_ADD_TC(tp, boot_segments_with_holes_find_and_translate);
 	ATF_TP_ADD_TC(tp, boot_segments_keep_their_free_lists);
