@@ -121,10 +121,11 @@ ATF_TC_WITHOUT_HEAD(wired_alloc_maps_wired_dereferenceable_pages);
 ATF_TC_BODY(wired_alloc_maps_wired_dereferenceable_pages, tc)
 {
 	struct snap a, b;
-	const vsize_t size = 5 * PAGE_SIZE;
+	vsize_t size;
 	vaddr_t va;
 
 	boot();
+	size = 5 * PAGE_SIZE;
 	snap(&a, kernel_map);
 	va = uvm_km_alloc(kernel_map, size, 0, UVM_KMF_WIRED);
 	CHECK(kernel_map);
@@ -240,10 +241,11 @@ ATF_TC_BODY(vaonly_reserves_va_without_pages, tc)
 {
 	struct snap a, b;
 	struct vm_map_entry *entry;
-	const vsize_t size = 64 * PAGE_SIZE;
+	vsize_t size;
 	vaddr_t va;
 
 	boot();
+	size = 64 * PAGE_SIZE;
 	snap(&a, kernel_map);
 	va = uvm_km_alloc(kernel_map, size, 0, UVM_KMF_VAONLY);
 	CHECK(kernel_map);
@@ -286,12 +288,13 @@ ATF_TC_WITHOUT_HEAD(pageable_faults_in_on_access);
 ATF_TC_BODY(pageable_faults_in_on_access, tc)
 {
 	struct snap a, b;
-	const vsize_t size = 8 * PAGE_SIZE;
+	vsize_t size;
 	char buf[64], zero[64];
 	struct vm_page *pg;
 	vaddr_t va;
 
 	boot();
+	size = 8 * PAGE_SIZE;
 	snap(&a, kernel_map);
 	va = uvm_km_alloc(kernel_map, size, 0, UVM_KMF_PAGEABLE);
 	CHECK(kernel_map);
@@ -471,11 +474,13 @@ ATF_TC_BODY(wired_without_canfail_sleeps_for_pages, tc)
 	struct lwp *l;
 	vaddr_t hog;
 	vsize_t hogsize;
-	int saved;
+	int saved, savedpd;
 
 	boot();
 	saved = uvmexp.reserve_kernel;
+	savedpd = uvmexp.reserve_pagedaemon;
 	uvmexp.reserve_kernel = 0;
+	uvmexp.reserve_pagedaemon = 0;
 	/* Take every free page. */
 	hogsize = (vsize_t)uvmexp.free << PAGE_SHIFT;
 	hog = uvm_km_alloc(kernel_map, hogsize, 0,
@@ -504,6 +509,7 @@ ATF_TC_BODY(wired_without_canfail_sleeps_for_pages, tc)
 	uvm_km_free(kernel_map, w.va, PAGE_SIZE, UVM_KMF_WIRED);
 	uvm_km_free(kernel_map, hog, hogsize - PAGE_SIZE, UVM_KMF_WIRED);
 	uvmexp.reserve_kernel = saved;
+	uvmexp.reserve_pagedaemon = savedpd;
 	CHECK(kernel_map);
 	h_shutdown();
 }

@@ -45,6 +45,22 @@ struct vmspace vmspace0;
 struct vm_map *kernel_map;
 struct uvm_object *uvm_kernel_object;
 
+/*
+ * Every submap uvm_km_suballoc made, so that shutdown can dispose of
+ * them.  Submaps share the kernel pmap without a reference of their own
+ * (it lives as long as the machine), and each keeps the reference it was
+ * created with for as long as the machine runs: removing its range from
+ * the parent never frees it, exactly as kernel submaps are never freed
+ * in a kernel.
+ */
+struct km_submap {
+	LIST_ENTRY(km_submap) ks_list;
+	struct vm_map	*ks_map;
+	bool		ks_allocated;	/* we allocated the vm_map */
+};
+static LIST_HEAD(, km_submap) km_submaps;
+static kmutex_t km_submap_lock;		/* protects km_submaps */
+
 /* How long a wired allocation waits for free pages before looking again. */
 #define KM_PAGEWAIT_TICKS	(hz / 50 > 0 ? hz / 50 : 1)
 
@@ -62,6 +78,8 @@ uvm_km_init(vaddr_t start, vaddr_t end)
 	KASSERT((start & PAGE_MASK) == 0 && (end & PAGE_MASK) == 0);
 
 	uvm_kernel_object = uao_create(end - start, UAO_FLAG_KERNOBJ);
+	LIST_INIT(&km_submaps);
+	mutex_init(&km_submap_lock, MUTEX_DEFAULT, IPL_NONE);
 	memset(&vmspace0, 0, sizeof(vmspace0));
 	uvm_map_setup(&vmspace0.vm_map, start, end, VM_MAP_PAGEABLE);
 	vmspace0.vm_map.pmap = pmap_kernel();
@@ -70,16 +88,32 @@ uvm_km_init(vaddr_t start, vaddr_t end)
 }
 
 /*
- * uvm_km_fini: tear the kernel map down (machine shutdown).  Whatever is
- * still allocated in it goes with it; the kernel object itself is the
- * aobj layer's to dispose of (uvm_aobj_fini, after us).
+ * uvm_km_fini: tear the kernel map and its submaps down (machine
+ * shutdown).  Whatever is still allocated in them goes with them; the
+ * kernel pmap is shut down after us, so no translation is removed one by
+ * one.  The kernel object itself is the aobj layer's to dispose of
+ * (uvm_aobj_fini, after us).
  */
 void
 uvm_km_fini(void)
 {
+	struct km_submap *ks;
+
 	if (kernel_map == NULL)
 		return;
+	kernel_map->pmap = NULL;
 	uvm_map_teardown(kernel_map);
+	/* Each submap now holds just the reference km_submaps has. */
+	while ((ks = LIST_FIRST(&km_submaps)) != NULL) {
+		LIST_REMOVE(ks, ks_list);
+		ks->ks_map->pmap = NULL;
+		if (ks->ks_allocated)
+			uvm_map_deallocate(ks->ks_map);
+		else
+			uvm_map_teardown(ks->ks_map);
+		kmem_free(ks, sizeof(*ks));
+	}
+	mutex_destroy(&km_submap_lock);
 	kernel_map = NULL;
 	memset(&vmspace0, 0, sizeof(vmspace0));
 	uvm_kernel_object = NULL;
@@ -123,7 +157,8 @@ km_pgremove_wired(vaddr_t start, vaddr_t end)
 
 /*
  * Free the kernel object's pages (and swap) behind [start, end) of the
- * kernel map, after removing their mappings.
+ * kernel map, after removing their mappings.  Busy pages (being paged)
+ * are waited for.
  */
 static void
 km_pgremove_pageable(vaddr_t start, vaddr_t end)
@@ -131,14 +166,37 @@ km_pgremove_pageable(vaddr_t start, vaddr_t end)
 	struct uvm_object *uobj = uvm_kernel_object;
 	voff_t ostart = (voff_t)(start - vm_map_min(kernel_map));
 	voff_t oend = (voff_t)(end - vm_map_min(kernel_map));
+	uint64_t idx = (uint64_t)ostart >> PAGE_SHIFT;
+	uint64_t endidx = (uint64_t)oend >> PAGE_SHIFT;
+	struct vm_page *pgs[16];
+	uint64_t idxs[16];
+	unsigned int i, n;
 
+	mutex_enter(uobj->vmobjlock);
 	pmap_remove(pmap_kernel(), start, end);
 	pmap_update(pmap_kernel());
-	mutex_enter(uobj->vmobjlock);
-	/* Pages paged out have only their swap copy: forget it too. */
+	/* Pages paged out have only their swap copy: forget it. */
 	uao_dropswap_range(uobj, ostart, oend);
-	/* pgo_put releases the object lock. */
-	(void)(*uobj->pgops->pgo_put)(uobj, ostart, oend, PGO_FREE);
+	while (idx < endidx && (n = uvm_radix_gang_lookup(&uobj->uo_pages,
+	    idx, (void **)pgs, idxs, __arraycount(pgs), false)) != 0) {
+		for (i = 0; i < n; i++) {
+			struct vm_page *pg = pgs[i];
+
+			if (idxs[i] >= endidx) {
+				idx = endidx;
+				break;
+			}
+			if (pg->flags & PG_BUSY) {
+				/* Look again from this page once it is free. */
+				uvm_pagewait(pg, uobj->vmobjlock, "km_pgrm");
+				mutex_enter(uobj->vmobjlock);
+				break;
+			}
+			idx = idxs[i] + 1;
+			uvm_pagefree(pg);
+		}
+	}
+	mutex_exit(uobj->vmobjlock);
 }
 
 /*
@@ -211,9 +269,7 @@ uvm_km_alloc(struct vm_map *map, vsize_t size, vsize_t align, uvm_flag_t flags)
 			km_pagewait();
 		}
 		/* A kernel page: owned by nobody, wired, never queued. */
-		mutex_enter(&uvm_pageqlock);
 		uvm_pagewire(pg);
-		mutex_exit(&uvm_pageqlock);
 		pg->flags &= ~(PG_BUSY | PG_FAKE);
 		pmap_kenter_pa(va, VM_PAGE_TO_PHYS(pg), prot, PMAP_KMPAGE);
 	}
@@ -232,6 +288,7 @@ void
 uvm_km_free(struct vm_map *map, vaddr_t addr, vsize_t size, uvm_flag_t flags)
 {
 	uvm_flag_t type = flags & UVM_KMF_TYPEMASK;
+	struct vm_map_entry *dead = NULL;
 
 	KASSERT(map != NULL);
 	KASSERT(vm_map_pmap(map) == pmap_kernel());
@@ -248,7 +305,12 @@ uvm_km_free(struct vm_map *map, vaddr_t addr, vsize_t size, uvm_flag_t flags)
 		km_pgremove_pageable(addr, addr + size);
 	else if (type == UVM_KMF_WIRED)
 		km_pgremove_wired(addr, addr + size);
-	uvm_unmap(map, addr, addr + size);
+
+	/* The translations are gone already: free only the VA. */
+	vm_map_lock(map);
+	uvm_unmap_remove(map, addr, addr + size, &dead, UVM_FLAG_VAONLY);
+	vm_map_unlock(map);
+	uvm_unmap_detach(dead, 0);
 }
 
 /*
@@ -264,7 +326,7 @@ struct vm_map *
 uvm_km_suballoc(struct vm_map *map, vaddr_t *min, vaddr_t *max, vsize_t size,
     bool pageable, bool fixed, struct vm_map *submap)
 {
-	bool given;
+	struct km_submap *ks;
 
 	KASSERT(map != NULL && min != NULL && max != NULL);
 	KASSERT(vm_map_pmap(map) == pmap_kernel());
@@ -280,29 +342,24 @@ uvm_km_suballoc(struct vm_map *map, vaddr_t *min, vaddr_t *max, vsize_t size,
 		return NULL;
 	*max = *min + size;
 
+	ks = kmem_alloc(sizeof(*ks), KM_SLEEP);
+	ks->ks_allocated = submap == NULL;
 	if (submap == NULL) {
 		submap = uvm_map_create(pmap_kernel(), *min, *max,
 		    pageable ? VM_MAP_PAGEABLE : 0);
-		given = false;
 	} else {
 		uvm_map_setup(submap, *min, *max,
 		    pageable ? VM_MAP_PAGEABLE : 0);
 		submap->pmap = pmap_kernel();
-		given = true;
 	}
-	pmap_reference(pmap_kernel());
+	ks->ks_map = submap;
 	if (uvm_map_submap(map, *min, *max, submap) != 0) {
 		/* The range is ours and empty: this cannot fail. */
 		panic("uvm_km_suballoc: cannot install submap [%#jx, %#jx)",
 		    (uintmax_t)*min, (uintmax_t)*max);
 	}
-	/*
-	 * The parent's entry now holds a reference.  A map we allocated
-	 * lives as long as that entry, so ours is dropped; the caller's own
-	 * storage keeps its reference, so that removing the entry never
-	 * frees it.
-	 */
-	if (!given)
-		uvm_map_deallocate(submap);
+	mutex_enter(&km_submap_lock);
+	LIST_INSERT_HEAD(&km_submaps, ks, ks_list);
+	mutex_exit(&km_submap_lock);
 	return submap;
 }

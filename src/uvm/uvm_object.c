@@ -145,9 +145,7 @@ uvm_obj_wirepages(struct uvm_object *uobj, off_t start, off_t end,
 			KASSERT(pg->loan_count == 0);
 			pg->flags &= ~PG_CLEAN;
 			pg->flags |= PG_DIRTY;
-			mutex_enter(&uvm_pageqlock);
 			uvm_pagewire(pg);
-			mutex_exit(&uvm_pageqlock);
 			if (list != NULL)
 				TAILQ_INSERT_TAIL(list, pg, pageq);
 		}
@@ -179,9 +177,7 @@ uvm_obj_unwirepages(struct uvm_object *uobj, off_t start, off_t end)
 		KASSERT(pg != NULL);
 		KASSERT((pg->flags & PG_RELEASED) == 0);
 		KASSERT(pg->wire_count > 0);
-		mutex_enter(&uvm_pageqlock);
 		uvm_pageunwire(pg);
-		mutex_exit(&uvm_pageqlock);
 	}
 	mutex_exit(uobj->vmobjlock);
 }

@@ -89,8 +89,6 @@ struct soft_tlb {
 	struct pmap	*tl_busy;	/* a: pmap being accessed, or NULL */
 	struct pmap	*tl_active;	/* l: pmap_activate()d pmap */
 	struct lwp	*tl_lwp;	/* c: owner */
-	unsigned long	tl_hits;	/* l: statistics */
-	unsigned long	tl_misses;	/* l */
 	LIST_ENTRY(soft_tlb) tl_list;	/* t: soft_tlbs */
 };
 
