@@ -581,11 +581,22 @@ uvm_pagealloc_strat(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
 		mutex_exit(&uvm_fpageqlock);
 		return NULL;
 	}
+	wasz = (pg->flags & PG_ZERO) != 0;
 	uvm_pgfl_remove(pg);
 	uvm_pgfl_nextcolor = (color + 1) & ((unsigned)uvm_pgfl.fl_ncolors - 1);
+	/* Statistics of the pick, under the lock rather than atomically. */
+	if (color == wantcolor)
+		uvmexp.colorhit++;
+	else
+		uvmexp.colormiss++;
+	if (flags & UVM_PGA_ZERO) {
+		if (wasz)
+			uvmexp.pga_zerohit++;
+		else
+			uvmexp.pga_zeromiss++;
+	}
 	mutex_exit(&uvm_fpageqlock);
 
-	wasz = (pg->flags & PG_ZERO) != 0;
 	pg->offset = off;
 	pg->uobject = NULL;
 	pg->uanon = NULL;
@@ -610,17 +621,9 @@ uvm_pagealloc_strat(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
 		class_account(pg, 1);
 	}
 
-	if (color == wantcolor)
-		UVMEXP_INC(colorhit);
-	else
-		UVMEXP_INC(colormiss);
 	if (flags & UVM_PGA_ZERO) {
-		if (wasz) {
-			UVMEXP_INC(pga_zerohit);
-		} else {
-			UVMEXP_INC(pga_zeromiss);
+		if (!wasz)
 			pmap_zero_page(VM_PAGE_TO_PHYS(pg));
-		}
 		/* Zero-filled is not clean: no backing store has it yet. */
 		pg->flags = (uint16_t)((pg->flags & ~(PG_CLEAN | PG_FAKE)) |
 		    PG_DIRTY);
