@@ -895,13 +895,33 @@ ATF_TC_BODY(reference_and_destroy_count_references, tc)
 ATF_TC_WITHOUT_HEAD(activate_and_deactivate_track_the_lwp);
 ATF_TC_BODY(activate_and_deactivate_track_the_lwp, tc)
 {
+	struct vmspace vm2;
+	struct pmap *pm2;
+
 	t_setup();
+	/* An lwp that never ran is active nowhere: deactivating is a no-op. */
+	pmap_deactivate(curlwp);
+	ATF_CHECK_EQ(t_pm->pm_nactive, 0);
 	pmap_activate(curlwp);
 	ATF_CHECK_EQ(t_pm->pm_nactive, 1);
 	ATF_CHECK(((struct soft_tlb *)curlwp->l_pmap_tlb)->tl_active == t_pm);
-	pmap_deactivate(curlwp);
+	/* Activating on another vmspace switches. */
+	pm2 = pmap_create();
+	memset(&vm2, 0, sizeof(vm2));
+	vm2.vm_map.pmap = pm2;
+	proc0.p_vmspace = &vm2;
+	pmap_activate(curlwp);
 	ATF_CHECK_EQ(t_pm->pm_nactive, 0);
-	ATF_CHECK(H_PANICS(pmap_deactivate(curlwp)));
+	ATF_CHECK_EQ(pm2->pm_nactive, 1);
+	pmap_deactivate(curlwp);
+	ATF_CHECK_EQ(pm2->pm_nactive, 0);
+	ATF_CHECK(((struct soft_tlb *)curlwp->l_pmap_tlb)->tl_active == NULL);
+	/* Destroying a pmap an lwp is still active on leaves it on none. */
+	pmap_activate(curlwp);
+	pmap_destroy(pm2);
+	ATF_CHECK(((struct soft_tlb *)curlwp->l_pmap_tlb)->tl_active == NULL);
+	proc0.p_vmspace = &t_vm;
+	t_teardown();
 }
 
 ATF_TC_WITHOUT_HEAD(pmap_prefer_aligns_to_object_colour);

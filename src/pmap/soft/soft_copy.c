@@ -159,7 +159,9 @@ soft_tlb_get(struct lwp *l)
 /*
  * pmap_activate: l's process now runs on its vmspace's pmap.  The soft
  * pmap counts the lwps each pmap is active on (a real one would load
- * the MMU's root pointer).
+ * the MMU's root pointer).  Activating an lwp that is active on another
+ * pmap switches it; deactivating one that is active nowhere (an lwp
+ * that never ran) does nothing.
  */
 void
 soft_activate(struct lwp *l)
@@ -167,8 +169,12 @@ soft_activate(struct lwp *l)
 	struct soft_tlb *tl = soft_tlb_get(l);
 	struct vmspace *vm = l->l_proc->p_vmspace;
 
-	KASSERT(vm != NULL && tl->tl_active == NULL);
+	KASSERT(vm != NULL && vm->vm_map.pmap != NULL);
 	mutex_enter(&soft_lock);
+	if (tl->tl_active != NULL) {
+		KASSERT(tl->tl_active->pm_nactive > 0);
+		tl->tl_active->pm_nactive--;
+	}
 	tl->tl_active = vm->vm_map.pmap;
 	tl->tl_active->pm_nactive++;
 	mutex_exit(&soft_lock);
@@ -179,12 +185,35 @@ soft_deactivate(struct lwp *l)
 {
 	struct soft_tlb *tl = soft_tlb_get(l);
 
-	KASSERT(tl->tl_active != NULL);
 	mutex_enter(&soft_lock);
-	KASSERT(tl->tl_active->pm_nactive > 0);
-	tl->tl_active->pm_nactive--;
-	tl->tl_active = NULL;
+	if (tl->tl_active != NULL) {
+		KASSERT(tl->tl_active->pm_nactive > 0);
+		tl->tl_active->pm_nactive--;
+		tl->tl_active = NULL;
+	}
 	mutex_exit(&soft_lock);
+}
+
+/*
+ * soft_tlb_forget: pm is being destroyed while lwps are still active on
+ * it (a process torn down without switching away): they are active on
+ * nothing now.  soft_lock held.
+ */
+void
+soft_tlb_forget(struct pmap *pm)
+{
+	struct soft_tlb *tl;
+
+	KASSERT(mutex_owned(&soft_lock));
+	mutex_enter(&soft_tlb_lock);
+	LIST_FOREACH(tl, &soft_tlbs, tl_list) {
+		if (tl->tl_active == pm) {
+			tl->tl_active = NULL;
+			pm->pm_nactive--;
+		}
+	}
+	mutex_exit(&soft_tlb_lock);
+	KASSERT(pm->pm_nactive == 0);
 }
 
 /* ---------------------------------------------------------------------

@@ -104,6 +104,7 @@ uint64_t soft_newgen(void);
 void	soft_tlb_bootstrap(void);
 void	soft_tlb_shutdown(void);
 void	soft_tlb_shootdown(struct pmap *);
+void	soft_tlb_forget(struct pmap *);
 struct soft_tlb *soft_tlb_get(struct lwp *);
 void	soft_lwp_init(struct lwp *);
 void	soft_lwp_fini(struct lwp *);
