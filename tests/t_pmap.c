@@ -1143,6 +1143,52 @@ ATF_TC_BODY(uvm_km_alloc_memory_is_ordinary_memory, tc)
 	h_shutdown();
 }
 
+ATF_TC_WITHOUT_HEAD(copy_to_pageable_kernel_memory_faults_it_in);
+ATF_TC_BODY(copy_to_pageable_kernel_memory_faults_it_in, tc)
+{
+	struct vmspace *vm, *saved;
+	vaddr_t va = 0x100000, kva;
+	char pat[1200], back[1200];
+
+	h_boot(16 * MB, 0);
+	vm = uvmspace_alloc(0x10000, 0x40000000, false);
+	ATF_REQUIRE_EQ(uvm_map(&vm->vm_map, &va, 2 * PAGE_SIZE, NULL,
+	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_ALL,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_FIXED | UVM_FLAG_COPYONW)),
+	    0);
+	saved = proc0.p_vmspace;
+	proc0.p_vmspace = vm;
+	for (size_t i = 0; i < sizeof(pat); i++)
+		pat[i] = (char)(i * 31 + 1);
+	ATF_REQUIRE_EQ(copyout(pat, (void *)va, sizeof(pat)), 0);
+
+	kva = uvm_km_alloc(kernel_map, 2 * PAGE_SIZE, 0, UVM_KMF_PAGEABLE);
+	ATF_REQUIRE(kva != 0);
+	ATF_CHECK(!pmap_extract(pmap_kernel(), kva, NULL));
+	ATF_CHECK(!pmap_extract(pmap_kernel(), kva + PAGE_SIZE, NULL));
+	/* Into pageable kernel memory straddling its two pages. */
+	ATF_REQUIRE_EQ(copyin((void *)va, (void *)(kva + PAGE_SIZE - 600),
+	    sizeof(pat)), 0);
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK(pmap_extract(pmap_kernel(), kva, NULL));
+	ATF_CHECK(pmap_extract(pmap_kernel(), kva + PAGE_SIZE, NULL));
+	/* Now mapped in the host too: plain loads see the bytes. */
+	ATF_CHECK(memcmp((void *)(kva + PAGE_SIZE - 600), pat,
+	    sizeof(pat)) == 0);
+	/* And back out to another user address. */
+	ATF_REQUIRE_EQ(copyout((void *)(kva + PAGE_SIZE - 600),
+	    (void *)(va + PAGE_SIZE), sizeof(pat)), 0);
+	ATF_REQUIRE_EQ(copyin((void *)(va + PAGE_SIZE), back, sizeof(back)),
+	    0);
+	ATF_CHECK(memcmp(back, pat, sizeof(pat)) == 0);
+	uvm_km_free(kernel_map, kva, 2 * PAGE_SIZE, UVM_KMF_PAGEABLE);
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK(!pmap_extract(pmap_kernel(), kva, NULL));
+	proc0.p_vmspace = saved;
+	uvmspace_free(vm);
+	h_shutdown();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, select_unknown_backend_is_einval);
@@ -1184,5 +1230,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, concurrent_reader_never_sees_bytes_written_after_remove);
 	ATF_TP_ADD_TC(tp, copyout_faults_anonymous_memory_in_through_uvm_fault);
 	ATF_TP_ADD_TC(tp, uvm_km_alloc_memory_is_ordinary_memory);
+	ATF_TP_ADD_TC(tp, copy_to_pageable_kernel_memory_faults_it_in);
 	return atf_no_error();
 }

@@ -45,7 +45,9 @@
  * the kernel window are ordinary host memory (kmem, stacks) and are
  * copied directly; inside the window they are translated through the
  * kernel pmap like user addresses, so kcopy() reports EFAULT for an
- * unmapped kernel address instead of crashing.
+ * unmapped kernel address instead of crashing, and pageable kernel
+ * memory is faulted in.  copyin/copyout with a kernel buffer inside the
+ * window bounce through kcopy() for the same reason.
  *
  * Locking: the TLB belongs to its lwp (tl_busy is atomic); the list of
  * TLBs is under soft_tlb_lock, taken after soft_lock.
@@ -396,18 +398,70 @@ soft_access(struct vmspace *vm, vaddr_t uva, char *kbuf, size_t len,
 	return error;
 }
 
+/*
+ * A kernel buffer inside the kernel window may be pageable kernel memory
+ * that is not mapped yet; the host cannot fault it in, so such copies
+ * go through a bounce buffer and kcopy(), which translates (and faults)
+ * kernel window addresses.
+ */
+#define SOFT_BOUNCE	512
+
+static bool
+kbuf_in_window(const void *kaddr, size_t len)
+{
+	vaddr_t k = (vaddr_t)kaddr;
+
+	return len > 0 && k < pmap_kva_end && k + len > pmap_kva_start;
+}
+
 int
 soft_copyin(struct vmspace *vm, const void *uaddr, void *kaddr, size_t len)
 {
-	return soft_access(vm, (vaddr_t)uaddr, kaddr, len, VM_PROT_READ,
-	    false, NULL);
+	char bounce[SOFT_BOUNCE];
+	int error;
+
+	if (vm_pmap(vm)->pm_kernel)
+		return soft_kcopy(uaddr, kaddr, len);
+	if (__predict_true(!kbuf_in_window(kaddr, len)))
+		return soft_access(vm, (vaddr_t)uaddr, kaddr, len,
+		    VM_PROT_READ, false, NULL);
+	if (!range_ok(vm_pmap(vm), (vaddr_t)uaddr, len))
+		return EFAULT;
+	for (size_t done = 0, n; done < len; done += n) {
+		n = MIN(len - done, sizeof(bounce));
+		error = soft_access(vm, (vaddr_t)uaddr + done, bounce, n,
+		    VM_PROT_READ, false, NULL);
+		if (error == 0)
+			error = soft_kcopy(bounce, (char *)kaddr + done, n);
+		if (error)
+			return error;
+	}
+	return 0;
 }
 
 int
 soft_copyout(struct vmspace *vm, const void *kaddr, void *uaddr, size_t len)
 {
-	return soft_access(vm, (vaddr_t)uaddr, (char *)(uintptr_t)kaddr, len,
-	    VM_PROT_WRITE, false, NULL);
+	char bounce[SOFT_BOUNCE];
+	int error;
+
+	if (vm_pmap(vm)->pm_kernel)
+		return soft_kcopy(kaddr, uaddr, len);
+	if (__predict_true(!kbuf_in_window(kaddr, len)))
+		return soft_access(vm, (vaddr_t)uaddr,
+		    (char *)(uintptr_t)kaddr, len, VM_PROT_WRITE, false, NULL);
+	if (!range_ok(vm_pmap(vm), (vaddr_t)uaddr, len))
+		return EFAULT;
+	for (size_t done = 0, n; done < len; done += n) {
+		n = MIN(len - done, sizeof(bounce));
+		error = soft_kcopy((const char *)kaddr + done, bounce, n);
+		if (error == 0)
+			error = soft_access(vm, (vaddr_t)uaddr + done, bounce,
+			    n, VM_PROT_WRITE, false, NULL);
+		if (error)
+			return error;
+	}
+	return 0;
 }
 
 int
