@@ -1189,6 +1189,31 @@ ATF_TC_BODY(copy_to_pageable_kernel_memory_faults_it_in, tc)
 	h_shutdown();
 }
 
+static struct pmap *t_leftover;	/* reachable: not a leak */
+
+ATF_TC_WITHOUT_HEAD(shutdown_drops_mappings_of_pmaps_never_destroyed);
+ATF_TC_BODY(shutdown_drops_mappings_of_pmaps_never_destroyed, tc)
+{
+	struct vm_page *pg;
+
+	h_boot(16 * MB, 0);
+	t_leftover = pmap_create();
+	pg = uvm_pagealloc(NULL, 0, NULL, 0);
+	ATF_REQUIRE(pg != NULL);
+	ATF_REQUIRE_EQ(pmap_enter(t_leftover, UVA, VM_PAGE_TO_PHYS(pg),
+	    VM_PROT_READ, PMAP_WIRED), 0);
+	ATF_REQUIRE_EQ(pmap_enter(pmap_kernel(), VM_MIN_KERNEL_ADDRESS,
+	    VM_PAGE_TO_PHYS(pg), VM_PROT_READ, 0), 0);
+	/* Would panic on the pv entries still out if they were kept. */
+	h_shutdown();
+	ATF_CHECK(t_leftover->pm_root == NULL);
+	ATF_CHECK_EQ(t_leftover->pm_stats.resident_count, 0);
+	/* The machine boots again cleanly. */
+	h_boot(16 * MB, 0);
+	ATF_CHECK_EQ(pmap_resident_count(pmap_kernel()), 0);
+	h_shutdown();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, select_unknown_backend_is_einval);
@@ -1231,5 +1256,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, copyout_faults_anonymous_memory_in_through_uvm_fault);
 	ATF_TP_ADD_TC(tp, uvm_km_alloc_memory_is_ordinary_memory);
 	ATF_TP_ADD_TC(tp, copy_to_pageable_kernel_memory_faults_it_in);
+	ATF_TP_ADD_TC(tp, shutdown_drops_mappings_of_pmaps_never_destroyed);
 	return atf_no_error();
 }

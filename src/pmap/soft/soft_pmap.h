@@ -54,6 +54,7 @@ struct pmap {
 	struct pmap_statistics pm_stats; /* s: resident and wired pages */
 	unsigned int	pm_nactive;	/* s: lwps that activated it */
 	bool		pm_kernel;	/* c: the kernel pmap */
+	LIST_ENTRY(pmap) pm_list;	/* s: soft_pmaps (user pmaps) */
 };
 
 /*
