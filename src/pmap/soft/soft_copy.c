@@ -58,6 +58,7 @@
 static kmutex_t soft_tlb_lock;
 static LIST_HEAD(, soft_tlb) soft_tlbs;
 static uint64_t soft_gen_counter;	/* never reset */
+static uint64_t soft_epoch;		/* machines booted (see soft_tlb_get) */
 
 /*
  * A fault the handler reports as resolved but that persists is retried
@@ -77,6 +78,7 @@ soft_tlb_bootstrap(void)
 {
 	mutex_init(&soft_tlb_lock, MUTEX_DEFAULT, IPL_VM);
 	LIST_INIT(&soft_tlbs);
+	soft_epoch++;
 	kern_lwp_dtor = soft_lwp_fini;
 }
 
@@ -89,7 +91,8 @@ soft_tlb_shutdown(void)
 	while ((tl = LIST_FIRST(&soft_tlbs)) != NULL) {
 		LIST_REMOVE(tl, tl_list);
 		KASSERT(tl->tl_busy == NULL);
-		tl->tl_lwp->l_pmap_tlb = NULL;
+		if (tl->tl_lwp != NULL)
+			tl->tl_lwp->l_pmap_tlb = NULL;
 		kmem_free(tl, sizeof(*tl));
 	}
 	mutex_exit(&soft_tlb_lock);
@@ -119,18 +122,24 @@ soft_tlb_shootdown(struct pmap *pm)
 	mutex_exit(&soft_tlb_lock);
 }
 
-void
-soft_lwp_init(struct lwp *l)
+static struct soft_tlb *
+soft_tlb_alloc(struct lwp *l)
 {
-	struct soft_tlb *tl;
+	struct soft_tlb *tl = kmem_zalloc(sizeof(*tl), KM_SLEEP);
 
-	KASSERT(l->l_pmap_tlb == NULL);
-	tl = kmem_zalloc(sizeof(*tl), KM_SLEEP);
 	tl->tl_lwp = l;
 	mutex_enter(&soft_tlb_lock);
 	LIST_INSERT_HEAD(&soft_tlbs, tl, tl_list);
 	mutex_exit(&soft_tlb_lock);
-	l->l_pmap_tlb = tl;
+	return tl;
+}
+
+void
+soft_lwp_init(struct lwp *l)
+{
+	KASSERT(l != &lwp0);
+	KASSERT(l->l_pmap_tlb == NULL);
+	l->l_pmap_tlb = soft_tlb_alloc(l);
 }
 
 void
@@ -150,9 +159,27 @@ soft_lwp_fini(struct lwp *l)
 	kmem_free(tl, sizeof(*tl));
 }
 
+/*
+ * Every host thread that has no lwp of its own runs as lwp0, so lwp0
+ * may be on several host CPUs at once; each of them gets a TLB of its
+ * own (thread-local, valid for the machine it was made in: soft_epoch
+ * changes at every bootstrap, when the old ones are freed).
+ */
+static __thread struct soft_tlb *soft_lwp0_tlb;
+static __thread uint64_t soft_lwp0_epoch;
+
 struct soft_tlb *
 soft_tlb_get(struct lwp *l)
 {
+	if (__predict_false(l == &lwp0)) {
+		if (soft_lwp0_tlb == NULL ||
+		    soft_lwp0_epoch != __atomic_load_n(&soft_epoch,
+		    __ATOMIC_RELAXED)) {
+			soft_lwp0_tlb = soft_tlb_alloc(NULL);
+			soft_lwp0_epoch = soft_epoch;
+		}
+		return soft_lwp0_tlb;
+	}
 	if (__predict_false(l->l_pmap_tlb == NULL))
 		soft_lwp_init(l);
 	return l->l_pmap_tlb;
