@@ -14,7 +14,8 @@
  *			pages arrive on demand through uvm_fault() and the
  *			aobj pager, and may be paged out like any others.
  *	VA only		an entry with no object and no pages: the caller
- *			enters and removes its own mappings.
+ *			enters and removes its own mappings.  With
+ *			UVM_KMF_COLORMATCH it starts at a given page colour.
  *
  *	kernel_map  [ wired | VA only |   pageable   | submap ... ]
  *	                                    |
