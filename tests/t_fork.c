@@ -16,6 +16,14 @@
 #define UMAX		((vaddr_t)0x40000000)
 #define VA0		((vaddr_t)0x1000000)
 
+static void
+boot(void)
+{
+	h_boot(16 * MB, 0);
+	/* The wiring limit is a tunable; it is not what these cases test. */
+	uvmexp.wiredmax = uvmexp.npages / 2;
+}
+
 static struct vmspace *
 newvm(void)
 {
@@ -107,7 +115,7 @@ ATF_TC_BODY(fork_copy_child_sees_parent_bytes, tc)
 	struct uvmexp s;
 	vaddr_t va;
 
-	h_boot(16 * MB, 0);
+	boot();
 	p = newvm();
 	va = map_anon(p, VA0, 8);
 	fill(p, va, 8, 0x41);
@@ -130,7 +138,7 @@ ATF_TC_BODY(fork_copy_child_write_invisible_to_parent, tc)
 	struct uvmexp s;
 	vaddr_t va;
 
-	h_boot(16 * MB, 0);
+	boot();
 	p = newvm();
 	va = map_anon(p, VA0, 4);
 	fill(p, va, 4, 0x41);
@@ -153,7 +161,7 @@ ATF_TC_BODY(fork_copy_parent_write_invisible_to_child, tc)
 	struct uvmexp s;
 	vaddr_t va;
 
-	h_boot(16 * MB, 0);
+	boot();
 	p = newvm();
 	va = map_anon(p, VA0, 4);
 	fill(p, va, 4, 0x41);
@@ -179,7 +187,7 @@ ATF_TC_BODY(fork_share_both_see_writes, tc)
 	struct vmspace *p, *c;
 	vaddr_t va;
 
-	h_boot(16 * MB, 0);
+	boot();
 	p = newvm();
 	va = map_anon(p, VA0, 4);
 	put(p, va, 0x10, 1);
@@ -204,7 +212,7 @@ ATF_TC_BODY(fork_share_of_untouched_memory_makes_amap_first, tc)
 	struct vmspace *p, *c;
 	vaddr_t va;
 
-	h_boot(16 * MB, 0);
+	boot();
 	p = newvm();
 	va = map_anon(p, VA0, 2);
 	ATF_REQUIRE_EQ(inherit(p, va, 2, MAP_INHERIT_SHARE), 0);
@@ -232,7 +240,7 @@ ATF_TC_BODY(fork_none_leaves_child_unmapped, tc)
 	unsigned char b;
 	vaddr_t va;
 
-	h_boot(16 * MB, 0);
+	boot();
 	p = newvm();
 	va = map_anon(p, VA0, 4);
 	fill(p, va, 4, 0x71);
@@ -254,7 +262,7 @@ ATF_TC_BODY(fork_zero_gives_child_fresh_zeroes, tc)
 	struct uvmexp s;
 	vaddr_t va;
 
-	h_boot(16 * MB, 0);
+	boot();
 	p = newvm();
 	va = map_anon(p, VA0, 4);
 	fill(p, va, 4, 0x72);
@@ -283,7 +291,7 @@ ATF_TC_BODY(fork_wired_parent_never_faults, tc)
 	struct uvmexp s;
 	vaddr_t va;
 
-	h_boot(16 * MB, 0);
+	boot();
 	p = newvm();
 	va = map_anon(p, VA0, 4);
 	ATF_REQUIRE_EQ(uvm_map_pageable(&p->vm_map, va, va + ptoa(4), false,
@@ -317,7 +325,7 @@ ATF_TC_BODY(fork_three_generations_isolated, tc)
 	struct vmspace *g1, *g2, *g3;
 	vaddr_t va;
 
-	h_boot(16 * MB, 0);
+	boot();
 	g1 = newvm();
 	va = map_anon(g1, VA0, 6);
 	fill(g1, va, 6, 1);
@@ -348,7 +356,7 @@ ATF_TC_BODY(fork_shared_shadow_pattern, tc)
 	struct vmspace *p1, *p2, *p3, *p4;
 	vaddr_t va;
 
-	h_boot(16 * MB, 0);
+	boot();
 	p1 = newvm();
 	va = map_anon(p1, VA0, 8);
 	fill(p1, va, 8, 1);
@@ -388,7 +396,7 @@ ATF_TC_BODY(fork_partial_inherit_clips_entries, tc)
 	unsigned char b;
 	vaddr_t va;
 
-	h_boot(16 * MB, 0);
+	boot();
 	p = newvm();
 	va = map_anon(p, VA0, 6);
 	fill(p, va, 6, 0x21);
@@ -416,7 +424,7 @@ ATF_TC_BODY(fork_object_mapping_copy_is_cow, tc)
 	struct vmspace *p, *c;
 	vaddr_t va = VA0;
 
-	h_boot(16 * MB, 0);
+	boot();
 	p = newvm();
 	uobj = uao_create(ptoa(2), 0);
 	ATF_REQUIRE_EQ(uvm_map(&p->vm_map, &va, ptoa(2), uobj, 0, 0,
@@ -442,7 +450,7 @@ ATF_TC_BODY(uvm_proc_fork_counts_forks, tc)
 	struct uvmexp s;
 	vaddr_t va;
 
-	h_boot(16 * MB, 0);
+	boot();
 	p1 = proc_alloc("p1");
 	p2 = proc_alloc("p2");
 	p3 = proc_alloc("p3");
@@ -477,7 +485,7 @@ ATF_TC_BODY(uvm_fork_of_lwps_forks_their_processes, tc)
 	struct uvmexp s;
 	vaddr_t va;
 
-	h_boot(16 * MB, 0);
+	boot();
 	p1 = proc_alloc("p1");
 	p2 = proc_alloc("p2");
 	l1 = lwp_alloc(p1, "l1");
@@ -512,7 +520,7 @@ ATF_TC_BODY(uvmspace_unshare_gives_private_copy, tc)
 	struct vmspace *shared;
 	vaddr_t va;
 
-	h_boot(16 * MB, 0);
+	boot();
 	p1 = proc_alloc("p1");
 	p2 = proc_alloc("p2");
 	l2 = lwp_alloc(p2, "l2");
@@ -522,6 +530,7 @@ ATF_TC_BODY(uvmspace_unshare_gives_private_copy, tc)
 	uvmspace_share(p1, p2);
 	shared = p1->p_vmspace;
 	ATF_REQUIRE(p2->p_vmspace == shared);
+	pmap_activate(l2);		/* l2 runs on the shared space */
 	uvmspace_unshare(l2);
 	ATF_REQUIRE(p2->p_vmspace != shared);
 	ATF_CHECK_EQ(shared->vm_refcnt, 1);
@@ -533,6 +542,7 @@ ATF_TC_BODY(uvmspace_unshare_gives_private_copy, tc)
 	shared = p2->p_vmspace;
 	uvmspace_unshare(l2);
 	ATF_CHECK(p2->p_vmspace == shared);
+	pmap_deactivate(l2);
 	uvmspace_free(p2->p_vmspace);
 	uvmspace_free(p1->p_vmspace);
 	lwp_free(l2);
@@ -546,7 +556,7 @@ ATF_TC_BODY(fork_copies_vmspace_sizes, tc)
 {
 	struct vmspace *p, *c;
 
-	h_boot(16 * MB, 0);
+	boot();
 	p = newvm();
 	p->vm_tsize = 3;
 	p->vm_dsize = 5;
@@ -574,7 +584,7 @@ ATF_TC_BODY(fork_then_free_returns_every_page, tc)
 	int free0;
 	vaddr_t va;
 
-	h_boot(16 * MB, 0);
+	boot();
 	free0 = uvmexp.free;
 	p = newvm();
 	va = map_anon(p, VA0, 16);

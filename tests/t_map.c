@@ -192,11 +192,14 @@ ATF_TC_BODY(placement_topdown_from_max, tc)
 	uvm_unmap(map, a, a + 2 * PG);
 	H_CHECK(map);
 	ATF_CHECK_EQ(mapit(map, 0, 1, RWF(UVM_FLAG_NOMERGE)), max - PG);
-	/* Hint: at or below it. */
-	ATF_CHECK_EQ(mapit(map, MAPMIN + 50 * PG, 2, RWF(UVM_FLAG_NOMERGE)),
-	    MAPMIN + 50 * PG);
+	/* Hint: the range ends at or below it. */
 	ATF_CHECK_EQ(mapit(map, MAPMIN + 50 * PG, 2, RWF(UVM_FLAG_NOMERGE)),
 	    MAPMIN + 48 * PG);
+	ATF_CHECK_EQ(mapit(map, MAPMIN + 50 * PG, 2, RWF(UVM_FLAG_NOMERGE)),
+	    MAPMIN + 46 * PG);
+	/* No room below the hint: from the top again. */
+	ATF_CHECK_EQ(mapit(map, MAPMIN, 1, RWF(UVM_FLAG_NOMERGE)),
+	    max - 2 * PG);
 	done(map);
 }
 
@@ -575,7 +578,7 @@ ATF_TC_BODY(merge_blocked_by_wiring, tc)
 	struct vm_map *map = boot_map(0);
 	vaddr_t at = MAPMIN + 20 * PG;
 
-	(void)mapit(map, at, 2, RWF(UVM_FLAG_FIXED));
+	(void)mapit(map, at, 2, RWF(UVM_FLAG_FIXED | UVM_FLAG_OVERLAY));
 	ATF_REQUIRE_EQ(uvm_map_pageable(map, at, at + 2 * PG, false, 0), 0);
 	(void)mapit(map, at + 2 * PG, 2, RWF(UVM_FLAG_FIXED));
 	ATF_CHECK_EQ(map->nentries, 2);
@@ -934,10 +937,11 @@ ATF_TC_BODY(findspace_reports_the_preceding_entry, tc)
 /* ------------------------------------------------------------------ */
 /* Randomized sequences against an array model. */
 
-#define RPAGES	256
+#define RPAGES_MAX	4096
+static int RPAGES = 256;
 
 struct model {
-	int	prot[RPAGES];		/* -1: unmapped */
+	int	prot[RPAGES_MAX];	/* -1: unmapped */
 };
 
 static unsigned int rseed;
@@ -1002,8 +1006,9 @@ model_fit(const struct model *m, int npages, int alpages, bool topdown)
 static void
 random_run(int flags, unsigned int seed, int steps)
 {
+	static struct model m_storage;
+#define m m_storage
 	struct vm_map *map;
-	struct model m;
 	int step, i;
 
 	h_boot(64 * 1024 * 1024, 0);
@@ -1078,6 +1083,7 @@ random_run(int flags, unsigned int seed, int steps)
 	}
 	uvm_map_deallocate(map);
 	h_shutdown();
+#undef m
 }
 
 ATF_TC_WITHOUT_HEAD(random_ops_match_array_model);
@@ -1091,6 +1097,15 @@ ATF_TC_WITHOUT_HEAD(random_ops_topdown_match_array_model);
 ATF_TC_BODY(random_ops_topdown_match_array_model, tc)
 {
 	random_run(VM_MAP_TOPDOWN, 5, 4000);
+}
+
+/* A bigger space: deeper trees, more rotations under the gaps. */
+ATF_TC_WITHOUT_HEAD(random_ops_large_map_match_array_model);
+ATF_TC_BODY(random_ops_large_map_match_array_model, tc)
+{
+	RPAGES = 4096;
+	random_run(0, 11, 3000);
+	random_run(VM_MAP_TOPDOWN, 12, 3000);
 }
 
 /* Many entries: the tree (and its gaps) stays right at scale. */
@@ -1142,7 +1157,7 @@ ATF_TC_BODY(wire_marks_clipped_range_and_unwire_clears, tc)
 	struct vm_map *map = boot_map(0);
 	vaddr_t at = MAPMIN;
 
-	(void)mapit(map, at, 4, RWF(UVM_FLAG_FIXED));
+	(void)mapit(map, at, 4, RWF(UVM_FLAG_FIXED | UVM_FLAG_COPYONW));
 	ATF_REQUIRE_EQ(uvm_map_pageable(map, at + PG, at + 3 * PG, false, 0),
 	    0);
 	H_CHECK(map);
@@ -1197,7 +1212,7 @@ ATF_TC_BODY(wire_beyond_wiredmax_is_eagain, tc)
 	vaddr_t at = MAPMIN;
 	int saved = uvmexp.wiredmax;
 
-	(void)mapit(map, at, 4, RWF(UVM_FLAG_FIXED));
+	(void)mapit(map, at, 4, RWF(UVM_FLAG_FIXED | UVM_FLAG_COPYONW));
 	uvmexp.wiredmax = uvmexp.wired + 2;
 	ATF_CHECK_EQ(uvm_map_pageable(map, at, at + 3 * PG, false, 0), EAGAIN);
 	H_CHECK(map);
@@ -1230,7 +1245,7 @@ ATF_TC_BODY(wire_beyond_rlimit_memlock_is_eagain, tc)
 	curproc->p_vmspace = &vs;
 	curproc->p_rlimit[RLIMIT_MEMLOCK].rlim_cur = 3 * PG;
 
-	(void)mapit(map, at, 8, RWF(UVM_FLAG_FIXED));
+	(void)mapit(map, at, 8, RWF(UVM_FLAG_FIXED | UVM_FLAG_COPYONW));
 	ATF_CHECK_EQ(uvm_map_pageable(map, at, at + 2 * PG, false, 0), 0);
 	ATF_CHECK_EQ(uvm_map_pageable(map, at + 2 * PG, at + 4 * PG, false, 0),
 	    EAGAIN);
@@ -1253,7 +1268,7 @@ ATF_TC_BODY(pageable_lock_flags_keep_lock, tc)
 	struct vm_map *map = boot_map(0);
 	vaddr_t at = MAPMIN;
 
-	(void)mapit(map, at, 2, RWF(UVM_FLAG_FIXED));
+	(void)mapit(map, at, 2, RWF(UVM_FLAG_FIXED | UVM_FLAG_COPYONW));
 	vm_map_lock(map);
 	ATF_CHECK_EQ(uvm_map_pageable(map, at, at + PG, false,
 	    UVM_LK_ENTER | UVM_LK_EXIT), 0);
@@ -1470,6 +1485,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, findspace_reports_the_preceding_entry);
 	ATF_TP_ADD_TC(tp, random_ops_match_array_model);
 	ATF_TP_ADD_TC(tp, random_ops_topdown_match_array_model);
+	ATF_TP_ADD_TC(tp, random_ops_large_map_match_array_model);
 	ATF_TP_ADD_TC(tp, many_entries_tree_stays_consistent);
 	ATF_TP_ADD_TC(tp, wire_marks_clipped_range_and_unwire_clears);
 	ATF_TP_ADD_TC(tp, wire_hole_or_prot_none_is_efault);

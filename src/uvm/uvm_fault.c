@@ -313,7 +313,7 @@ uvmfault_promote(struct uvm_faultinfo *ufi, struct vm_anon *oanon,
 		return uvmfault_nomem();
 	}
 	anon->an_lock = amap_lockptr(amap);
-	pg = uvm_pagealloc(NULL, ufi->orig_rvaddr, anon,
+	pg = uvm_pagealloc(NULL, 0, anon,
 	    opg == NULL ? UVM_PGA_ZERO : 0);
 	if (pg == NULL) {
 		UVMEXP_INC(fltnoram);
@@ -531,6 +531,35 @@ uvm_fault_upper_lookup(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 }
 
 /*
+ * uvmfault_lockloanpg: the anon's page, with its owning object locked if
+ * it is an object's page on loan to the anon (*uobjp; NULL otherwise).
+ * The page's owner can change until that lock is held, so look again
+ * once it is.
+ *
+ * => amap (the anon's lock) locked.
+ */
+static struct vm_page *
+uvmfault_lockloanpg(struct vm_anon *anon, struct uvm_object **uobjp)
+{
+	struct uvm_object *uobj;
+	struct vm_page *pg;
+
+	for (;;) {
+		pg = anon->an_page;
+		if (pg == NULL || (uobj = pg->uobject) == NULL) {
+			*uobjp = NULL;
+			return pg;
+		}
+		mutex_enter(uobj->vmobjlock);
+		if (anon->an_page == pg && pg->uobject == uobj) {
+			*uobjp = uobj;
+			return pg;
+		}
+		mutex_exit(uobj->vmobjlock);
+	}
+}
+
+/*
  * uvmfault_anonget: make sure the anon's page is resident and not busy.
  *
  * => maps and amap locked (the amap's lock is the anon's).
@@ -542,15 +571,14 @@ static int
 uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
     struct vm_anon *anon, struct uvm_object **loanobj)
 {
+	struct uvm_object *uobj;
 	struct vm_page *pg;
 
 	KASSERT(mutex_owned(anon->an_lock));
 	UVMEXP_INC(fltanget);
 	*loanobj = NULL;
 	for (;;) {
-		pg = anon->an_page;
-		if (pg != NULL && pg->loan_count != 0)
-			pg = uvm_anon_lockloanpg(anon);
+		pg = uvmfault_lockloanpg(anon, &uobj);
 		/*
 		 * Anons lose their page only to the pagedaemon, which
 		 * leaves a swap slot behind; swap-in belongs to the swap
@@ -558,15 +586,14 @@ uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
 		 */
 		KASSERTMSG(pg != NULL, "anon %p has no page", anon);
 		if ((pg->flags & PG_BUSY) == 0) {
-			if (pg->uobject != NULL && pg->uanon != anon)
-				*loanobj = pg->uobject;
+			*loanobj = uobj;
 			return 0;
 		}
 		/* Busy: wait for it with nothing else locked, then retry. */
 		UVMEXP_INC(fltpgwait);
-		if (pg->uobject != NULL && pg->uanon != anon) {
+		if (uobj != NULL) {
 			uvmfault_unlockall(ufi, amap, NULL);
-			uvm_pagewait(pg, pg->uobject->vmobjlock, "anonget1");
+			uvm_pagewait(pg, uobj->vmobjlock, "anonget1");
 		} else {
 			uvmfault_unlockmaps(ufi, false);
 			uvm_pagewait(pg, anon->an_lock, "anonget2");
@@ -934,6 +961,8 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_prot_t access_type)
 	int flags = 0;
 
 	KASSERT(orig_map != NULL);
+	KASSERTMSG((access_type & ~(VM_PROT_ALL | VM_FAULT_WIRE)) == 0,
+	    "uvm_fault: access_type %#x", access_type);
 	if (access_type & VM_FAULT_WIRE)
 		flags |= UVM_FAULT_WIRE;
 	return uvm_fault_internal(orig_map, vaddr,

@@ -33,6 +33,14 @@
  * waits for its copy to finish before it returns to its caller.  This
  * is the TLB shootdown a multiprocessor kernel does with IPIs.
  *
+ * Reads (copyin, copyinstr, ufetch) skip the handshake, whose store
+ * fence would cost as much as a 4 KiB copy: they read the generation,
+ * copy, and read it again, as a seqlock reader does.  If it changed,
+ * the bytes may come from a page already taken away, so they are
+ * thrown away and the chunk is translated and copied again; nothing
+ * read through a stale entry is ever returned.  Writes cannot be undone
+ * that way, so copyout and kcopy keep the handshake.
+ *
  * Kernel addresses (vm == NULL, or a vmspace on the kernel pmap) outside
  * the kernel window are ordinary host memory (kmem, stacks) and are
  * copied directly; inside the window they are translated through the
@@ -151,7 +159,9 @@ soft_tlb_get(struct lwp *l)
 /*
  * pmap_activate: l's process now runs on its vmspace's pmap.  The soft
  * pmap counts the lwps each pmap is active on (a real one would load
- * the MMU's root pointer).
+ * the MMU's root pointer).  Activating an lwp that is active on another
+ * pmap switches it; deactivating one that is active nowhere (an lwp
+ * that never ran) does nothing.
  */
 void
 soft_activate(struct lwp *l)
@@ -159,8 +169,12 @@ soft_activate(struct lwp *l)
 	struct soft_tlb *tl = soft_tlb_get(l);
 	struct vmspace *vm = l->l_proc->p_vmspace;
 
-	KASSERT(vm != NULL && tl->tl_active == NULL);
+	KASSERT(vm != NULL && vm->vm_map.pmap != NULL);
 	mutex_enter(&soft_lock);
+	if (tl->tl_active != NULL) {
+		KASSERT(tl->tl_active->pm_nactive > 0);
+		tl->tl_active->pm_nactive--;
+	}
 	tl->tl_active = vm->vm_map.pmap;
 	tl->tl_active->pm_nactive++;
 	mutex_exit(&soft_lock);
@@ -171,12 +185,35 @@ soft_deactivate(struct lwp *l)
 {
 	struct soft_tlb *tl = soft_tlb_get(l);
 
-	KASSERT(tl->tl_active != NULL);
 	mutex_enter(&soft_lock);
-	KASSERT(tl->tl_active->pm_nactive > 0);
-	tl->tl_active->pm_nactive--;
-	tl->tl_active = NULL;
+	if (tl->tl_active != NULL) {
+		KASSERT(tl->tl_active->pm_nactive > 0);
+		tl->tl_active->pm_nactive--;
+		tl->tl_active = NULL;
+	}
 	mutex_exit(&soft_lock);
+}
+
+/*
+ * soft_tlb_forget: pm is being destroyed while lwps are still active on
+ * it (a process torn down without switching away): they are active on
+ * nothing now.  soft_lock held.
+ */
+void
+soft_tlb_forget(struct pmap *pm)
+{
+	struct soft_tlb *tl;
+
+	KASSERT(mutex_owned(&soft_lock));
+	mutex_enter(&soft_tlb_lock);
+	LIST_FOREACH(tl, &soft_tlbs, tl_list) {
+		if (tl->tl_active == pm) {
+			tl->tl_active = NULL;
+			pm->pm_nactive--;
+		}
+	}
+	mutex_exit(&soft_tlb_lock);
+	KASSERT(pm->pm_nactive == 0);
 }
 
 /* ---------------------------------------------------------------------
@@ -189,14 +226,17 @@ tlb_slot(struct soft_tlb *tl, vaddr_t va)
 	return &tl->tl_e[(va >> PAGE_SHIFT) & (SOFT_TLB_SIZE - 1)];
 }
 
-/* With tl_busy == pm: the host address of va for access, or NULL. */
+/*
+ * The host address of va for access if te translates it in generation
+ * gen of pm, or NULL.
+ */
 static inline char *
-tlb_hit(struct soft_tlbe *te, struct pmap *pm, vaddr_t va, vm_prot_t access)
+tlb_hit(struct soft_tlbe *te, struct pmap *pm, vaddr_t va, vm_prot_t access,
+    uint64_t gen)
 {
 	vaddr_t pva = trunc_page(va);
 
-	if (te->te_pm == pm && te->te_va == pva &&
-	    te->te_gen == __atomic_load_n(&pm->pm_gen, __ATOMIC_SEQ_CST) &&
+	if (te->te_pm == pm && te->te_va == pva && te->te_gen == gen &&
 	    (te->te_prot & access) == access)
 		return te->te_kva + (va - pva);
 	return NULL;
@@ -213,7 +253,6 @@ tlb_fill(struct soft_tlb *tl, struct soft_tlbe *te, struct vmspace *vm,
 	int (*hook)(struct vmspace *, vaddr_t, vm_prot_t);
 
 	KASSERT(tl->tl_busy == NULL);
-	tl->tl_misses++;
 	te->te_pm = NULL;
 	if (soft_translate(pm, va, access, te) == 0)
 		return 0;
@@ -285,23 +324,39 @@ soft_access(struct vmspace *vm, vaddr_t uva, char *kbuf, size_t len,
 			error = EFAULT;
 			break;
 		}
+		bool found = false, optimistic = false;
+		uint64_t gen = 0;
+
 		if (pm->pm_kernel && !soft_kva_p(trunc_page(va), PAGE_SIZE)) {
 			/* Plain host memory of the kernel. */
 			p = (char *)va;
 		} else {
 			struct soft_tlbe *te = tlb_slot(tl, va);
 
-			tlb_busy(tl, pm);
-			p = tlb_hit(te, pm, va, access);
+			if (access == VM_PROT_READ) {
+				/*
+				 * A read needs no handshake: it is checked
+				 * after the copy, like a seqlock reader, and
+				 * redone if the pmap changed meanwhile.
+				 */
+				optimistic = true;
+				gen = __atomic_load_n(&pm->pm_gen,
+				    __ATOMIC_ACQUIRE);
+			} else {
+				tlb_busy(tl, pm);
+				gen = __atomic_load_n(&pm->pm_gen,
+				    __ATOMIC_SEQ_CST);
+			}
+			p = tlb_hit(te, pm, va, access, gen);
 			if (__predict_false(p == NULL)) {
-				tlb_idle(tl);
+				if (!optimistic)
+					tlb_idle(tl);
 				error = tlb_fill(tl, te, vm, pm, va, access,
 				    &nfaults);
 				if (error)
 					break;
 				continue;
 			}
-			tl->tl_hits++;
 		}
 		if (access == VM_PROT_WRITE) {
 			src = kbuf + done;
@@ -314,17 +369,24 @@ soft_access(struct vmspace *vm, vaddr_t uva, char *kbuf, size_t len,
 			const char *nul = memchr(src, '\0', n);
 			if (nul != NULL) {
 				n = (size_t)(nul - src) + 1;
-				memcpy(dst, src, n);
-				tlb_idle(tl);
-				done += n;
-				*donep = done;
-				return 0;
+				found = true;
 			}
 		}
 		memcpy(dst, src, n);
-		tlb_idle(tl);
+		if (optimistic) {
+			__atomic_thread_fence(__ATOMIC_ACQUIRE);
+			if (__predict_false(__atomic_load_n(&pm->pm_gen,
+			    __ATOMIC_RELAXED) != gen))
+				continue;	/* read through a stale entry */
+		} else {
+			tlb_idle(tl);
+		}
 		done += n;
 		nfaults = 0;
+		if (found) {
+			*donep = done;
+			return 0;
+		}
 	}
 	if (str) {
 		*donep = done;
@@ -395,6 +457,7 @@ soft_kcopy(const void *src, void *dst, size_t len)
 	struct soft_tlbe ste, dte;
 	vaddr_t s = (vaddr_t)src, d = (vaddr_t)dst;
 	size_t done = 0;
+	uint64_t gen;
 	int nfaults = 0, error;
 
 	if (s + len < s || d + len < d)
@@ -412,7 +475,9 @@ soft_kcopy(const void *src, void *dst, size_t len)
 		if (dk)
 			n = MIN(n, PAGE_SIZE - (dva & PAGE_MASK));
 		tlb_busy(tl, pm);
-		if (sk && (sp = tlb_hit(&ste, pm, sva, VM_PROT_READ)) == NULL) {
+		gen = __atomic_load_n(&pm->pm_gen, __ATOMIC_SEQ_CST);
+		if (sk &&
+		    (sp = tlb_hit(&ste, pm, sva, VM_PROT_READ, gen)) == NULL) {
 			tlb_idle(tl);
 			error = tlb_fill(tl, &ste, NULL, pm, sva, VM_PROT_READ,
 			    &nfaults);
@@ -421,7 +486,7 @@ soft_kcopy(const void *src, void *dst, size_t len)
 			continue;
 		}
 		if (dk &&
-		    (dp = tlb_hit(&dte, pm, dva, VM_PROT_WRITE)) == NULL) {
+		    (dp = tlb_hit(&dte, pm, dva, VM_PROT_WRITE, gen)) == NULL) {
 			tlb_idle(tl);
 			error = tlb_fill(tl, &dte, NULL, pm, dva,
 			    VM_PROT_WRITE, &nfaults);

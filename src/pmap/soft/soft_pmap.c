@@ -109,7 +109,7 @@ soft_kva_p(vaddr_t va, size_t len)
 	    len <= pmap_kva_end - va;
 }
 
-static bool
+static bool __unused
 soft_va_ok(struct pmap *pm, vaddr_t va)
 {
 	if (pm->pm_kernel)
@@ -421,7 +421,11 @@ soft_destroy(struct pmap *pm)
 	KASSERTMSG(pm->pm_stats.resident_count == 0,
 	    "pmap_destroy: %ld pages still mapped",
 	    pm->pm_stats.resident_count);
-	KASSERT(pm->pm_nactive == 0);
+	if (pm->pm_nactive > 0) {
+		mutex_enter(&soft_lock);
+		soft_tlb_forget(pm);
+		mutex_exit(&soft_lock);
+	}
 	if (pm->pm_root != NULL)
 		pt_free(pm->pm_root, SOFT_PT_LEVELS - 1);
 	kmem_free(pm, sizeof(*pm));

@@ -89,8 +89,6 @@ struct soft_tlb {
 	struct pmap	*tl_busy;	/* a: pmap being accessed, or NULL */
 	struct pmap	*tl_active;	/* l: pmap_activate()d pmap */
 	struct lwp	*tl_lwp;	/* c: owner */
-	unsigned long	tl_hits;	/* l: statistics */
-	unsigned long	tl_misses;	/* l */
 	LIST_ENTRY(soft_tlb) tl_list;	/* t: soft_tlbs */
 };
 
@@ -106,6 +104,7 @@ uint64_t soft_newgen(void);
 void	soft_tlb_bootstrap(void);
 void	soft_tlb_shutdown(void);
 void	soft_tlb_shootdown(struct pmap *);
+void	soft_tlb_forget(struct pmap *);
 struct soft_tlb *soft_tlb_get(struct lwp *);
 void	soft_lwp_init(struct lwp *);
 void	soft_lwp_fini(struct lwp *);
