@@ -1177,6 +1177,25 @@ lookup_thread(void *arg)
 			    h != UVM_PHYSSEG_TYPE_INVALID))
 				lookup_bad++;
 		}
+		/* Under uvm_fpageqlock, handles hold still for a walk. */
+		mutex_enter(&uvm_fpageqlock);
+		paddr_t prev_end = 0;
+		for (uvm_physseg_t h = uvm_physseg_get_first();
+		    uvm_physseg_valid_p(h); h = uvm_physseg_get_next(h)) {
+			paddr_t s = uvm_physseg_get_start(h);
+			paddr_t e = uvm_physseg_get_end(h);
+			struct vm_page *pg;
+
+			if (s < prev_end || e <= s) {
+				lookup_bad++;
+				break;
+			}
+			prev_end = e;
+			pg = uvm_physseg_get_pg(h, e - s - 1);
+			if (pg->phys_addr != ptoa(e - 1))
+				lookup_bad++;
+		}
+		mutex_exit(&uvm_fpageqlock);
 		lookup_rounds++;
 	}
 	return NULL;
@@ -1194,6 +1213,8 @@ ATF_TC_BODY(lookups_run_lock_free_during_hotplug, tc)
 	lookup_stop = false;
 	ATF_REQUIRE_EQ(pthread_create(&t, NULL, lookup_thread, NULL), 0);
 	for (int i = 0; i < 300; i++) {
+		ATF_REQUIRE(uvm_physseg_plug(150, 10, NULL));
+		P_CHECK();
 		ATF_REQUIRE(uvm_physseg_plug(100, 50, NULL));
 		P_CHECK();
 		ATF_REQUIRE(uvm_physseg_unplug(110 + i % 20, 5));
@@ -1202,6 +1223,8 @@ ATF_TC_BODY(lookups_run_lock_free_during_hotplug, tc)
 		P_CHECK();
 		ATF_REQUIRE(uvm_physseg_unplug(115 + i % 20,
 		    150 - (115 + i % 20)));
+		P_CHECK();
+		ATF_REQUIRE(uvm_physseg_unplug(150, 10));
 		P_CHECK();
 		ATF_REQUIRE_EQ(uvm_physseg_count(), 1);
 	}

@@ -895,13 +895,33 @@ ATF_TC_BODY(reference_and_destroy_count_references, tc)
 ATF_TC_WITHOUT_HEAD(activate_and_deactivate_track_the_lwp);
 ATF_TC_BODY(activate_and_deactivate_track_the_lwp, tc)
 {
+	struct vmspace vm2;
+	struct pmap *pm2;
+
 	t_setup();
+	/* An lwp that never ran is active nowhere: deactivating is a no-op. */
+	pmap_deactivate(curlwp);
+	ATF_CHECK_EQ(t_pm->pm_nactive, 0);
 	pmap_activate(curlwp);
 	ATF_CHECK_EQ(t_pm->pm_nactive, 1);
 	ATF_CHECK(((struct soft_tlb *)curlwp->l_pmap_tlb)->tl_active == t_pm);
-	pmap_deactivate(curlwp);
+	/* Activating on another vmspace switches. */
+	pm2 = pmap_create();
+	memset(&vm2, 0, sizeof(vm2));
+	vm2.vm_map.pmap = pm2;
+	proc0.p_vmspace = &vm2;
+	pmap_activate(curlwp);
 	ATF_CHECK_EQ(t_pm->pm_nactive, 0);
-	ATF_CHECK(H_PANICS(pmap_deactivate(curlwp)));
+	ATF_CHECK_EQ(pm2->pm_nactive, 1);
+	pmap_deactivate(curlwp);
+	ATF_CHECK_EQ(pm2->pm_nactive, 0);
+	ATF_CHECK(((struct soft_tlb *)curlwp->l_pmap_tlb)->tl_active == NULL);
+	/* Destroying a pmap an lwp is still active on leaves it on none. */
+	pmap_activate(curlwp);
+	pmap_destroy(pm2);
+	ATF_CHECK(((struct soft_tlb *)curlwp->l_pmap_tlb)->tl_active == NULL);
+	proc0.p_vmspace = &t_vm;
+	t_teardown();
 }
 
 ATF_TC_WITHOUT_HEAD(pmap_prefer_aligns_to_object_colour);
@@ -1123,6 +1143,77 @@ ATF_TC_BODY(uvm_km_alloc_memory_is_ordinary_memory, tc)
 	h_shutdown();
 }
 
+ATF_TC_WITHOUT_HEAD(copy_to_pageable_kernel_memory_faults_it_in);
+ATF_TC_BODY(copy_to_pageable_kernel_memory_faults_it_in, tc)
+{
+	struct vmspace *vm, *saved;
+	vaddr_t va = 0x100000, kva;
+	char pat[1200], back[1200];
+
+	h_boot(16 * MB, 0);
+	vm = uvmspace_alloc(0x10000, 0x40000000, false);
+	ATF_REQUIRE_EQ(uvm_map(&vm->vm_map, &va, 2 * PAGE_SIZE, NULL,
+	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_ALL,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_FIXED | UVM_FLAG_COPYONW)),
+	    0);
+	saved = proc0.p_vmspace;
+	proc0.p_vmspace = vm;
+	for (size_t i = 0; i < sizeof(pat); i++)
+		pat[i] = (char)(i * 31 + 1);
+	ATF_REQUIRE_EQ(copyout(pat, (void *)va, sizeof(pat)), 0);
+
+	kva = uvm_km_alloc(kernel_map, 2 * PAGE_SIZE, 0, UVM_KMF_PAGEABLE);
+	ATF_REQUIRE(kva != 0);
+	ATF_CHECK(!pmap_extract(pmap_kernel(), kva, NULL));
+	ATF_CHECK(!pmap_extract(pmap_kernel(), kva + PAGE_SIZE, NULL));
+	/* Into pageable kernel memory straddling its two pages. */
+	ATF_REQUIRE_EQ(copyin((void *)va, (void *)(kva + PAGE_SIZE - 600),
+	    sizeof(pat)), 0);
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK(pmap_extract(pmap_kernel(), kva, NULL));
+	ATF_CHECK(pmap_extract(pmap_kernel(), kva + PAGE_SIZE, NULL));
+	/* Now mapped in the host too: plain loads see the bytes. */
+	ATF_CHECK(memcmp((void *)(kva + PAGE_SIZE - 600), pat,
+	    sizeof(pat)) == 0);
+	/* And back out to another user address. */
+	ATF_REQUIRE_EQ(copyout((void *)(kva + PAGE_SIZE - 600),
+	    (void *)(va + PAGE_SIZE), sizeof(pat)), 0);
+	ATF_REQUIRE_EQ(copyin((void *)(va + PAGE_SIZE), back, sizeof(back)),
+	    0);
+	ATF_CHECK(memcmp(back, pat, sizeof(pat)) == 0);
+	uvm_km_free(kernel_map, kva, 2 * PAGE_SIZE, UVM_KMF_PAGEABLE);
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK(!pmap_extract(pmap_kernel(), kva, NULL));
+	proc0.p_vmspace = saved;
+	uvmspace_free(vm);
+	h_shutdown();
+}
+
+static struct pmap *t_leftover;	/* reachable: not a leak */
+
+ATF_TC_WITHOUT_HEAD(shutdown_drops_mappings_of_pmaps_never_destroyed);
+ATF_TC_BODY(shutdown_drops_mappings_of_pmaps_never_destroyed, tc)
+{
+	struct vm_page *pg;
+
+	h_boot(16 * MB, 0);
+	t_leftover = pmap_create();
+	pg = uvm_pagealloc(NULL, 0, NULL, 0);
+	ATF_REQUIRE(pg != NULL);
+	ATF_REQUIRE_EQ(pmap_enter(t_leftover, UVA, VM_PAGE_TO_PHYS(pg),
+	    VM_PROT_READ, PMAP_WIRED), 0);
+	ATF_REQUIRE_EQ(pmap_enter(pmap_kernel(), VM_MIN_KERNEL_ADDRESS,
+	    VM_PAGE_TO_PHYS(pg), VM_PROT_READ, 0), 0);
+	/* Would panic on the pv entries still out if they were kept. */
+	h_shutdown();
+	ATF_CHECK(t_leftover->pm_root == NULL);
+	ATF_CHECK_EQ(t_leftover->pm_stats.resident_count, 0);
+	/* The machine boots again cleanly. */
+	h_boot(16 * MB, 0);
+	ATF_CHECK_EQ(pmap_resident_count(pmap_kernel()), 0);
+	h_shutdown();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, select_unknown_backend_is_einval);
@@ -1164,5 +1255,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, concurrent_reader_never_sees_bytes_written_after_remove);
 	ATF_TP_ADD_TC(tp, copyout_faults_anonymous_memory_in_through_uvm_fault);
 	ATF_TP_ADD_TC(tp, uvm_km_alloc_memory_is_ordinary_memory);
+	ATF_TP_ADD_TC(tp, copy_to_pageable_kernel_memory_faults_it_in);
+	ATF_TP_ADD_TC(tp, shutdown_drops_mappings_of_pmaps_never_destroyed);
 	return atf_no_error();
 }

@@ -80,6 +80,22 @@ uvm_rb_fixup(struct vm_map_entry *e)
 		uvm_rb_augment(e);
 }
 
+/*
+ * Recompute maxgap from e up to the root; true if the walk passed x
+ * (then x's ancestors, whose maxgap x's own change affects, are done).
+ */
+static bool
+uvm_rb_fixup_through(struct vm_map_entry *e, const struct vm_map_entry *x)
+{
+	bool passed = false;
+
+	for (; e != NULL; e = RB_PARENT(e, rb_entry)) {
+		uvm_rb_augment(e);
+		passed |= e == x;
+	}
+	return passed;
+}
+
 static inline vsize_t
 uvm_map_gap_of(const struct vm_map_entry *e)
 {
@@ -132,6 +148,35 @@ uvm_mapent_addref(struct vm_map_entry *e)
 }
 
 /*
+ * Put e in the tree next to its list neighbours without searching from
+ * the root: as the right child of its predecessor if that has none, else
+ * as the left child of its successor (then the leftmost node of the
+ * predecessor's right subtree).  Then rebalance.
+ */
+static void
+uvm_map_rb_insert(struct vm_map *map, struct vm_map_entry *after,
+    struct vm_map_entry *e)
+{
+	struct vm_map_entry *parent, *succ = e->next;
+
+	if (after != &map->header && RB_RIGHT(after, rb_entry) == NULL) {
+		parent = after;
+		RB_SET(e, parent, rb_entry);
+		RB_RIGHT(parent, rb_entry) = e;
+	} else if (succ != &map->header) {
+		parent = succ;
+		KASSERT(RB_LEFT(parent, rb_entry) == NULL);
+		RB_SET(e, parent, rb_entry);
+		RB_LEFT(parent, rb_entry) = e;
+	} else {
+		KASSERT(RB_EMPTY(&map->rb_head));
+		RB_SET(e, NULL, rb_entry);
+		RB_ROOT(&map->rb_head) = e;
+	}
+	uvm_map_addr_RB_INSERT_COLOR(&map->rb_head, e);
+}
+
+/*
  * uvm_map_link: put e on the list after `after' (possibly the header)
  * and in the tree.
  * => map write-locked; e's bounds fall in after's gap.
@@ -147,11 +192,16 @@ uvm_map_link(struct vm_map *map, struct vm_map_entry *after,
 	e->next = after->next;
 	after->next->prev = e;
 	after->next = e;
-	uvm_map_fixgap(map, after);
+	after->gap = uvm_map_gap_of(after);
 	e->gap = uvm_map_gap_of(e);
 	e->maxgap = e->gap;
-	RB_INSERT(uvm_map_addr, &map->rb_head, e);
-	uvm_rb_fixup(e);
+	uvm_map_rb_insert(map, after, e);
+	/*
+	 * Only e's and after's ancestors (and after) can be stale: one walk
+	 * if after is on e's path (the usual case), else two.
+	 */
+	if (!uvm_rb_fixup_through(e, after) && after != &map->header)
+		uvm_rb_fixup(after);
 	map->nentries++;
 	map->size += e->end - e->start;
 }
@@ -169,10 +219,12 @@ uvm_map_unlink(struct vm_map *map, struct vm_map_entry *e)
 	parent = RB_PARENT(e, rb_entry);
 	prev->next = e->next;
 	e->next->prev = prev;
-	uvm_map_fixgap(map, prev);
+	prev->gap = uvm_map_gap_of(prev);
 	RB_REMOVE(uvm_map_addr, &map->rb_head, e);
-	if (parent != NULL && parent != e)
-		uvm_rb_fixup(parent);
+	/* As in uvm_map_link: e's old parent's path, and prev's if apart. */
+	if ((parent == NULL || !uvm_rb_fixup_through(parent, prev)) &&
+	    prev != &map->header)
+		uvm_rb_fixup(prev);
 	if (map->hint == e)
 		map->hint = prev;
 	map->nentries--;

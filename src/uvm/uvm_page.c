@@ -158,7 +158,7 @@ fpq_unlock(bool taken)
 		mutex_exit(&uvm_fpageqlock);
 }
 
-static inline bool
+static inline bool __unused
 owner_locked_p(const struct vm_page *pg)
 {
 	if (pg->uobject != NULL)

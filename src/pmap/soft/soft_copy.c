@@ -45,7 +45,9 @@
  * the kernel window are ordinary host memory (kmem, stacks) and are
  * copied directly; inside the window they are translated through the
  * kernel pmap like user addresses, so kcopy() reports EFAULT for an
- * unmapped kernel address instead of crashing.
+ * unmapped kernel address instead of crashing, and pageable kernel
+ * memory is faulted in.  copyin/copyout with a kernel buffer inside the
+ * window bounce through kcopy() for the same reason.
  *
  * Locking: the TLB belongs to its lwp (tl_busy is atomic); the list of
  * TLBs is under soft_tlb_lock, taken after soft_lock.
@@ -159,7 +161,9 @@ soft_tlb_get(struct lwp *l)
 /*
  * pmap_activate: l's process now runs on its vmspace's pmap.  The soft
  * pmap counts the lwps each pmap is active on (a real one would load
- * the MMU's root pointer).
+ * the MMU's root pointer).  Activating an lwp that is active on another
+ * pmap switches it; deactivating one that is active nowhere (an lwp
+ * that never ran) does nothing.
  */
 void
 soft_activate(struct lwp *l)
@@ -167,8 +171,12 @@ soft_activate(struct lwp *l)
 	struct soft_tlb *tl = soft_tlb_get(l);
 	struct vmspace *vm = l->l_proc->p_vmspace;
 
-	KASSERT(vm != NULL && tl->tl_active == NULL);
+	KASSERT(vm != NULL && vm->vm_map.pmap != NULL);
 	mutex_enter(&soft_lock);
+	if (tl->tl_active != NULL) {
+		KASSERT(tl->tl_active->pm_nactive > 0);
+		tl->tl_active->pm_nactive--;
+	}
 	tl->tl_active = vm->vm_map.pmap;
 	tl->tl_active->pm_nactive++;
 	mutex_exit(&soft_lock);
@@ -179,12 +187,35 @@ soft_deactivate(struct lwp *l)
 {
 	struct soft_tlb *tl = soft_tlb_get(l);
 
-	KASSERT(tl->tl_active != NULL);
 	mutex_enter(&soft_lock);
-	KASSERT(tl->tl_active->pm_nactive > 0);
-	tl->tl_active->pm_nactive--;
-	tl->tl_active = NULL;
+	if (tl->tl_active != NULL) {
+		KASSERT(tl->tl_active->pm_nactive > 0);
+		tl->tl_active->pm_nactive--;
+		tl->tl_active = NULL;
+	}
 	mutex_exit(&soft_lock);
+}
+
+/*
+ * soft_tlb_forget: pm is being destroyed while lwps are still active on
+ * it (a process torn down without switching away): they are active on
+ * nothing now.  soft_lock held.
+ */
+void
+soft_tlb_forget(struct pmap *pm)
+{
+	struct soft_tlb *tl;
+
+	KASSERT(mutex_owned(&soft_lock));
+	mutex_enter(&soft_tlb_lock);
+	LIST_FOREACH(tl, &soft_tlbs, tl_list) {
+		if (tl->tl_active == pm) {
+			tl->tl_active = NULL;
+			pm->pm_nactive--;
+		}
+	}
+	mutex_exit(&soft_tlb_lock);
+	KASSERT(pm->pm_nactive == 0);
 }
 
 /* ---------------------------------------------------------------------
@@ -367,18 +398,70 @@ soft_access(struct vmspace *vm, vaddr_t uva, char *kbuf, size_t len,
 	return error;
 }
 
+/*
+ * A kernel buffer inside the kernel window may be pageable kernel memory
+ * that is not mapped yet; the host cannot fault it in, so such copies
+ * go through a bounce buffer and kcopy(), which translates (and faults)
+ * kernel window addresses.
+ */
+#define SOFT_BOUNCE	512
+
+static bool
+kbuf_in_window(const void *kaddr, size_t len)
+{
+	vaddr_t k = (vaddr_t)kaddr;
+
+	return len > 0 && k < pmap_kva_end && k + len > pmap_kva_start;
+}
+
 int
 soft_copyin(struct vmspace *vm, const void *uaddr, void *kaddr, size_t len)
 {
-	return soft_access(vm, (vaddr_t)uaddr, kaddr, len, VM_PROT_READ,
-	    false, NULL);
+	char bounce[SOFT_BOUNCE];
+	int error;
+
+	if (vm_pmap(vm)->pm_kernel)
+		return soft_kcopy(uaddr, kaddr, len);
+	if (__predict_true(!kbuf_in_window(kaddr, len)))
+		return soft_access(vm, (vaddr_t)uaddr, kaddr, len,
+		    VM_PROT_READ, false, NULL);
+	if (!range_ok(vm_pmap(vm), (vaddr_t)uaddr, len))
+		return EFAULT;
+	for (size_t done = 0, n; done < len; done += n) {
+		n = MIN(len - done, sizeof(bounce));
+		error = soft_access(vm, (vaddr_t)uaddr + done, bounce, n,
+		    VM_PROT_READ, false, NULL);
+		if (error == 0)
+			error = soft_kcopy(bounce, (char *)kaddr + done, n);
+		if (error)
+			return error;
+	}
+	return 0;
 }
 
 int
 soft_copyout(struct vmspace *vm, const void *kaddr, void *uaddr, size_t len)
 {
-	return soft_access(vm, (vaddr_t)uaddr, (char *)(uintptr_t)kaddr, len,
-	    VM_PROT_WRITE, false, NULL);
+	char bounce[SOFT_BOUNCE];
+	int error;
+
+	if (vm_pmap(vm)->pm_kernel)
+		return soft_kcopy(kaddr, uaddr, len);
+	if (__predict_true(!kbuf_in_window(kaddr, len)))
+		return soft_access(vm, (vaddr_t)uaddr,
+		    (char *)(uintptr_t)kaddr, len, VM_PROT_WRITE, false, NULL);
+	if (!range_ok(vm_pmap(vm), (vaddr_t)uaddr, len))
+		return EFAULT;
+	for (size_t done = 0, n; done < len; done += n) {
+		n = MIN(len - done, sizeof(bounce));
+		error = soft_kcopy((const char *)kaddr + done, bounce, n);
+		if (error == 0)
+			error = soft_access(vm, (vaddr_t)uaddr + done, bounce,
+			    n, VM_PROT_WRITE, false, NULL);
+		if (error)
+			return error;
+	}
+	return 0;
 }
 
 int

@@ -54,6 +54,7 @@ struct pmap {
 	struct pmap_statistics pm_stats; /* s: resident and wired pages */
 	unsigned int	pm_nactive;	/* s: lwps that activated it */
 	bool		pm_kernel;	/* c: the kernel pmap */
+	LIST_ENTRY(pmap) pm_list;	/* s: soft_pmaps (user pmaps) */
 };
 
 /*
@@ -104,6 +105,7 @@ uint64_t soft_newgen(void);
 void	soft_tlb_bootstrap(void);
 void	soft_tlb_shutdown(void);
 void	soft_tlb_shootdown(struct pmap *);
+void	soft_tlb_forget(struct pmap *);
 struct soft_tlb *soft_tlb_get(struct lwp *);
 void	soft_lwp_init(struct lwp *);
 void	soft_lwp_fini(struct lwp *);
