@@ -376,12 +376,34 @@ ATF_TC_BODY(exec_by_both_sharers_replaces_then_reuses, tc)
 	h_shutdown();
 }
 
-ATF_TC_WITHOUT_HEAD(free_or_addref_of_vmspace0_panics);
-ATF_TC_BODY(free_or_addref_of_vmspace0_panics, tc)
+/*
+ * Kernel processes share vmspace0 and count references to it like any
+ * other, but the kernel's own reference never goes.
+ */
+ATF_TC_WITHOUT_HEAD(vmspace0_is_shared_but_never_freed);
+ATF_TC_BODY(vmspace0_is_shared_but_never_freed, tc)
 {
+	struct vmspace *saved = proc0.p_vmspace;
+	struct proc *kp;
+	struct lwp *k;
+
 	boot();
+	ATF_CHECK_EQ(vmspace0.vm_refcnt, 1);
+	k = mkproc("kproc", NULL);
+	kp = k->l_proc;
+	proc0.p_vmspace = &vmspace0;
+	uvmspace_share(&proc0, k->l_proc);
+	ATF_CHECK(k->l_proc->p_vmspace == &vmspace0);
+	ATF_CHECK_EQ(vmspace0.vm_refcnt, 2);
+	uvmspace_free(k->l_proc->p_vmspace);
+	k->l_proc->p_vmspace = NULL;
+	ATF_CHECK_EQ(vmspace0.vm_refcnt, 1);
+	CHECK(kernel_map);
+	lwp_free(k);
+	proc_free(kp);
+	proc0.p_vmspace = saved;
 	ATF_CHECK(H_PANICS(uvmspace_free(&vmspace0)));
-	ATF_CHECK(H_PANICS(uvmspace_addref(&vmspace0)));
+	ATF_CHECK(strstr(h_panic_msg, "vmspace0") != NULL);
 }
 
 ATF_TC_WITHOUT_HEAD(uarea_is_wired_usable_kernel_memory);
@@ -455,7 +477,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, exec_reuses_an_unshared_space);
 	ATF_TP_ADD_TC(tp, exec_replaces_a_shared_space);
 	ATF_TP_ADD_TC(tp, exec_by_both_sharers_replaces_then_reuses);
-	ATF_TP_ADD_TC(tp, free_or_addref_of_vmspace0_panics);
+	ATF_TP_ADD_TC(tp, vmspace0_is_shared_but_never_freed);
 	ATF_TP_ADD_TC(tp, uarea_is_wired_usable_kernel_memory);
 	ATF_TP_ADD_TC(tp, uareas_are_distinct_and_all_freed);
 	return atf_no_error();
