@@ -897,6 +897,144 @@ ATF_TC_BODY(kernobj_flags_reset_for_next_boot, tc)
 	h_shutdown();
 }
 
+ATF_TC_WITHOUT_HEAD(kernobj_put_free_frees_pages);
+ATF_TC_BODY(kernobj_put_free_frees_pages, tc)
+{
+	struct uvm_object *kobj;
+	int free0;
+
+	boot();
+	kobj = uao_create(0, UAO_FLAG_KERNSWAP);
+	free0 = uvmexp.free;
+	fill(kobj, 1000, 8, NULL);
+	ATF_CHECK_EQ(uvmexp.free, free0 - 8);
+	A_CHECK(kobj);
+	/* Its references are uncounted, not shared: the pages go. */
+	ATF_CHECK_EQ(put(kobj, 1002 * PAGE_SIZE, 1006 * PAGE_SIZE, PGO_FREE),
+	    0);
+	ATF_CHECK_EQ(uvmexp.free, free0 - 4);
+	ATF_CHECK(lookup(kobj, 1001) != NULL && lookup(kobj, 1002) == NULL);
+	ATF_CHECK(lookup(kobj, 1005) == NULL && lookup(kobj, 1006) != NULL);
+	A_CHECK(kobj);
+	/* The rest are left for shutdown, which must free them. */
+	h_shutdown();
+	boot();
+	A_CHECK(NULL);
+	h_shutdown();
+}
+
+/*
+ * Busy pages are waited for: a kernel thread runs an operation that
+ * meets a page we hold busy; it must sleep (PG_WANTED appears, the page
+ * stays) until we unbusy the page, then finish.
+ */
+struct busy_op {
+	struct uvm_object *uobj;
+	int		op;		/* 0: detach, 1: put FREE, 2: get */
+	volatile int	done;
+	struct vm_page	*got;
+};
+
+static void
+busy_op_main(void *arg)
+{
+	struct busy_op *b = arg;
+	int npages = 1;
+
+	switch (b->op) {
+	case 0:
+		uao_detach(b->uobj);
+		break;
+	case 1:
+		mutex_enter(b->uobj->vmobjlock);
+		(void)b->uobj->pgops->pgo_put(b->uobj, 0, 0,
+		    PGO_ALLPAGES | PGO_FREE);
+		break;
+	case 2:
+		mutex_enter(b->uobj->vmobjlock);
+		if (b->uobj->pgops->pgo_get(b->uobj, 0, &b->got, &npages, 0,
+		    VM_PROT_READ, UVM_ADV_NORMAL, PGO_SYNCIO) == 0) {
+			mutex_enter(b->uobj->vmobjlock);
+			uvm_pageunbusy(b->got);
+			mutex_exit(b->uobj->vmobjlock);
+		}
+		break;
+	}
+	b->done = 1;
+}
+
+static void
+busy_wait_case(int op)
+{
+	struct busy_op b;
+	struct vm_page *pg;
+	struct lwp *l;
+	int npages = 1, free0, tries;
+	bool wanted = false;
+
+	boot();
+	free0 = uvmexp.free;
+	memset(&b, 0, sizeof(b));
+	b.op = op;
+	b.uobj = uao_create(2 * PAGE_SIZE, 0);
+	fill(b.uobj, 1, 1, NULL);
+	mutex_enter(b.uobj->vmobjlock);
+	ATF_REQUIRE_EQ(b.uobj->pgops->pgo_get(b.uobj, 0, &pg, &npages, 0,
+	    VM_PROT_WRITE, UVM_ADV_NORMAL, PGO_SYNCIO), 0);
+	memset(uvm_page_kva(pg), 'b', PAGE_SIZE);
+	ATF_REQUIRE_EQ(kthread_create(PRI_NONE, KTHREAD_MUSTJOIN, NULL,
+	    busy_op_main, &b, &l, "busyop"), 0);
+	for (tries = 0; tries < 2000 && !wanted; tries++) {
+		kpause("busyop", false, 1, NULL);
+		mutex_enter(b.uobj->vmobjlock);
+		wanted = (pg->flags & PG_WANTED) != 0;
+		mutex_exit(b.uobj->vmobjlock);
+	}
+	ATF_CHECK_MSG(wanted, "the operation did not wait for the page");
+	ATF_CHECK_EQ(b.done, 0);
+	mutex_enter(b.uobj->vmobjlock);
+	ATF_CHECK(pg->uobject == b.uobj && (pg->flags & PG_BUSY) != 0);
+	mutex_enter(&uvm_pageqlock);
+	uvm_pageactivate(pg);
+	mutex_exit(&uvm_pageqlock);
+	uvm_pageunbusy(pg);
+	mutex_exit(b.uobj->vmobjlock);
+	ATF_CHECK_EQ(kthread_join(l), 0);
+	ATF_CHECK_EQ(b.done, 1);
+	if (op == 2) {
+		/* The getter got our page, with our bytes. */
+		ATF_CHECK(b.got == pg);
+		ATF_CHECK_EQ(((char *)uvm_page_kva(pg))[7], 'b');
+		A_CHECK(b.uobj);
+		uao_detach(b.uobj);
+	} else if (op == 1) {
+		ATF_CHECK_EQ(b.uobj->uo_npages, 0);
+		A_CHECK(b.uobj);
+		uao_detach(b.uobj);
+	}
+	A_CHECK(NULL);
+	ATF_CHECK_EQ(uvmexp.free, free0);
+	h_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(detach_waits_for_busy_page);
+ATF_TC_BODY(detach_waits_for_busy_page, tc)
+{
+	busy_wait_case(0);
+}
+
+ATF_TC_WITHOUT_HEAD(put_free_waits_for_busy_page);
+ATF_TC_BODY(put_free_waits_for_busy_page, tc)
+{
+	busy_wait_case(1);
+}
+
+ATF_TC_WITHOUT_HEAD(get_unlocked_waits_for_busy_page);
+ATF_TC_BODY(get_unlocked_waits_for_busy_page, tc)
+{
+	busy_wait_case(2);
+}
+
 ATF_TC_WITHOUT_HEAD(shutdown_with_live_aobj_panics);
 ATF_TC_BODY(shutdown_with_live_aobj_panics, tc)
 {
@@ -937,6 +1075,10 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, kernobj_is_immortal_and_noswap_until_kernswap);
 	ATF_TP_ADD_TC(tp, kernobj_without_kernswap_refuses_slots);
 	ATF_TP_ADD_TC(tp, kernobj_flags_reset_for_next_boot);
+	ATF_TP_ADD_TC(tp, kernobj_put_free_frees_pages);
+	ATF_TP_ADD_TC(tp, detach_waits_for_busy_page);
+	ATF_TP_ADD_TC(tp, put_free_waits_for_busy_page);
+	ATF_TP_ADD_TC(tp, get_unlocked_waits_for_busy_page);
 	ATF_TP_ADD_TC(tp, shutdown_with_live_aobj_panics);
 	return atf_no_error();
 }

@@ -121,10 +121,11 @@ ATF_TC_WITHOUT_HEAD(wired_alloc_maps_wired_dereferenceable_pages);
 ATF_TC_BODY(wired_alloc_maps_wired_dereferenceable_pages, tc)
 {
 	struct snap a, b;
-	const vsize_t size = 5 * PAGE_SIZE;
+	vsize_t size;
 	vaddr_t va;
 
 	boot();
+	size = 5 * PAGE_SIZE;
 	snap(&a, kernel_map);
 	va = uvm_km_alloc(kernel_map, size, 0, UVM_KMF_WIRED);
 	CHECK(kernel_map);
@@ -240,10 +241,11 @@ ATF_TC_BODY(vaonly_reserves_va_without_pages, tc)
 {
 	struct snap a, b;
 	struct vm_map_entry *entry;
-	const vsize_t size = 64 * PAGE_SIZE;
+	vsize_t size;
 	vaddr_t va;
 
 	boot();
+	size = 64 * PAGE_SIZE;
 	snap(&a, kernel_map);
 	va = uvm_km_alloc(kernel_map, size, 0, UVM_KMF_VAONLY);
 	CHECK(kernel_map);
@@ -286,12 +288,13 @@ ATF_TC_WITHOUT_HEAD(pageable_faults_in_on_access);
 ATF_TC_BODY(pageable_faults_in_on_access, tc)
 {
 	struct snap a, b;
-	const vsize_t size = 8 * PAGE_SIZE;
+	vsize_t size;
 	char buf[64], zero[64];
 	struct vm_page *pg;
 	vaddr_t va;
 
 	boot();
+	size = 8 * PAGE_SIZE;
 	snap(&a, kernel_map);
 	va = uvm_km_alloc(kernel_map, size, 0, UVM_KMF_PAGEABLE);
 	CHECK(kernel_map);
@@ -665,6 +668,48 @@ ATF_TC_BODY(every_flag_combination_allocates_and_frees, tc)
 	h_shutdown();
 }
 
+/* VA-only with COLORMATCH: align is the virtual colour of the start. */
+ATF_TC_WITHOUT_HEAD(colormatch_vaonly_starts_at_the_colour);
+ATF_TC_BODY(colormatch_vaonly_starts_at_the_colour, tc)
+{
+	struct uvm_machine m;
+	struct snap a, b;
+	vaddr_t va[8];
+
+	uvm_machine_defaults(&m);
+	m.m_ramsize = RAM;
+	m.m_ncolors = 8;
+	m.m_quiet = true;
+	h_boot_machine(&m);
+	snap(&a, kernel_map);
+	for (unsigned int c = 0; c < 8; c++) {
+		va[c] = uvm_km_alloc(kernel_map, 3 * PAGE_SIZE, c,
+		    UVM_KMF_VAONLY | UVM_KMF_COLORMATCH);
+		CHECK(kernel_map);
+		ATF_REQUIRE(va[c] != 0);
+		ATF_CHECK_EQ(atop(va[c]) & 7, c);
+		ATF_CHECK_EQ(mapped_pages(va[c], 3 * PAGE_SIZE), 0);
+	}
+	ATF_CHECK_EQ(kernel_map->size, a.size + 8 * 3 * PAGE_SIZE);
+	for (unsigned int c = 0; c < 8; c++) {
+		uvm_km_free(kernel_map, va[c], 3 * PAGE_SIZE, UVM_KMF_VAONLY);
+		CHECK(kernel_map);
+	}
+	snap(&b, kernel_map);
+	SNAP_EQ(&a, &b);
+	ATF_CHECK(H_PANICS(uvm_km_alloc(kernel_map, PAGE_SIZE, 8,
+	    UVM_KMF_VAONLY | UVM_KMF_COLORMATCH)));
+}
+
+ATF_TC_WITHOUT_HEAD(colormatch_without_vaonly_panics);
+ATF_TC_BODY(colormatch_without_vaonly_panics, tc)
+{
+	boot();
+	ATF_CHECK(H_PANICS(uvm_km_alloc(kernel_map, PAGE_SIZE, 0,
+	    UVM_KMF_WIRED | UVM_KMF_COLORMATCH)));
+	ATF_CHECK(strstr(h_panic_msg, "COLORMATCH") != NULL);
+}
+
 ATF_TC_WITHOUT_HEAD(suballoc_anywhere_returns_submap_range);
 ATF_TC_BODY(suballoc_anywhere_returns_submap_range, tc)
 {
@@ -861,6 +906,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, waitva_sleeps_until_va_is_freed);
 	ATF_TP_ADD_TC(tp, trylock_fails_while_map_is_locked);
 	ATF_TP_ADD_TC(tp, every_flag_combination_allocates_and_frees);
+	ATF_TP_ADD_TC(tp, colormatch_vaonly_starts_at_the_colour);
+	ATF_TP_ADD_TC(tp, colormatch_without_vaonly_panics);
 	ATF_TP_ADD_TC(tp, suballoc_anywhere_returns_submap_range);
 	ATF_TP_ADD_TC(tp, suballoc_fixed_lands_at_min_or_fails);
 	ATF_TP_ADD_TC(tp, suballoc_uses_the_given_submap);

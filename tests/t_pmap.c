@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MB	((psize_t)1024 * 1024)
@@ -18,17 +19,30 @@
 static struct vmspace t_vm;
 static struct pmap *t_pm;
 static struct vmspace *t_saved_vm;
+static int (*t_saved_hook)(struct vmspace *, vaddr_t, vm_prot_t);
 
 static void
-t_setup(void)
+t_setup_pagesize(unsigned int pagesize)
 {
-	h_boot(16 * MB, 0);
+	h_boot(16 * MB, pagesize);
 	memset(&t_vm, 0, sizeof(t_vm));
 	t_pm = pmap_create();
 	ATF_REQUIRE(t_pm != NULL);
 	t_vm.vm_map.pmap = t_pm;
 	t_saved_vm = proc0.p_vmspace;
 	proc0.p_vmspace = &t_vm;
+	/*
+	 * t_vm has a pmap but no map: faults must not reach uvm_fault().
+	 * Cases that want a fault handler install their own.
+	 */
+	t_saved_hook = pmap_fault_hook;
+	pmap_fault_hook = NULL;
+}
+
+static void
+t_setup(void)
+{
+	t_setup_pagesize(0);
 }
 
 static void
@@ -40,6 +54,7 @@ t_teardown(void)
 		t_pm = NULL;
 	}
 	proc0.p_vmspace = t_saved_vm;
+	pmap_fault_hook = t_saved_hook;
 	h_shutdown();
 }
 
@@ -880,13 +895,33 @@ ATF_TC_BODY(reference_and_destroy_count_references, tc)
 ATF_TC_WITHOUT_HEAD(activate_and_deactivate_track_the_lwp);
 ATF_TC_BODY(activate_and_deactivate_track_the_lwp, tc)
 {
+	struct vmspace vm2;
+	struct pmap *pm2;
+
 	t_setup();
-	pmap_activate(curlwp);
-	ATF_CHECK_EQ(t_pm->pm_nactive, 1);
-	ATF_CHECK(((struct soft_tlb *)curlwp->l_pmap_tlb)->tl_active == t_pm);
+	/* An lwp that never ran is active nowhere: deactivating is a no-op. */
 	pmap_deactivate(curlwp);
 	ATF_CHECK_EQ(t_pm->pm_nactive, 0);
-	ATF_CHECK(H_PANICS(pmap_deactivate(curlwp)));
+	pmap_activate(curlwp);
+	ATF_CHECK_EQ(t_pm->pm_nactive, 1);
+	ATF_CHECK(soft_tlb_get(curlwp)->tl_active == t_pm);
+	/* Activating on another vmspace switches. */
+	pm2 = pmap_create();
+	memset(&vm2, 0, sizeof(vm2));
+	vm2.vm_map.pmap = pm2;
+	proc0.p_vmspace = &vm2;
+	pmap_activate(curlwp);
+	ATF_CHECK_EQ(t_pm->pm_nactive, 0);
+	ATF_CHECK_EQ(pm2->pm_nactive, 1);
+	pmap_deactivate(curlwp);
+	ATF_CHECK_EQ(pm2->pm_nactive, 0);
+	ATF_CHECK(soft_tlb_get(curlwp)->tl_active == NULL);
+	/* Destroying a pmap an lwp is still active on leaves it on none. */
+	pmap_activate(curlwp);
+	pmap_destroy(pm2);
+	ATF_CHECK(soft_tlb_get(curlwp)->tl_active == NULL);
+	proc0.p_vmspace = &t_vm;
+	t_teardown();
 }
 
 ATF_TC_WITHOUT_HEAD(pmap_prefer_aligns_to_object_colour);
@@ -935,36 +970,298 @@ t_writer(void *arg)
 ATF_TC_WITHOUT_HEAD(shootdown_stops_concurrent_writer_before_remove_returns);
 ATF_TC_BODY(shootdown_stops_concurrent_writer_before_remove_returns, tc)
 {
+	enum { NROUNDS = 1000 };
+	static struct vm_page *pgs[NROUNDS];
 	struct proc *p;
-	struct vm_page *pg;
 	pthread_t th;
+	int rounds;
 
 	t_setup();
 	p = proc_alloc("writer");
 	p->p_vmspace = &t_vm;
 	t_lwp = lwp_alloc(p, "writer");
-	pg = t_page(0);
 	t_stop = false;
 	ATF_REQUIRE_EQ(pthread_create(&th, NULL, t_writer, NULL), 0);
-	for (int round = 0; round < 3000; round++) {
-		memset(t_bytes(pg), 0, PAGE_SIZE);
-		t_enter(UVA, pg, VM_PROT_READ | VM_PROT_WRITE, 0);
+	/*
+	 * A fresh page each round, filled with 0x11 once its mapping is
+	 * removed: a write that lands after pmap_remove() returned leaves
+	 * 0xee in it, however late the writer gets to run.
+	 */
+	time_t deadline = time(NULL) + 5;	/* bounded on a loaded host */
+	for (rounds = 0; rounds < NROUNDS && time(NULL) < deadline; rounds++) {
+		pgs[rounds] = t_page(0);
+		t_enter(UVA, pgs[rounds], VM_PROT_READ | VM_PROT_WRITE, 0);
 		unsigned long before = t_ok_writes;
-		for (int spin = 0; spin < 1000000 && t_ok_writes < before + 3;
+		for (int spin = 0; spin < 100000 && t_ok_writes == before;
 		    spin++)
 			sched_yield();
 		pmap_remove(t_pm, UVA, UVA + PAGE_SIZE);
-		memset(t_bytes(pg), 0x11, PAGE_SIZE);
-		for (volatile int spin = 0; spin < 2000; spin++)
-			continue;
-		if (memchr(t_bytes(pg), 0xee, PAGE_SIZE) != NULL)
-			atf_tc_fail("round %d: write after pmap_remove", round);
+		memset(t_bytes(pgs[rounds]), 0x11, PAGE_SIZE);
+	}
+	t_stop = true;
+	pthread_join(th, NULL);
+	for (int i = 0; i < rounds; i++)
+		if (memchr(t_bytes(pgs[i]), 0xee, PAGE_SIZE) != NULL)
+			atf_tc_fail("round %d: written after pmap_remove", i);
+	ATF_CHECK(t_ok_writes > 0);
+	lwp_free(t_lwp);
+	proc_free(p);
+	t_teardown();
+}
+
+/*
+ * The optimistic read path: a reader hammering copyin must never return
+ * bytes that were written to the page after pmap_remove() returned
+ * (here: the page "reused" and filled with 0xff).
+ */
+static volatile unsigned long t_bad_reads;
+
+static void *
+t_reader(void *arg)
+{
+	static unsigned char buf[65536];
+
+	kern_lwp_bind(t_lwp);
+	while (!t_stop) {
+		if (copyin((void *)UVA, buf, PAGE_SIZE) == 0) {
+			t_ok_writes++;
+			if (memchr(buf, 0xff, PAGE_SIZE) != NULL)
+				t_bad_reads++;
+		}
+	}
+	kern_lwp_bind(NULL);
+	return NULL;
+}
+
+ATF_TC_WITHOUT_HEAD(concurrent_reader_never_sees_bytes_written_after_remove);
+ATF_TC_BODY(concurrent_reader_never_sees_bytes_written_after_remove, tc)
+{
+	struct vm_page *pg;
+	struct proc *p;
+	pthread_t th;
+
+	t_setup_pagesize(65536);	/* long copies: a wide window */
+	p = proc_alloc("reader");
+	p->p_vmspace = &t_vm;
+	t_lwp = lwp_alloc(p, "reader");
+	t_stop = false;
+	t_ok_writes = 0;
+	t_bad_reads = 0;
+	pg = t_page(0);
+	ATF_REQUIRE_EQ(pthread_create(&th, NULL, t_reader, NULL), 0);
+	time_t deadline = time(NULL) + 3;
+	for (int round = 0; round < 2000 && time(NULL) < deadline; round++) {
+		memset(t_bytes(pg), round & 0x7f, PAGE_SIZE);
+		t_enter(UVA, pg, VM_PROT_READ, 0);
+		unsigned long before = t_ok_writes;
+		for (int spin = 0; spin < 100000 && t_ok_writes == before;
+		    spin++)
+			sched_yield();
+		pmap_remove(t_pm, UVA, UVA + PAGE_SIZE);
+		memset(t_bytes(pg), 0xff, PAGE_SIZE);
 	}
 	t_stop = true;
 	pthread_join(th, NULL);
 	ATF_CHECK(t_ok_writes > 0);
+	ATF_CHECK_EQ(t_bad_reads, 0);
 	lwp_free(t_lwp);
 	proc_free(p);
+	t_teardown();
+}
+
+/*
+ * With the whole machine: copy(9) on a real address space faults pages
+ * in through uvm_fault(), and kernel memory from uvm_km_alloc() is
+ * ordinary host memory.
+ */
+ATF_TC_WITHOUT_HEAD(copyout_faults_anonymous_memory_in_through_uvm_fault);
+ATF_TC_BODY(copyout_faults_anonymous_memory_in_through_uvm_fault, tc)
+{
+	struct vmspace *vm, *saved;
+	vaddr_t va = 0x100000;
+	char out[3 * 4096], in[3 * 4096];
+
+	h_boot(16 * MB, 0);
+	ATF_REQUIRE(pmap_fault_hook != NULL);	/* uvm_init installed it */
+	vm = uvmspace_alloc(0x10000, 0x40000000, false);
+	ATF_REQUIRE_EQ(uvm_map(&vm->vm_map, &va, 3 * PAGE_SIZE, NULL,
+	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_ALL,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_FIXED | UVM_FLAG_COPYONW)),
+	    0);
+	H_CHECK(&vm->vm_map);
+	saved = proc0.p_vmspace;
+	proc0.p_vmspace = vm;
+	for (size_t i = 0; i < sizeof(out); i++)
+		out[i] = (char)(i * 13);
+	ATF_REQUIRE_EQ(copyout(out, (void *)(va + 100), sizeof(out) - 200),
+	    0);
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK_EQ(pmap_resident_count(vm_map_pmap(&vm->vm_map)), 3);
+	memset(in, 0, sizeof(in));
+	ATF_REQUIRE_EQ(copyin((void *)(va + 100), in, sizeof(in) - 200), 0);
+	ATF_CHECK(memcmp(in, out, sizeof(in) - 200) == 0);
+	/* Outside any map entry: uvm_fault fails, copy(9) says EFAULT. */
+	ATF_CHECK_EQ(copyin((void *)(va + 3 * PAGE_SIZE), in, 1), EFAULT);
+	/* Unmapping takes the translations away. */
+	uvm_unmap(&vm->vm_map, va, va + 3 * PAGE_SIZE);
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK_EQ(pmap_resident_count(vm_map_pmap(&vm->vm_map)), 0);
+	ATF_CHECK_EQ(copyin((void *)(va + 100), in, 1), EFAULT);
+	proc0.p_vmspace = saved;
+	uvmspace_free(vm);
+	h_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(uvm_km_alloc_memory_is_ordinary_memory);
+ATF_TC_BODY(uvm_km_alloc_memory_is_ordinary_memory, tc)
+{
+	vaddr_t kva;
+	paddr_t pa;
+	char *p;
+
+	h_boot(16 * MB, 0);
+	kva = uvm_km_alloc(kernel_map, 3 * PAGE_SIZE, 0,
+	    UVM_KMF_WIRED | UVM_KMF_ZERO);
+	ATF_REQUIRE(kva != 0);
+	ATF_CHECK(kva >= VM_MIN_KERNEL_ADDRESS &&
+	    kva + 3 * PAGE_SIZE <= VM_MAX_KERNEL_ADDRESS);
+	p = (char *)kva;
+	for (size_t i = 0; i < 3 * PAGE_SIZE; i++)
+		if (p[i] != 0)
+			atf_tc_fail("byte %zu not zero", i);
+	memset(p, 0x6b, 3 * PAGE_SIZE);
+	for (int i = 0; i < 3; i++) {
+		ATF_REQUIRE(pmap_extract(pmap_kernel(), kva + i * PAGE_SIZE,
+		    &pa));
+		ATF_CHECK_EQ(((unsigned char *)PMAP_DIRECT_MAP(pa))[7], 0x6b);
+	}
+	ATF_CHECK_EQ(kcopy(p, p + PAGE_SIZE - 4, 8), 0);
+	uvm_km_free(kernel_map, kva, 3 * PAGE_SIZE, UVM_KMF_WIRED);
+	H_CHECK(NULL);
+	ATF_CHECK(!pmap_extract(pmap_kernel(), kva, NULL));
+	ATF_CHECK_EQ(kcopy((void *)kva, &pa, sizeof(pa)), EFAULT);
+	h_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(copy_to_pageable_kernel_memory_faults_it_in);
+ATF_TC_BODY(copy_to_pageable_kernel_memory_faults_it_in, tc)
+{
+	struct vmspace *vm, *saved;
+	vaddr_t va = 0x100000, kva;
+	char pat[1200], back[1200];
+
+	h_boot(16 * MB, 0);
+	vm = uvmspace_alloc(0x10000, 0x40000000, false);
+	ATF_REQUIRE_EQ(uvm_map(&vm->vm_map, &va, 2 * PAGE_SIZE, NULL,
+	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_ALL,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_FIXED | UVM_FLAG_COPYONW)),
+	    0);
+	saved = proc0.p_vmspace;
+	proc0.p_vmspace = vm;
+	for (size_t i = 0; i < sizeof(pat); i++)
+		pat[i] = (char)(i * 31 + 1);
+	ATF_REQUIRE_EQ(copyout(pat, (void *)va, sizeof(pat)), 0);
+
+	kva = uvm_km_alloc(kernel_map, 2 * PAGE_SIZE, 0, UVM_KMF_PAGEABLE);
+	ATF_REQUIRE(kva != 0);
+	ATF_CHECK(!pmap_extract(pmap_kernel(), kva, NULL));
+	ATF_CHECK(!pmap_extract(pmap_kernel(), kva + PAGE_SIZE, NULL));
+	/* Into pageable kernel memory straddling its two pages. */
+	ATF_REQUIRE_EQ(copyin((void *)va, (void *)(kva + PAGE_SIZE - 600),
+	    sizeof(pat)), 0);
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK(pmap_extract(pmap_kernel(), kva, NULL));
+	ATF_CHECK(pmap_extract(pmap_kernel(), kva + PAGE_SIZE, NULL));
+	/* Now mapped in the host too: plain loads see the bytes. */
+	ATF_CHECK(memcmp((void *)(kva + PAGE_SIZE - 600), pat,
+	    sizeof(pat)) == 0);
+	/* And back out to another user address. */
+	ATF_REQUIRE_EQ(copyout((void *)(kva + PAGE_SIZE - 600),
+	    (void *)(va + PAGE_SIZE), sizeof(pat)), 0);
+	ATF_REQUIRE_EQ(copyin((void *)(va + PAGE_SIZE), back, sizeof(back)),
+	    0);
+	ATF_CHECK(memcmp(back, pat, sizeof(pat)) == 0);
+	uvm_km_free(kernel_map, kva, 2 * PAGE_SIZE, UVM_KMF_PAGEABLE);
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK(!pmap_extract(pmap_kernel(), kva, NULL));
+	proc0.p_vmspace = saved;
+	uvmspace_free(vm);
+	h_shutdown();
+}
+
+static struct pmap *t_leftover;	/* reachable: not a leak */
+
+ATF_TC_WITHOUT_HEAD(shutdown_drops_mappings_of_pmaps_never_destroyed);
+ATF_TC_BODY(shutdown_drops_mappings_of_pmaps_never_destroyed, tc)
+{
+	struct vm_page *pg;
+
+	h_boot(16 * MB, 0);
+	t_leftover = pmap_create();
+	pg = uvm_pagealloc(NULL, 0, NULL, 0);
+	ATF_REQUIRE(pg != NULL);
+	ATF_REQUIRE_EQ(pmap_enter(t_leftover, UVA, VM_PAGE_TO_PHYS(pg),
+	    VM_PROT_READ, PMAP_WIRED), 0);
+	ATF_REQUIRE_EQ(pmap_enter(pmap_kernel(), VM_MIN_KERNEL_ADDRESS,
+	    VM_PAGE_TO_PHYS(pg), VM_PROT_READ, 0), 0);
+	/* Would panic on the pv entries still out if they were kept. */
+	h_shutdown();
+	ATF_CHECK(t_leftover->pm_root == NULL);
+	ATF_CHECK_EQ(t_leftover->pm_stats.resident_count, 0);
+	/* The machine boots again cleanly. */
+	h_boot(16 * MB, 0);
+	ATF_CHECK_EQ(pmap_resident_count(pmap_kernel()), 0);
+	h_shutdown();
+}
+
+/*
+ * Host threads without an lwp all run as lwp0: each must still get a
+ * TLB of its own, or one thread's translation would serve another's
+ * access (two addresses that share a TLB slot, read at once).
+ */
+static volatile unsigned long t_mismatch, t_reads;
+
+static void *
+t_slot_reader(void *arg)
+{
+	vaddr_t va = (vaddr_t)arg;
+	unsigned char want = va == UVA ? 0xaa : 0xbb;
+	unsigned char buf[256];
+
+	while (!t_stop) {
+		if (copyin((void *)va, buf, sizeof(buf)) != 0 ||
+		    buf[0] != want || buf[sizeof(buf) - 1] != want)
+			t_mismatch++;
+		t_reads++;
+	}
+	return NULL;
+}
+
+ATF_TC_WITHOUT_HEAD(unbound_threads_get_a_tlb_each);
+ATF_TC_BODY(unbound_threads_get_a_tlb_each, tc)
+{
+	vaddr_t other;	/* shares UVA's TLB slot */
+	pthread_t a, b;
+
+	t_setup();
+	other = UVA + SOFT_TLB_SIZE * PAGE_SIZE;
+	t_enter(UVA, t_page(0xaa), VM_PROT_READ, 0);
+	t_enter(other, t_page(0xbb), VM_PROT_READ, 0);
+	t_stop = false;
+	t_mismatch = t_reads = 0;
+	ATF_REQUIRE_EQ(pthread_create(&a, NULL, t_slot_reader, (void *)UVA),
+	    0);
+	ATF_REQUIRE_EQ(pthread_create(&b, NULL, t_slot_reader,
+	    (void *)other), 0);
+	time_t deadline = time(NULL) + 2;
+	while (time(NULL) < deadline && t_reads < 2000000)
+		usleep(10000);
+	t_stop = true;
+	pthread_join(a, NULL);
+	pthread_join(b, NULL);
+	ATF_CHECK(t_reads > 0);
+	ATF_CHECK_EQ_MSG(t_mismatch, 0, "%lu of %lu reads wrong", t_mismatch,
+	    t_reads);
 	t_teardown();
 }
 
@@ -1006,5 +1303,11 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, activate_and_deactivate_track_the_lwp);
 	ATF_TP_ADD_TC(tp, pmap_prefer_aligns_to_object_colour);
 	ATF_TP_ADD_TC(tp, shootdown_stops_concurrent_writer_before_remove_returns);
+	ATF_TP_ADD_TC(tp, concurrent_reader_never_sees_bytes_written_after_remove);
+	ATF_TP_ADD_TC(tp, copyout_faults_anonymous_memory_in_through_uvm_fault);
+	ATF_TP_ADD_TC(tp, uvm_km_alloc_memory_is_ordinary_memory);
+	ATF_TP_ADD_TC(tp, copy_to_pageable_kernel_memory_faults_it_in);
+	ATF_TP_ADD_TC(tp, shutdown_drops_mappings_of_pmaps_never_destroyed);
+	ATF_TP_ADD_TC(tp, unbound_threads_get_a_tlb_each);
 	return atf_no_error();
 }

@@ -666,8 +666,9 @@ uao_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
  * => PGO_DEACTIVATE moves the resident pages to the inactive queue.
  * => PGO_FREE frees them and forgets their swap slots, discarding their
  *    bytes, unless someone else holds a reference to the object (then
- *    they are deactivated: the other user may still want them).  Wired
- *    and loaned pages are left alone.
+ *    they are deactivated: the other user may still want them; the
+ *    kernel object's uncounted references are not "someone else": its
+ *    pages are freed).  Wired and loaned pages are left alone.
  * => An aobj page has nowhere to be written but swap, which only the
  *    pagedaemon writes to, so PGO_CLEANIT does not clean: with
  *    PGO_FREE or PGO_DEACTIVATE it deactivates (the pagedaemon will
@@ -718,8 +719,8 @@ uao_put(struct uvm_object *uobj, voff_t start, voff_t stop, int flags)
 			}
 			curidx = idx[i] + 1;
 			freeit = (flags & (PGO_FREE | PGO_CLEANIT)) ==
-			    PGO_FREE &&
-			    atomic_load_relaxed(&uobj->uo_refs) <= 1;
+			    PGO_FREE && (UVM_OBJ_IS_KERN_OBJECT(uobj) ||
+			    atomic_load_relaxed(&uobj->uo_refs) <= 1);
 			if (!freeit) {
 				uao_pg_deactivate(pg);
 				continue;

@@ -14,7 +14,8 @@
  *			pages arrive on demand through uvm_fault() and the
  *			aobj pager, and may be paged out like any others.
  *	VA only		an entry with no object and no pages: the caller
- *			enters and removes its own mappings.
+ *			enters and removes its own mappings.  With
+ *			UVM_KMF_COLORMATCH it starts at a given page colour.
  *
  *	kernel_map  [ wired | VA only |   pageable   | submap ... ]
  *	                                    |
@@ -45,6 +46,22 @@ struct vmspace vmspace0;
 struct vm_map *kernel_map;
 struct uvm_object *uvm_kernel_object;
 
+/*
+ * Every submap uvm_km_suballoc made, so that shutdown can dispose of
+ * them.  Submaps share the kernel pmap without a reference of their own
+ * (it lives as long as the machine), and each keeps the reference it was
+ * created with for as long as the machine runs: removing its range from
+ * the parent never frees it, exactly as kernel submaps are never freed
+ * in a kernel.
+ */
+struct km_submap {
+	LIST_ENTRY(km_submap) ks_list;
+	struct vm_map	*ks_map;
+	bool		ks_allocated;	/* we allocated the vm_map */
+};
+static LIST_HEAD(, km_submap) km_submaps;
+static kmutex_t km_submap_lock;		/* protects km_submaps */
+
 /* How long a wired allocation waits for free pages before looking again. */
 #define KM_PAGEWAIT_TICKS	(hz / 50 > 0 ? hz / 50 : 1)
 
@@ -62,6 +79,8 @@ uvm_km_init(vaddr_t start, vaddr_t end)
 	KASSERT((start & PAGE_MASK) == 0 && (end & PAGE_MASK) == 0);
 
 	uvm_kernel_object = uao_create(end - start, UAO_FLAG_KERNOBJ);
+	LIST_INIT(&km_submaps);
+	mutex_init(&km_submap_lock, MUTEX_DEFAULT, IPL_NONE);
 	memset(&vmspace0, 0, sizeof(vmspace0));
 	uvm_map_setup(&vmspace0.vm_map, start, end, VM_MAP_PAGEABLE);
 	vmspace0.vm_map.pmap = pmap_kernel();
@@ -70,16 +89,32 @@ uvm_km_init(vaddr_t start, vaddr_t end)
 }
 
 /*
- * uvm_km_fini: tear the kernel map down (machine shutdown).  Whatever is
- * still allocated in it goes with it; the kernel object itself is the
- * aobj layer's to dispose of (uvm_aobj_fini, after us).
+ * uvm_km_fini: tear the kernel map and its submaps down (machine
+ * shutdown).  Whatever is still allocated in them goes with them; the
+ * kernel pmap is shut down after us, so no translation is removed one by
+ * one.  The kernel object itself is the aobj layer's to dispose of
+ * (uvm_aobj_fini, after us).
  */
 void
 uvm_km_fini(void)
 {
+	struct km_submap *ks;
+
 	if (kernel_map == NULL)
 		return;
+	kernel_map->pmap = NULL;
 	uvm_map_teardown(kernel_map);
+	/* Each submap now holds just the reference km_submaps has. */
+	while ((ks = LIST_FIRST(&km_submaps)) != NULL) {
+		LIST_REMOVE(ks, ks_list);
+		ks->ks_map->pmap = NULL;
+		if (ks->ks_allocated)
+			uvm_map_deallocate(ks->ks_map);
+		else
+			uvm_map_teardown(ks->ks_map);
+		kmem_free(ks, sizeof(*ks));
+	}
+	mutex_destroy(&km_submap_lock);
 	kernel_map = NULL;
 	memset(&vmspace0, 0, sizeof(vmspace0));
 	uvm_kernel_object = NULL;
@@ -123,7 +158,8 @@ km_pgremove_wired(vaddr_t start, vaddr_t end)
 
 /*
  * Free the kernel object's pages (and swap) behind [start, end) of the
- * kernel map, after removing their mappings.
+ * kernel map, after removing their mappings.  Busy pages (being paged)
+ * are waited for.
  */
 static void
 km_pgremove_pageable(vaddr_t start, vaddr_t end)
@@ -131,14 +167,71 @@ km_pgremove_pageable(vaddr_t start, vaddr_t end)
 	struct uvm_object *uobj = uvm_kernel_object;
 	voff_t ostart = (voff_t)(start - vm_map_min(kernel_map));
 	voff_t oend = (voff_t)(end - vm_map_min(kernel_map));
+	uint64_t idx = (uint64_t)ostart >> PAGE_SHIFT;
+	uint64_t endidx = (uint64_t)oend >> PAGE_SHIFT;
+	struct vm_page *pgs[16];
+	uint64_t idxs[16];
+	unsigned int i, n;
 
+	mutex_enter(uobj->vmobjlock);
 	pmap_remove(pmap_kernel(), start, end);
 	pmap_update(pmap_kernel());
-	mutex_enter(uobj->vmobjlock);
-	/* Pages paged out have only their swap copy: forget it too. */
+	/* Pages paged out have only their swap copy: forget it. */
 	uao_dropswap_range(uobj, ostart, oend);
-	/* pgo_put releases the object lock. */
-	(void)(*uobj->pgops->pgo_put)(uobj, ostart, oend, PGO_FREE);
+	while (idx < endidx && (n = uvm_radix_gang_lookup(&uobj->uo_pages,
+	    idx, (void **)pgs, idxs, __arraycount(pgs), false)) != 0) {
+		for (i = 0; i < n; i++) {
+			struct vm_page *pg = pgs[i];
+
+			if (idxs[i] >= endidx) {
+				idx = endidx;
+				break;
+			}
+			if (pg->flags & PG_BUSY) {
+				/* Look again from this page once it is free. */
+				uvm_pagewait(pg, uobj->vmobjlock, "km_pgrm");
+				mutex_enter(uobj->vmobjlock);
+				break;
+			}
+			idx = idxs[i] + 1;
+			uvm_pagefree(pg);
+		}
+	}
+	mutex_exit(uobj->vmobjlock);
+}
+
+/*
+ * A VA-only range whose first page has virtual colour `color' (the low
+ * bits of its page number, uvmexp.ncolors of them), for a caller that
+ * will enter pages of that colour.  The map hands out an aligned range
+ * `color' pages longer than asked, and the pages before the coloured
+ * start go back.
+ */
+static vaddr_t
+km_alloc_color(struct vm_map *map, vsize_t size, unsigned int color,
+    vm_prot_t prot, uvm_flag_t flags)
+{
+	struct vm_map_entry *dead = NULL;
+	vsize_t ncolors = (vsize_t)uvmexp.ncolors;
+	vsize_t lead = (vsize_t)color << PAGE_SHIFT;
+	vaddr_t kva = vm_map_min(map);
+
+	KASSERTMSG(color < ncolors, "uvm_km_alloc: colour %u of %ju", color,
+	    (uintmax_t)ncolors);
+	if (uvm_map(map, &kva, size + lead, NULL, UVM_UNKNOWN_OFFSET,
+	    ncolors > 1 ? ncolors << PAGE_SHIFT : 0,
+	    UVM_MAPFLAG(prot, prot, UVM_INH_NONE, UVM_ADV_RANDOM,
+	    UVM_FLAG_NOMERGE |
+	    (flags & (UVM_KMF_TRYLOCK | UVM_KMF_NOWAIT | UVM_KMF_WAITVA)))) !=
+	    0)
+		return 0;
+	if (lead != 0) {
+		vm_map_lock(map);
+		uvm_unmap_remove(map, kva, kva + lead, &dead, UVM_FLAG_VAONLY);
+		vm_map_unlock(map);
+		uvm_unmap_detach(dead, 0);
+	}
+	return kva + lead;
 }
 
 /*
@@ -180,10 +273,12 @@ uvm_km_alloc(struct vm_map *map, vsize_t size, vsize_t align, uvm_flag_t flags)
 	if (flags & UVM_KMF_EXEC)
 		prot |= VM_PROT_EXECUTE;
 
+	if (flags & UVM_KMF_COLORMATCH)
+		return km_alloc_color(map, size, (unsigned int)align, prot,
+		    flags);
 	if (uvm_map(map, &kva, size, obj, UVM_UNKNOWN_OFFSET, align,
 	    UVM_MAPFLAG(prot, prot, UVM_INH_NONE, UVM_ADV_RANDOM,
-	    flags & (UVM_KMF_TRYLOCK | UVM_KMF_NOWAIT | UVM_KMF_WAITVA |
-	    UVM_KMF_COLORMATCH))) != 0)
+	    flags & (UVM_KMF_TRYLOCK | UVM_KMF_NOWAIT | UVM_KMF_WAITVA))) != 0)
 		return 0;
 
 	/* Pageable memory is faulted in; VA-only memory stays empty. */
@@ -268,7 +363,7 @@ struct vm_map *
 uvm_km_suballoc(struct vm_map *map, vaddr_t *min, vaddr_t *max, vsize_t size,
     bool pageable, bool fixed, struct vm_map *submap)
 {
-	bool given;
+	struct km_submap *ks;
 
 	KASSERT(map != NULL && min != NULL && max != NULL);
 	KASSERT(vm_map_pmap(map) == pmap_kernel());
@@ -284,29 +379,24 @@ uvm_km_suballoc(struct vm_map *map, vaddr_t *min, vaddr_t *max, vsize_t size,
 		return NULL;
 	*max = *min + size;
 
+	ks = kmem_alloc(sizeof(*ks), KM_SLEEP);
+	ks->ks_allocated = submap == NULL;
 	if (submap == NULL) {
 		submap = uvm_map_create(pmap_kernel(), *min, *max,
 		    pageable ? VM_MAP_PAGEABLE : 0);
-		given = false;
 	} else {
 		uvm_map_setup(submap, *min, *max,
 		    pageable ? VM_MAP_PAGEABLE : 0);
 		submap->pmap = pmap_kernel();
-		given = true;
 	}
-	pmap_reference(pmap_kernel());
+	ks->ks_map = submap;
 	if (uvm_map_submap(map, *min, *max, submap) != 0) {
 		/* The range is ours and empty: this cannot fail. */
 		panic("uvm_km_suballoc: cannot install submap [%#jx, %#jx)",
 		    (uintmax_t)*min, (uintmax_t)*max);
 	}
-	/*
-	 * The parent's entry now holds a reference.  A map we allocated
-	 * lives as long as that entry, so ours is dropped; the caller's own
-	 * storage keeps its reference, so that removing the entry never
-	 * frees it.
-	 */
-	if (!given)
-		uvm_map_deallocate(submap);
+	mutex_enter(&km_submap_lock);
+	LIST_INSERT_HEAD(&km_submaps, ks, ks_list);
+	mutex_exit(&km_submap_lock);
 	return submap;
 }

@@ -80,19 +80,58 @@ uvm_rb_fixup(struct vm_map_entry *e)
 		uvm_rb_augment(e);
 }
 
+/*
+ * Recompute maxgap from e up to the root; true if the walk passed x
+ * (then x's ancestors, whose maxgap x's own change affects, are done).
+ */
+static bool
+uvm_rb_fixup_through(struct vm_map_entry *e, const struct vm_map_entry *x)
+{
+	bool passed = false;
+
+	for (; e != NULL; e = RB_PARENT(e, rb_entry)) {
+		uvm_rb_augment(e);
+		passed |= e == x;
+	}
+	return passed;
+}
+
 static inline vsize_t
 uvm_map_gap_of(const struct vm_map_entry *e)
 {
 	return e->next->start - e->end;
 }
 
-/* e's gap (and so its subtree maxima) changed: e may be the header. */
+/*
+ * Recompute maxgap from e upwards, stopping at the first node whose
+ * value does not change.
+ * => the augmentation holds everywhere except at e (a gap change, or a
+ *    leaf just attached below e): then an unchanged value means it holds
+ *    everywhere again.
+ */
+static void
+uvm_rb_fixup_changed(struct vm_map_entry *e)
+{
+	vsize_t old;
+
+	for (; e != NULL; e = RB_PARENT(e, rb_entry)) {
+		old = e->maxgap;
+		uvm_rb_augment(e);
+		if (e->maxgap == old)
+			break;
+	}
+}
+
+/*
+ * e's gap (and so its subtree maxima) changed: e may be the header.
+ * => the augmentation holds everywhere else.
+ */
 static void
 uvm_map_fixgap(struct vm_map *map, struct vm_map_entry *e)
 {
 	e->gap = uvm_map_gap_of(e);
 	if (e != &map->header)
-		uvm_rb_fixup(e);
+		uvm_rb_fixup_changed(e);
 }
 
 /* ---------------------------------------------------------------------
@@ -132,6 +171,39 @@ uvm_mapent_addref(struct vm_map_entry *e)
 }
 
 /*
+ * Put e in the tree next to its list neighbours without searching from
+ * the root: as the right child of its predecessor if that has none, else
+ * as the left child of its successor (then the leftmost node of the
+ * predecessor's right subtree).  The augmentation is repaired before
+ * rebalancing, from the new leaf's parent up while values change; the
+ * rotations keep it (RB_AUGMENT).
+ */
+static void
+uvm_map_rb_insert(struct vm_map *map, struct vm_map_entry *after,
+    struct vm_map_entry *e)
+{
+	struct vm_map_entry *parent, *succ = e->next;
+
+	if (after != &map->header && RB_RIGHT(after, rb_entry) == NULL) {
+		parent = after;
+		RB_SET(e, parent, rb_entry);
+		RB_RIGHT(parent, rb_entry) = e;
+	} else if (succ != &map->header) {
+		parent = succ;
+		KASSERT(RB_LEFT(parent, rb_entry) == NULL);
+		RB_SET(e, parent, rb_entry);
+		RB_LEFT(parent, rb_entry) = e;
+	} else {
+		KASSERT(RB_EMPTY(&map->rb_head));
+		RB_SET(e, NULL, rb_entry);
+		RB_ROOT(&map->rb_head) = e;
+		parent = NULL;
+	}
+	uvm_rb_fixup_changed(parent);
+	uvm_map_addr_RB_INSERT_COLOR(&map->rb_head, e);
+}
+
+/*
  * uvm_map_link: put e on the list after `after' (possibly the header)
  * and in the tree.
  * => map write-locked; e's bounds fall in after's gap.
@@ -150,8 +222,7 @@ uvm_map_link(struct vm_map *map, struct vm_map_entry *after,
 	uvm_map_fixgap(map, after);
 	e->gap = uvm_map_gap_of(e);
 	e->maxgap = e->gap;
-	RB_INSERT(uvm_map_addr, &map->rb_head, e);
-	uvm_rb_fixup(e);
+	uvm_map_rb_insert(map, after, e);
 	map->nentries++;
 	map->size += e->end - e->start;
 }
@@ -169,10 +240,12 @@ uvm_map_unlink(struct vm_map *map, struct vm_map_entry *e)
 	parent = RB_PARENT(e, rb_entry);
 	prev->next = e->next;
 	e->next->prev = prev;
-	uvm_map_fixgap(map, prev);
+	prev->gap = uvm_map_gap_of(prev);
 	RB_REMOVE(uvm_map_addr, &map->rb_head, e);
-	if (parent != NULL && parent != e)
-		uvm_rb_fixup(parent);
+	/* As in uvm_map_link: e's old parent's path, and prev's if apart. */
+	if ((parent == NULL || !uvm_rb_fixup_through(parent, prev)) &&
+	    prev != &map->header)
+		uvm_rb_fixup(prev);
 	if (map->hint == e)
 		map->hint = prev;
 	map->nentries--;
@@ -183,9 +256,16 @@ uvm_map_unlink(struct vm_map *map, struct vm_map_entry *e)
  * Boot.
  */
 
+/*
+ * uvm_map_init: the entry pool, and the system-wide wiring limit that
+ * uvm_map_pageable() enforces: a third of the managed pages, as NetBSD
+ * sets uvmexp.wiredmax at boot.
+ * => after uvm_page_init() (uvmexp.npages is known).
+ */
 void
 uvm_map_init(void)
 {
+	uvmexp.wiredmax = uvmexp.npages / 3;
 	pool_init(&uvm_map_entry_pool, sizeof(struct vm_map_entry), 0, 0, 0,
 	    "vmmpepl", NULL, IPL_VM);
 }
@@ -265,7 +345,8 @@ uvm_map_teardown(struct vm_map *map)
 
 /*
  * uvm_map_deallocate: drop a reference; the last one tears the map down
- * and releases its pmap.
+ * and releases its pmap (except the kernel pmap, which kernel submaps
+ * share and which is never destroyed).
  * => map made by uvm_map_create().
  */
 void
@@ -275,7 +356,7 @@ uvm_map_deallocate(struct vm_map *map)
 	if (atomic_dec_uint_nv(&map->ref_count) > 0)
 		return;
 	uvm_map_teardown(map);
-	if (map->pmap != NULL)
+	if (map->pmap != NULL && map->pmap != pmap_kernel())
 		pmap_destroy(map->pmap);
 	kmem_free(map, sizeof(*map));
 }
@@ -518,8 +599,9 @@ uvm_map_search(struct vm_map *map, const struct uvm_findspace_args *fa,
  * uvm_map_findspace: find room for `length' bytes.
  * => map locked.
  * => bottom-up: the lowest fitting address at or above hint (then, if
- *    none, anywhere); top-down (VM_MAP_TOPDOWN): the highest fitting
- *    address at or below hint (then anywhere).  With UVM_FLAG_FIXED the
+ *    none, anywhere); top-down (VM_MAP_TOPDOWN): the highest range
+ *    ending at or below hint (0: the top of the map; then, if none,
+ *    anywhere).  With UVM_FLAG_FIXED the
  *    range [hint, hint + length) itself must be free.
  * => uoffset != UVM_UNKNOWN_OFFSET: PMAP_PREFER the address for it;
  *    align (a power of two, 0 for none) is honoured unless FIXED.
@@ -563,9 +645,9 @@ uvm_map_findspace(struct vm_map *map, vaddr_t hint, vsize_t length,
 			return NULL;
 		fa.fa_bound = map->min_offset;
 	} else {
-		if (hint == 0 || hint > map->max_offset - length)
-			hint = map->max_offset - length;
-		fa.fa_bound = MAX(hint, map->min_offset) + length;
+		if (hint == 0 || hint > map->max_offset)
+			hint = map->max_offset;
+		fa.fa_bound = MAX(hint, map->min_offset);
 		if ((e = uvm_map_search(map, &fa, result)) != NULL)
 			return e;
 		if (fa.fa_bound == map->max_offset)
@@ -807,6 +889,7 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		    (uobj == NULL || a.uoffset + (voff_t)size == next->offset) &&
 		    (!merged_back ||
 		     (next->aref.ar_amap == NULL &&
+		      prev->aref.ar_amap == NULL &&
 		      (uobj == NULL || prev->offset +
 		       (voff_t)(prev->end - prev->start) == next->offset)))) {
 			if (merged_back) {
@@ -851,11 +934,12 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		uvm_map_link(map, prev, new);
 		map->hint = new;
 		new = NULL;
-	} else if (uobj != NULL && uobj->pgops->pgo_detach != NULL) {
-		/* The neighbour's reference covers us: drop the caller's. */
-		uobj->pgops->pgo_detach(uobj);
 	}
 	vm_map_unlock(map);
+
+	/* Merged: the neighbour's reference covers us; drop the caller's. */
+	if (new != NULL && uobj != NULL && uobj->pgops->pgo_detach != NULL)
+		uobj->pgops->pgo_detach(uobj);
 
 	if (new != NULL)
 		uvm_mapent_free(new);

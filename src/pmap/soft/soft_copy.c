@@ -33,11 +33,21 @@
  * waits for its copy to finish before it returns to its caller.  This
  * is the TLB shootdown a multiprocessor kernel does with IPIs.
  *
+ * Reads (copyin, copyinstr, ufetch) skip the handshake, whose store
+ * fence would cost as much as a 4 KiB copy: they read the generation,
+ * copy, and read it again, as a seqlock reader does.  If it changed,
+ * the bytes may come from a page already taken away, so they are
+ * thrown away and the chunk is translated and copied again; nothing
+ * read through a stale entry is ever returned.  Writes cannot be undone
+ * that way, so copyout and kcopy keep the handshake.
+ *
  * Kernel addresses (vm == NULL, or a vmspace on the kernel pmap) outside
  * the kernel window are ordinary host memory (kmem, stacks) and are
  * copied directly; inside the window they are translated through the
  * kernel pmap like user addresses, so kcopy() reports EFAULT for an
- * unmapped kernel address instead of crashing.
+ * unmapped kernel address instead of crashing, and pageable kernel
+ * memory is faulted in.  copyin/copyout with a kernel buffer inside the
+ * window bounce through kcopy() for the same reason.
  *
  * Locking: the TLB belongs to its lwp (tl_busy is atomic); the list of
  * TLBs is under soft_tlb_lock, taken after soft_lock.
@@ -48,6 +58,7 @@
 static kmutex_t soft_tlb_lock;
 static LIST_HEAD(, soft_tlb) soft_tlbs;
 static uint64_t soft_gen_counter;	/* never reset */
+static uint64_t soft_epoch;		/* machines booted (see soft_tlb_get) */
 
 /*
  * A fault the handler reports as resolved but that persists is retried
@@ -67,6 +78,7 @@ soft_tlb_bootstrap(void)
 {
 	mutex_init(&soft_tlb_lock, MUTEX_DEFAULT, IPL_VM);
 	LIST_INIT(&soft_tlbs);
+	soft_epoch++;
 	kern_lwp_dtor = soft_lwp_fini;
 }
 
@@ -79,7 +91,8 @@ soft_tlb_shutdown(void)
 	while ((tl = LIST_FIRST(&soft_tlbs)) != NULL) {
 		LIST_REMOVE(tl, tl_list);
 		KASSERT(tl->tl_busy == NULL);
-		tl->tl_lwp->l_pmap_tlb = NULL;
+		if (tl->tl_lwp != NULL)
+			tl->tl_lwp->l_pmap_tlb = NULL;
 		kmem_free(tl, sizeof(*tl));
 	}
 	mutex_exit(&soft_tlb_lock);
@@ -109,18 +122,24 @@ soft_tlb_shootdown(struct pmap *pm)
 	mutex_exit(&soft_tlb_lock);
 }
 
-void
-soft_lwp_init(struct lwp *l)
+static struct soft_tlb *
+soft_tlb_alloc(struct lwp *l)
 {
-	struct soft_tlb *tl;
+	struct soft_tlb *tl = kmem_zalloc(sizeof(*tl), KM_SLEEP);
 
-	KASSERT(l->l_pmap_tlb == NULL);
-	tl = kmem_zalloc(sizeof(*tl), KM_SLEEP);
 	tl->tl_lwp = l;
 	mutex_enter(&soft_tlb_lock);
 	LIST_INSERT_HEAD(&soft_tlbs, tl, tl_list);
 	mutex_exit(&soft_tlb_lock);
-	l->l_pmap_tlb = tl;
+	return tl;
+}
+
+void
+soft_lwp_init(struct lwp *l)
+{
+	KASSERT(l != &lwp0);
+	KASSERT(l->l_pmap_tlb == NULL);
+	l->l_pmap_tlb = soft_tlb_alloc(l);
 }
 
 void
@@ -140,9 +159,27 @@ soft_lwp_fini(struct lwp *l)
 	kmem_free(tl, sizeof(*tl));
 }
 
+/*
+ * Every host thread that has no lwp of its own runs as lwp0, so lwp0
+ * may be on several host CPUs at once; each of them gets a TLB of its
+ * own (thread-local, valid for the machine it was made in: soft_epoch
+ * changes at every bootstrap, when the old ones are freed).
+ */
+static __thread struct soft_tlb *soft_lwp0_tlb;
+static __thread uint64_t soft_lwp0_epoch;
+
 struct soft_tlb *
 soft_tlb_get(struct lwp *l)
 {
+	if (__predict_false(l == &lwp0)) {
+		if (soft_lwp0_tlb == NULL ||
+		    soft_lwp0_epoch != __atomic_load_n(&soft_epoch,
+		    __ATOMIC_RELAXED)) {
+			soft_lwp0_tlb = soft_tlb_alloc(NULL);
+			soft_lwp0_epoch = soft_epoch;
+		}
+		return soft_lwp0_tlb;
+	}
 	if (__predict_false(l->l_pmap_tlb == NULL))
 		soft_lwp_init(l);
 	return l->l_pmap_tlb;
@@ -151,7 +188,9 @@ soft_tlb_get(struct lwp *l)
 /*
  * pmap_activate: l's process now runs on its vmspace's pmap.  The soft
  * pmap counts the lwps each pmap is active on (a real one would load
- * the MMU's root pointer).
+ * the MMU's root pointer).  Activating an lwp that is active on another
+ * pmap switches it; deactivating one that is active nowhere (an lwp
+ * that never ran) does nothing.
  */
 void
 soft_activate(struct lwp *l)
@@ -159,8 +198,12 @@ soft_activate(struct lwp *l)
 	struct soft_tlb *tl = soft_tlb_get(l);
 	struct vmspace *vm = l->l_proc->p_vmspace;
 
-	KASSERT(vm != NULL && tl->tl_active == NULL);
+	KASSERT(vm != NULL && vm->vm_map.pmap != NULL);
 	mutex_enter(&soft_lock);
+	if (tl->tl_active != NULL) {
+		KASSERT(tl->tl_active->pm_nactive > 0);
+		tl->tl_active->pm_nactive--;
+	}
 	tl->tl_active = vm->vm_map.pmap;
 	tl->tl_active->pm_nactive++;
 	mutex_exit(&soft_lock);
@@ -171,12 +214,35 @@ soft_deactivate(struct lwp *l)
 {
 	struct soft_tlb *tl = soft_tlb_get(l);
 
-	KASSERT(tl->tl_active != NULL);
 	mutex_enter(&soft_lock);
-	KASSERT(tl->tl_active->pm_nactive > 0);
-	tl->tl_active->pm_nactive--;
-	tl->tl_active = NULL;
+	if (tl->tl_active != NULL) {
+		KASSERT(tl->tl_active->pm_nactive > 0);
+		tl->tl_active->pm_nactive--;
+		tl->tl_active = NULL;
+	}
 	mutex_exit(&soft_lock);
+}
+
+/*
+ * soft_tlb_forget: pm is being destroyed while lwps are still active on
+ * it (a process torn down without switching away): they are active on
+ * nothing now.  soft_lock held.
+ */
+void
+soft_tlb_forget(struct pmap *pm)
+{
+	struct soft_tlb *tl;
+
+	KASSERT(mutex_owned(&soft_lock));
+	mutex_enter(&soft_tlb_lock);
+	LIST_FOREACH(tl, &soft_tlbs, tl_list) {
+		if (tl->tl_active == pm) {
+			tl->tl_active = NULL;
+			pm->pm_nactive--;
+		}
+	}
+	mutex_exit(&soft_tlb_lock);
+	KASSERT(pm->pm_nactive == 0);
 }
 
 /* ---------------------------------------------------------------------
@@ -189,14 +255,17 @@ tlb_slot(struct soft_tlb *tl, vaddr_t va)
 	return &tl->tl_e[(va >> PAGE_SHIFT) & (SOFT_TLB_SIZE - 1)];
 }
 
-/* With tl_busy == pm: the host address of va for access, or NULL. */
+/*
+ * The host address of va for access if te translates it in generation
+ * gen of pm, or NULL.
+ */
 static inline char *
-tlb_hit(struct soft_tlbe *te, struct pmap *pm, vaddr_t va, vm_prot_t access)
+tlb_hit(struct soft_tlbe *te, struct pmap *pm, vaddr_t va, vm_prot_t access,
+    uint64_t gen)
 {
 	vaddr_t pva = trunc_page(va);
 
-	if (te->te_pm == pm && te->te_va == pva &&
-	    te->te_gen == __atomic_load_n(&pm->pm_gen, __ATOMIC_SEQ_CST) &&
+	if (te->te_pm == pm && te->te_va == pva && te->te_gen == gen &&
 	    (te->te_prot & access) == access)
 		return te->te_kva + (va - pva);
 	return NULL;
@@ -213,7 +282,6 @@ tlb_fill(struct soft_tlb *tl, struct soft_tlbe *te, struct vmspace *vm,
 	int (*hook)(struct vmspace *, vaddr_t, vm_prot_t);
 
 	KASSERT(tl->tl_busy == NULL);
-	tl->tl_misses++;
 	te->te_pm = NULL;
 	if (soft_translate(pm, va, access, te) == 0)
 		return 0;
@@ -285,23 +353,39 @@ soft_access(struct vmspace *vm, vaddr_t uva, char *kbuf, size_t len,
 			error = EFAULT;
 			break;
 		}
+		bool found = false, optimistic = false;
+		uint64_t gen = 0;
+
 		if (pm->pm_kernel && !soft_kva_p(trunc_page(va), PAGE_SIZE)) {
 			/* Plain host memory of the kernel. */
 			p = (char *)va;
 		} else {
 			struct soft_tlbe *te = tlb_slot(tl, va);
 
-			tlb_busy(tl, pm);
-			p = tlb_hit(te, pm, va, access);
+			if (access == VM_PROT_READ) {
+				/*
+				 * A read needs no handshake: it is checked
+				 * after the copy, like a seqlock reader, and
+				 * redone if the pmap changed meanwhile.
+				 */
+				optimistic = true;
+				gen = __atomic_load_n(&pm->pm_gen,
+				    __ATOMIC_ACQUIRE);
+			} else {
+				tlb_busy(tl, pm);
+				gen = __atomic_load_n(&pm->pm_gen,
+				    __ATOMIC_SEQ_CST);
+			}
+			p = tlb_hit(te, pm, va, access, gen);
 			if (__predict_false(p == NULL)) {
-				tlb_idle(tl);
+				if (!optimistic)
+					tlb_idle(tl);
 				error = tlb_fill(tl, te, vm, pm, va, access,
 				    &nfaults);
 				if (error)
 					break;
 				continue;
 			}
-			tl->tl_hits++;
 		}
 		if (access == VM_PROT_WRITE) {
 			src = kbuf + done;
@@ -314,17 +398,24 @@ soft_access(struct vmspace *vm, vaddr_t uva, char *kbuf, size_t len,
 			const char *nul = memchr(src, '\0', n);
 			if (nul != NULL) {
 				n = (size_t)(nul - src) + 1;
-				memcpy(dst, src, n);
-				tlb_idle(tl);
-				done += n;
-				*donep = done;
-				return 0;
+				found = true;
 			}
 		}
 		memcpy(dst, src, n);
-		tlb_idle(tl);
+		if (optimistic) {
+			__atomic_thread_fence(__ATOMIC_ACQUIRE);
+			if (__predict_false(__atomic_load_n(&pm->pm_gen,
+			    __ATOMIC_RELAXED) != gen))
+				continue;	/* read through a stale entry */
+		} else {
+			tlb_idle(tl);
+		}
 		done += n;
 		nfaults = 0;
+		if (found) {
+			*donep = done;
+			return 0;
+		}
 	}
 	if (str) {
 		*donep = done;
@@ -334,18 +425,70 @@ soft_access(struct vmspace *vm, vaddr_t uva, char *kbuf, size_t len,
 	return error;
 }
 
+/*
+ * A kernel buffer inside the kernel window may be pageable kernel memory
+ * that is not mapped yet; the host cannot fault it in, so such copies
+ * go through a bounce buffer and kcopy(), which translates (and faults)
+ * kernel window addresses.
+ */
+#define SOFT_BOUNCE	512
+
+static bool
+kbuf_in_window(const void *kaddr, size_t len)
+{
+	vaddr_t k = (vaddr_t)kaddr;
+
+	return len > 0 && k < pmap_kva_end && k + len > pmap_kva_start;
+}
+
 int
 soft_copyin(struct vmspace *vm, const void *uaddr, void *kaddr, size_t len)
 {
-	return soft_access(vm, (vaddr_t)uaddr, kaddr, len, VM_PROT_READ,
-	    false, NULL);
+	char bounce[SOFT_BOUNCE];
+	int error;
+
+	if (vm_pmap(vm)->pm_kernel)
+		return soft_kcopy(uaddr, kaddr, len);
+	if (__predict_true(!kbuf_in_window(kaddr, len)))
+		return soft_access(vm, (vaddr_t)uaddr, kaddr, len,
+		    VM_PROT_READ, false, NULL);
+	if (!range_ok(vm_pmap(vm), (vaddr_t)uaddr, len))
+		return EFAULT;
+	for (size_t done = 0, n; done < len; done += n) {
+		n = MIN(len - done, sizeof(bounce));
+		error = soft_access(vm, (vaddr_t)uaddr + done, bounce, n,
+		    VM_PROT_READ, false, NULL);
+		if (error == 0)
+			error = soft_kcopy(bounce, (char *)kaddr + done, n);
+		if (error)
+			return error;
+	}
+	return 0;
 }
 
 int
 soft_copyout(struct vmspace *vm, const void *kaddr, void *uaddr, size_t len)
 {
-	return soft_access(vm, (vaddr_t)uaddr, (char *)(uintptr_t)kaddr, len,
-	    VM_PROT_WRITE, false, NULL);
+	char bounce[SOFT_BOUNCE];
+	int error;
+
+	if (vm_pmap(vm)->pm_kernel)
+		return soft_kcopy(kaddr, uaddr, len);
+	if (__predict_true(!kbuf_in_window(kaddr, len)))
+		return soft_access(vm, (vaddr_t)uaddr,
+		    (char *)(uintptr_t)kaddr, len, VM_PROT_WRITE, false, NULL);
+	if (!range_ok(vm_pmap(vm), (vaddr_t)uaddr, len))
+		return EFAULT;
+	for (size_t done = 0, n; done < len; done += n) {
+		n = MIN(len - done, sizeof(bounce));
+		error = soft_kcopy((const char *)kaddr + done, bounce, n);
+		if (error == 0)
+			error = soft_access(vm, (vaddr_t)uaddr + done, bounce,
+			    n, VM_PROT_WRITE, false, NULL);
+		if (error)
+			return error;
+	}
+	return 0;
 }
 
 int
@@ -395,6 +538,7 @@ soft_kcopy(const void *src, void *dst, size_t len)
 	struct soft_tlbe ste, dte;
 	vaddr_t s = (vaddr_t)src, d = (vaddr_t)dst;
 	size_t done = 0;
+	uint64_t gen;
 	int nfaults = 0, error;
 
 	if (s + len < s || d + len < d)
@@ -412,7 +556,9 @@ soft_kcopy(const void *src, void *dst, size_t len)
 		if (dk)
 			n = MIN(n, PAGE_SIZE - (dva & PAGE_MASK));
 		tlb_busy(tl, pm);
-		if (sk && (sp = tlb_hit(&ste, pm, sva, VM_PROT_READ)) == NULL) {
+		gen = __atomic_load_n(&pm->pm_gen, __ATOMIC_SEQ_CST);
+		if (sk &&
+		    (sp = tlb_hit(&ste, pm, sva, VM_PROT_READ, gen)) == NULL) {
 			tlb_idle(tl);
 			error = tlb_fill(tl, &ste, NULL, pm, sva, VM_PROT_READ,
 			    &nfaults);
@@ -421,7 +567,7 @@ soft_kcopy(const void *src, void *dst, size_t len)
 			continue;
 		}
 		if (dk &&
-		    (dp = tlb_hit(&dte, pm, dva, VM_PROT_WRITE)) == NULL) {
+		    (dp = tlb_hit(&dte, pm, dva, VM_PROT_WRITE, gen)) == NULL) {
 			tlb_idle(tl);
 			error = tlb_fill(tl, &dte, NULL, pm, dva,
 			    VM_PROT_WRITE, &nfaults);

@@ -53,6 +53,7 @@ kmutex_t soft_lock;
 struct pmap soft_kernel_pmap;
 vaddr_t pmap_kva_start, pmap_kva_end;
 
+static LIST_HEAD(, pmap) soft_pmaps;	/* s: every user pmap */
 static struct pool soft_pv_pool;
 static bool soft_pv_pool_ready;
 
@@ -109,7 +110,7 @@ soft_kva_p(vaddr_t va, size_t len)
 	    len <= pmap_kva_end - va;
 }
 
-static bool
+static bool __unused
 soft_va_ok(struct pmap *pm, vaddr_t va)
 {
 	if (pm->pm_kernel)
@@ -381,6 +382,9 @@ soft_create(void)
 
 	pm->pm_refcnt = 1;
 	pm->pm_gen = soft_newgen();
+	mutex_enter(&soft_lock);
+	LIST_INSERT_HEAD(&soft_pmaps, pm, pm_list);
+	mutex_exit(&soft_lock);
 	return pm;
 }
 
@@ -421,7 +425,13 @@ soft_destroy(struct pmap *pm)
 	KASSERTMSG(pm->pm_stats.resident_count == 0,
 	    "pmap_destroy: %ld pages still mapped",
 	    pm->pm_stats.resident_count);
-	KASSERT(pm->pm_nactive == 0);
+	mutex_enter(&soft_lock);
+	KASSERTMSG(pm->pm_list.le_prev != NULL, "pmap_destroy: pmap %p"
+	    " outlived its machine", pm);
+	LIST_REMOVE(pm, pm_list);
+	if (pm->pm_nactive > 0)
+		soft_tlb_forget(pm);
+	mutex_exit(&soft_lock);
 	if (pm->pm_root != NULL)
 		pt_free(pm->pm_root, SOFT_PT_LEVELS - 1);
 	kmem_free(pm, sizeof(*pm));
@@ -888,6 +898,7 @@ soft_bootstrap(void)
 	soft_kernel_pmap.pm_refcnt = 1;
 	soft_kernel_pmap.pm_kernel = true;
 	soft_kernel_pmap.pm_gen = soft_newgen();
+	LIST_INIT(&soft_pmaps);
 	soft_tlb_bootstrap();
 	return 0;
 }
@@ -914,12 +925,28 @@ pte_drop(struct pmap *pm, vaddr_t va, uint64_t *ptep, void *arg)
 /*
  * soft_shutdown: the machine is going away.  The kernel pmap's mappings
  * are dropped with the window (the host address space is given back in
- * one piece) and every lwp's TLB is freed.
+ * one piece) and every lwp's TLB is freed.  A user pmap still alive (its
+ * vmspace was never freed) loses its mappings and tables, so nothing
+ * refers to the machine's pages any more; the pmap itself stays its
+ * owner's to destroy.
  */
 static void
 soft_shutdown(void)
 {
+	struct pmap *pm;
+
 	mutex_enter(&soft_lock);
+	while ((pm = LIST_FIRST(&soft_pmaps)) != NULL) {
+		LIST_REMOVE(pm, pm_list);
+		pt_range(pm, VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS, pte_drop,
+		    NULL);
+		if (pm->pm_root != NULL)
+			pt_free(pm->pm_root, SOFT_PT_LEVELS - 1);
+		pm->pm_root = NULL;
+		memset(&pm->pm_stats, 0, sizeof(pm->pm_stats));
+		pm->pm_nactive = 0;
+		pm->pm_list.le_prev = NULL;
+	}
 	pt_range(&soft_kernel_pmap, pmap_kva_start, pmap_kva_end, pte_drop,
 	    NULL);
 	if (soft_kernel_pmap.pm_root != NULL)

@@ -54,6 +54,7 @@ struct pmap {
 	struct pmap_statistics pm_stats; /* s: resident and wired pages */
 	unsigned int	pm_nactive;	/* s: lwps that activated it */
 	bool		pm_kernel;	/* c: the kernel pmap */
+	LIST_ENTRY(pmap) pm_list;	/* s: soft_pmaps (user pmaps) */
 };
 
 /*
@@ -89,8 +90,6 @@ struct soft_tlb {
 	struct pmap	*tl_busy;	/* a: pmap being accessed, or NULL */
 	struct pmap	*tl_active;	/* l: pmap_activate()d pmap */
 	struct lwp	*tl_lwp;	/* c: owner */
-	unsigned long	tl_hits;	/* l: statistics */
-	unsigned long	tl_misses;	/* l */
 	LIST_ENTRY(soft_tlb) tl_list;	/* t: soft_tlbs */
 };
 
@@ -106,6 +105,7 @@ uint64_t soft_newgen(void);
 void	soft_tlb_bootstrap(void);
 void	soft_tlb_shutdown(void);
 void	soft_tlb_shootdown(struct pmap *);
+void	soft_tlb_forget(struct pmap *);
 struct soft_tlb *soft_tlb_get(struct lwp *);
 void	soft_lwp_init(struct lwp *);
 void	soft_lwp_fini(struct lwp *);
