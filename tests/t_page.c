@@ -234,6 +234,35 @@ ATF_TC_BODY(pagealloc_anon_page_counts_as_anon, tc)
 	h_shutdown();
 }
 
+ATF_TC_WITHOUT_HEAD(pagealloc_aobj_page_counts_as_anon);
+ATF_TC_BODY(pagealloc_aobj_page_counts_as_anon, tc)
+{
+	struct uvm_object *uobj;
+	struct vm_page *pg;
+	int a0, f0;
+
+	h_boot(0, 0);
+	uobj = uao_create(4 * PAGE_SIZE, 0);
+	ATF_REQUIRE(uobj != NULL);
+	a0 = uvmexp.anonpages;
+	f0 = uvmexp.filepages;
+	mutex_enter(uobj->vmobjlock);
+	pg = uvm_pagealloc(uobj, PAGE_SIZE, NULL, 0);
+	ATF_REQUIRE(pg != NULL);
+	ATF_CHECK_EQ(pg->flags & (PG_AOBJ | PG_FILE | PG_ANON), PG_AOBJ);
+	ATF_CHECK_EQ(uvmexp.anonpages, a0 + 1);
+	ATF_CHECK_EQ(uvmexp.filepages, f0);
+	mutex_exit(uobj->vmobjlock);
+	H_CHECK(NULL);
+	mutex_enter(uobj->vmobjlock);
+	uvm_pagefree(pg);
+	ATF_CHECK_EQ(uvmexp.anonpages, a0);
+	mutex_exit(uobj->vmobjlock);
+	uao_detach(uobj);
+	H_CHECK(NULL);
+	h_shutdown();
+}
+
 ATF_TC_WITHOUT_HEAD(pagealloc_contract_violations_panic);
 ATF_TC_BODY(pagealloc_contract_violations_panic, tc)
 {
@@ -1218,6 +1247,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, pagealloc_returns_busy_owned_unqueued_page);
 	ATF_TP_ADD_TC(tp, pagealloc_object_page_is_in_tree);
 	ATF_TP_ADD_TC(tp, pagealloc_anon_page_counts_as_anon);
+	ATF_TP_ADD_TC(tp, pagealloc_aobj_page_counts_as_anon);
 	ATF_TP_ADD_TC(tp, pagealloc_contract_violations_panic);
 	ATF_TP_ADD_TC(tp, pagealloc_zero_returns_zeroed_page);
 	ATF_TP_ADD_TC(tp, pagealloc_zero_pool_reused);
