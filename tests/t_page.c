@@ -1158,6 +1158,81 @@ ATF_TC_BODY(page_check_detects_corruption, tc)
 	h_shutdown();
 }
 
+struct hammer {
+	unsigned int	seed;
+	int		nalloc;
+};
+
+/* Allocate, queue, wire and free pages of its own, as fast as it can. */
+static void
+hammer_main(void *arg)
+{
+	struct hammer *h = arg;
+	struct vm_page *mine[16] = { NULL };
+
+	for (int step = 0; step < 20000; step++) {
+		int i = (int)(rand_r(&h->seed) % 16);
+		struct vm_page *pg = mine[i];
+
+		if (pg == NULL) {
+			pg = uvm_pagealloc(NULL, 0, NULL,
+			    (rand_r(&h->seed) % 4) == 0 ? UVM_PGA_ZERO : 0);
+			if (pg != NULL) {
+				pg->flags &= ~PG_BUSY;
+				mine[i] = pg;
+				h->nalloc++;
+			}
+			continue;
+		}
+		switch (rand_r(&h->seed) % 4) {
+		case 0:
+			uvm_pageactivate(pg);
+			break;
+		case 1:
+			uvm_pagedeactivate(pg);
+			break;
+		case 2:
+			if (pg->wire_count == 0)
+				uvm_pagewire(pg);
+			else
+				uvm_pageunwire(pg);
+			break;
+		default:
+			if (rand_r(&h->seed) % 2)
+				pg->flags |= PG_ZERO;	/* never written */
+			uvm_pagefree(pg);
+			mine[i] = NULL;
+			break;
+		}
+	}
+	for (int i = 0; i < 16; i++)
+		if (mine[i] != NULL)
+			uvm_pagefree(mine[i]);
+	kthread_exit(0);
+}
+
+ATF_TC_WITHOUT_HEAD(concurrent_allocators_keep_invariants);
+ATF_TC_BODY(concurrent_allocators_keep_invariants, tc)
+{
+	struct hammer h[3];
+	struct lwp *l[3];
+
+	h_boot((psize_t)64 * 4096, 4096);
+	for (int i = 0; i < 3; i++) {
+		h[i] = (struct hammer){ (unsigned)i + 1, 0 };
+		ATF_REQUIRE_EQ(kthread_create(PRI_NONE, KTHREAD_MUSTJOIN, NULL,
+		    hammer_main, &h[i], &l[i], "hammer%d", i), 0);
+	}
+	for (int i = 0; i < 3; i++) {
+		kthread_join(l[i]);
+		ATF_CHECK(h[i].nalloc > 1000);
+	}
+	ATF_CHECK_EQ(uvmexp.free, uvmexp.npages);
+	ATF_CHECK_EQ(uvmexp.active + uvmexp.inactive + uvmexp.wired, 0);
+	H_CHECK(NULL);
+	h_shutdown();
+}
+
 /* Random operations, the checker after each. */
 ATF_TC_WITHOUT_HEAD(random_operations_keep_invariants);
 ATF_TC_BODY(random_operations_keep_invariants, tc)
@@ -1279,5 +1354,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, seg_withdraw_is_all_or_nothing);
 	ATF_TP_ADD_TC(tp, page_check_detects_corruption);
 	ATF_TP_ADD_TC(tp, random_operations_keep_invariants);
+	ATF_TP_ADD_TC(tp, concurrent_allocators_keep_invariants);
 	return atf_no_error();
 }
