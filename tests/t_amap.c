@@ -222,31 +222,47 @@ ATF_TC_BODY(anfree_returns_loaned_object_page_to_object, tc)
 	struct uvm_object obj;
 	struct vm_anon *an;
 	struct vm_page *p;
+	kmutex_t *alock;
 	int freepg;
 
 	h_boot(RAM, 0);
-	memset(&obj, 0, sizeof(obj));
-	obj.vmobjlock = mutex_obj_alloc(MUTEX_DEFAULT, IPL_NONE);
+	uvm_obj_init(&obj, NULL, true, 1);
 	freepg = uvmexp.free;
+	mutex_enter(obj.vmobjlock);
+	p = uvm_pagealloc(&obj, 0, NULL, 0);
+	ATF_REQUIRE(p != NULL);
+	p->flags &= ~(PG_BUSY | PG_FAKE);
+	mutex_exit(obj.vmobjlock);
+	/* Lend it to an anon, as uvm_loan(TOANON) does. */
 	an = uvm_analloc();
 	ATF_REQUIRE(an != NULL);
-	p = uvm_pagealloc(NULL, 0, an, 0);
-	ATF_REQUIRE(p != NULL);
-	/* Make it an object page loaned to the anon (uvm_loan TOANON). */
-	p->flags &= ~(PG_BUSY | PG_FAKE);
-	p->uobject = &obj;
+	mutex_enter(obj.vmobjlock);
 	p->loan_count = 1;
-	p->pqflags |= PQ_ANON;
+	p->uanon = an;
+	an->an_page = p;
+	mutex_exit(obj.vmobjlock);
+	/* The anon finds its page's owner locked for it. */
+	alock = mutex_obj_alloc(MUTEX_DEFAULT, IPL_NONE);
+	an->an_lock = alock;
+	mutex_enter(alock);
+	ATF_CHECK_EQ(uvm_anon_lockloanpg(an), p);
+	ATF_CHECK(mutex_owned(obj.vmobjlock));
+	mutex_exit(obj.vmobjlock);
 	an->an_ref = 0;
 	uvm_anfree(an);
+	mutex_exit(alock);
+	mutex_obj_free(alock);
 	ATF_CHECK_EQ(uvmexp.free, freepg - 1);
 	ATF_CHECK(p->uanon == NULL);
 	ATF_CHECK_EQ(p->uobject, &obj);
 	ATF_CHECK_EQ(p->loan_count, 0);
-	ATF_CHECK((p->pqflags & PQ_ANON) == 0);
+	mutex_enter(obj.vmobjlock);
+	ATF_CHECK_EQ(uvm_pagelookup(&obj, 0), p);
 	uvm_pagefree(p);
+	mutex_exit(obj.vmobjlock);
 	ATF_CHECK_EQ(uvmexp.free, freepg);
-	mutex_obj_free(obj.vmobjlock);
+	H_CHECK(NULL);
+	uvm_obj_destroy(&obj, true);
 	h_shutdown();
 }
 

@@ -18,6 +18,7 @@
 
 /* UVM's private wiring interface (src/uvm/uvm_impl.h). */
 int	uvm_fault_wire(struct vm_map *, vaddr_t, vaddr_t, vm_prot_t, int);
+int	uvm_map_submap(struct vm_map *, vaddr_t, vaddr_t, struct vm_map *);
 void	uvm_fault_unwire(struct vm_map *, vaddr_t, vaddr_t);
 
 static struct vmspace *vm;
@@ -934,6 +935,160 @@ ATF_TC_BODY(unmap_after_fault_frees_pages, tc)
 	shutdown();
 }
 
+ATF_TC_WITHOUT_HEAD(fault_through_submap_enters_in_parent_pmap);
+ATF_TC_BODY(fault_through_submap_enters_in_parent_pmap, tc)
+{
+	struct vm_map *sub;
+	struct uvmexp s;
+	vaddr_t va = VA0, sva = VA0;
+
+	boot(16 * MB);
+	ATF_REQUIRE_EQ(uvm_map(MAP, &va, ptoa(4), NULL, UVM_UNKNOWN_OFFSET,
+	    0, UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_ALL, UVM_INH_NONE,
+	    UVM_ADV_NORMAL, UVM_FLAG_FIXED)), 0);
+	/* A submap shares its parent's pmap (and holds a reference). */
+	pmap_reference(PMAP);
+	sub = uvm_map_create(PMAP, VA0, VA0 + ptoa(4), VM_MAP_PAGEABLE);
+	ATF_REQUIRE(sub != NULL);
+	ATF_REQUIRE_EQ(uvm_map(sub, &sva, ptoa(4), NULL, UVM_UNKNOWN_OFFSET,
+	    0, UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_ALL, UVM_INH_COPY,
+	    UVM_ADV_RANDOM, UVM_FLAG_FIXED | UVM_FLAG_COPYONW)), 0);
+	ATF_REQUIRE_EQ(uvm_map_submap(MAP, VA0, VA0 + ptoa(4), sub), 0);
+	H_CHECK(MAP);
+	H_CHECK(sub);
+	s = uvmexp;
+	ATF_REQUIRE_EQ(uvm_fault(MAP, VA0 + ptoa(2), VM_PROT_WRITE), 0);
+	H_CHECK(sub);
+	cases(&s, 1, 0, 0, 0, 0, 1);
+	/* The submap's entry got the amap; the page is in our pmap. */
+	ATF_CHECK(sub->header.next->aref.ar_amap != NULL);
+	ATF_CHECK(MAP->header.next->aref.ar_amap == NULL);
+	ATF_CHECK(page_at(vm, VA0 + ptoa(2)) != NULL);
+	/* The submap's entry's protection is the one checked. */
+	ATF_CHECK_EQ(uvm_fault(MAP, VA0 + ptoa(2), VM_PROT_EXECUTE), EACCES);
+	uvm_map_deallocate(sub);
+	shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(fault_on_kernel_map_pageable_memory);
+ATF_TC_BODY(fault_on_kernel_map_pageable_memory, tc)
+{
+	struct uvmexp s;
+	vaddr_t kva;
+	paddr_t pa;
+
+	boot(16 * MB);
+	kva = uvm_km_alloc(kernel_map, ptoa(4), 0, UVM_KMF_PAGEABLE);
+	ATF_REQUIRE(kva != 0);
+	H_CHECK(kernel_map);
+	s = uvmexp;
+	ATF_REQUIRE_EQ(uvm_fault(kernel_map, kva + ptoa(1) + 8,
+	    VM_PROT_WRITE), 0);
+	H_CHECK(kernel_map);
+	/* The kernel object's page, mapped directly (case 2A). */
+	cases(&s, 1, 0, 0, 1, 0, 0);
+	ATF_REQUIRE(pmap_extract(pmap_kernel(), kva + ptoa(1), &pa));
+	ATF_CHECK(PHYS_TO_VM_PAGE(pa)->uobject != NULL);
+	ATF_CHECK(!pmap_extract(pmap_kernel(), kva, &pa));
+	uvm_km_free(kernel_map, kva, ptoa(4), UVM_KMF_PAGEABLE);
+	H_CHECK(kernel_map);
+	shutdown();
+}
+
+struct faulter {
+	struct vm_map	*map;
+	vaddr_t		va;
+	int		error;
+};
+
+static void
+faulter_run(void *arg)
+{
+	struct faulter *f = arg;
+
+	f->error = uvm_fault(f->map, f->va, VM_PROT_READ);
+	kthread_exit(0);
+}
+
+/*
+ * Make the anon's page at va busy, start a fault on it in another
+ * thread, and wait until that thread sleeps for the page; then, if
+ * change_map, change the map behind its back; then unbusy the page.
+ */
+static void
+fault_on_busy_anon(vaddr_t va, bool change_map)
+{
+	struct vm_amap *amap = MAP->header.next->aref.ar_amap;
+	struct faulter f = { MAP, va, -1 };
+	struct vm_page *pg = page_at(vm, va);
+	struct lwp *l;
+	int waits = uvmexp.fltpgwait;
+
+	ATF_REQUIRE(pg != NULL && amap != NULL);
+	pmap_remove(PMAP, va, va + PAGE_SIZE);
+	amap_lock(amap);
+	pg->flags |= PG_BUSY;
+	amap_unlock(amap);
+	ATF_REQUIRE_EQ(kthread_create(PRI_NONE, KTHREAD_MUSTJOIN, NULL,
+	    faulter_run, &f, &l, "faulter"), 0);
+	while (atomic_load_relaxed(&uvmexp.fltpgwait) == waits)
+		yield();
+	if (change_map) {
+		vm_map_lock(MAP);	/* a new map version */
+		vm_map_unlock(MAP);
+	}
+	/* The faulter released the amap's lock only by sleeping. */
+	amap_lock(amap);
+	uvm_pageunbusy(pg);
+	amap_unlock(amap);
+	ATF_REQUIRE_EQ(kthread_join(l), 0);
+	ATF_CHECK_EQ(f.error, 0);
+	ATF_CHECK(page_at(vm, va) == pg);
+}
+
+ATF_TC_WITHOUT_HEAD(busy_anon_page_waits_then_retries);
+ATF_TC_BODY(busy_anon_page_waits_then_retries, tc)
+{
+	struct uvmexp s;
+	vaddr_t va;
+
+	boot(16 * MB);
+	va = map_anon(VA0, 1, UVM_PROT_RW, UVM_ADV_NORMAL);
+	put(va, 3, 1);
+	s = uvmexp;
+	fault_on_busy_anon(va, false);
+	H_CHECK(MAP);
+	cases(&s, 1, 1, 0, 0, 0, 0);
+	ATF_CHECK_EQ(D(s, fltpgwait), 1);
+	ATF_CHECK_EQ(D(s, fltrelck), 1);
+	ATF_CHECK_EQ(D(s, fltrelckok), 1);
+	ATF_CHECK_EQ(D(s, fltanretry), 1);
+	ATF_CHECK_EQ(D(s, fltanget), 1);
+	shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(busy_anon_page_and_changed_map_restart_fault);
+ATF_TC_BODY(busy_anon_page_and_changed_map_restart_fault, tc)
+{
+	struct uvmexp s;
+	vaddr_t va;
+
+	boot(16 * MB);
+	va = map_anon(VA0, 1, UVM_PROT_RW, UVM_ADV_NORMAL);
+	put(va, 3, 1);
+	s = uvmexp;
+	fault_on_busy_anon(va, true);
+	H_CHECK(MAP);
+	/* The relock failed: the whole fault ran again (and only once). */
+	cases(&s, 1, 1, 0, 0, 0, 0);
+	ATF_CHECK_EQ(D(s, fltpgwait), 1);
+	ATF_CHECK_EQ(D(s, fltrelck), 1);
+	ATF_CHECK_EQ(D(s, fltrelckok), 0);
+	ATF_CHECK_EQ(D(s, fltanretry), 0);
+	ATF_CHECK_EQ(D(s, fltanget), 2);
+	shutdown();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, fault_unmapped_returns_efault);
@@ -965,5 +1120,9 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, mprotect_readonly_then_rw_round_trip);
 	ATF_TP_ADD_TC(tp, fault_bad_access_type_panics);
 	ATF_TP_ADD_TC(tp, unmap_after_fault_frees_pages);
+	ATF_TP_ADD_TC(tp, fault_through_submap_enters_in_parent_pmap);
+	ATF_TP_ADD_TC(tp, fault_on_kernel_map_pageable_memory);
+	ATF_TP_ADD_TC(tp, busy_anon_page_waits_then_retries);
+	ATF_TP_ADD_TC(tp, busy_anon_page_and_changed_map_restart_fault);
 	return atf_no_error();
 }

@@ -530,6 +530,7 @@ ATF_TC_BODY(uvmspace_unshare_gives_private_copy, tc)
 	uvmspace_share(p1, p2);
 	shared = p1->p_vmspace;
 	ATF_REQUIRE(p2->p_vmspace == shared);
+	pmap_activate(l2);		/* l2 runs on the shared space */
 	uvmspace_unshare(l2);
 	ATF_REQUIRE(p2->p_vmspace != shared);
 	ATF_CHECK_EQ(shared->vm_refcnt, 1);
@@ -541,6 +542,7 @@ ATF_TC_BODY(uvmspace_unshare_gives_private_copy, tc)
 	shared = p2->p_vmspace;
 	uvmspace_unshare(l2);
 	ATF_CHECK(p2->p_vmspace == shared);
+	pmap_deactivate(l2);
 	uvmspace_free(p2->p_vmspace);
 	uvmspace_free(p1->p_vmspace);
 	lwp_free(l2);

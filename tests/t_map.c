@@ -192,11 +192,14 @@ ATF_TC_BODY(placement_topdown_from_max, tc)
 	uvm_unmap(map, a, a + 2 * PG);
 	H_CHECK(map);
 	ATF_CHECK_EQ(mapit(map, 0, 1, RWF(UVM_FLAG_NOMERGE)), max - PG);
-	/* Hint: at or below it. */
-	ATF_CHECK_EQ(mapit(map, MAPMIN + 50 * PG, 2, RWF(UVM_FLAG_NOMERGE)),
-	    MAPMIN + 50 * PG);
+	/* Hint: the range ends at or below it. */
 	ATF_CHECK_EQ(mapit(map, MAPMIN + 50 * PG, 2, RWF(UVM_FLAG_NOMERGE)),
 	    MAPMIN + 48 * PG);
+	ATF_CHECK_EQ(mapit(map, MAPMIN + 50 * PG, 2, RWF(UVM_FLAG_NOMERGE)),
+	    MAPMIN + 46 * PG);
+	/* No room below the hint: from the top again. */
+	ATF_CHECK_EQ(mapit(map, MAPMIN, 1, RWF(UVM_FLAG_NOMERGE)),
+	    max - 2 * PG);
 	done(map);
 }
 

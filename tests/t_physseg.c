@@ -641,6 +641,25 @@ ATF_TC_BODY(fini_frees_every_array_and_table, tc)
 	preboot_end();
 }
 
+ATF_TC_WITHOUT_HEAD(check_reports_a_corrupted_page);
+ATF_TC_BODY(check_reports_a_corrupted_page, tc)
+{
+	struct vm_page *pg;
+	const char *why;
+
+	preboot(64, 4096);
+	uvm_page_physload(10, 20, 10, 20, 0);
+	ATF_REQUIRE(uvm_physseg_check() == NULL);
+	pg = uvm_physseg_get_pg(0, 3);
+	pg->phys_addr += PAGE_SIZE;
+	why = uvm_physseg_check();
+	ATF_REQUIRE(why != NULL);
+	ATF_CHECK(strstr(why, "phys_addr") != NULL);
+	pg->phys_addr -= PAGE_SIZE;
+	P_CHECK();
+	preboot_end();
+}
+
 /* ---------------------------------------------------------------------
  * A running machine.
  */
@@ -1158,6 +1177,25 @@ lookup_thread(void *arg)
 			    h != UVM_PHYSSEG_TYPE_INVALID))
 				lookup_bad++;
 		}
+		/* Under uvm_fpageqlock, handles hold still for a walk. */
+		mutex_enter(&uvm_fpageqlock);
+		paddr_t prev_end = 0;
+		for (uvm_physseg_t h = uvm_physseg_get_first();
+		    uvm_physseg_valid_p(h); h = uvm_physseg_get_next(h)) {
+			paddr_t s = uvm_physseg_get_start(h);
+			paddr_t e = uvm_physseg_get_end(h);
+			struct vm_page *pg;
+
+			if (s < prev_end || e <= s) {
+				lookup_bad++;
+				break;
+			}
+			prev_end = e;
+			pg = uvm_physseg_get_pg(h, e - s - 1);
+			if (pg->phys_addr != ptoa(e - 1))
+				lookup_bad++;
+		}
+		mutex_exit(&uvm_fpageqlock);
 		lookup_rounds++;
 	}
 	return NULL;
@@ -1175,6 +1213,8 @@ ATF_TC_BODY(lookups_run_lock_free_during_hotplug, tc)
 	lookup_stop = false;
 	ATF_REQUIRE_EQ(pthread_create(&t, NULL, lookup_thread, NULL), 0);
 	for (int i = 0; i < 300; i++) {
+		ATF_REQUIRE(uvm_physseg_plug(150, 10, NULL));
+		P_CHECK();
 		ATF_REQUIRE(uvm_physseg_plug(100, 50, NULL));
 		P_CHECK();
 		ATF_REQUIRE(uvm_physseg_unplug(110 + i % 20, 5));
@@ -1183,6 +1223,8 @@ ATF_TC_BODY(lookups_run_lock_free_during_hotplug, tc)
 		P_CHECK();
 		ATF_REQUIRE(uvm_physseg_unplug(115 + i % 20,
 		    150 - (115 + i % 20)));
+		P_CHECK();
+		ATF_REQUIRE(uvm_physseg_unplug(150, 10));
 		P_CHECK();
 		ATF_REQUIRE_EQ(uvm_physseg_count(), 1);
 	}
@@ -1223,6 +1265,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, get_pg_beyond_segment_panics);
 	ATF_TP_ADD_TC(tp, start_hint_is_kept_per_segment);
 	ATF_TP_ADD_TC(tp, fini_frees_every_array_and_table);
+	ATF_TP_ADD_TC(tp, check_reports_a_corrupted_page);
 	ATF_TP_ADD_TC(tp, boot_single_segment_covers_ram);
 	ATF_TP_ADD_TC(tp, boot_segments_with_holes_find_and_translate);
 	ATF_TP_ADD_TC(tp, boot_segments_keep_their_free_lists);

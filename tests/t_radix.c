@@ -2,7 +2,9 @@
  * t_radix: the object page tree (uvm_radix.c): insert/lookup/remove over
  * dense, sparse and huge keys, gang lookups in both directions, the tree
  * shrinking back as entries go, ENOMEM through kmem fault injection, and
- * a randomized run against a sorted-array model.
+ * a randomized run against a sorted-array model.  Then the generic object
+ * layer on top of it (uvm_object.c): uvm_obj_init, uvm_obj_setlock,
+ * uvm_obj_destroy, uvm_obj_wirepages/unwirepages.
  *
  * After every change the tree is checked against its model (R_CHECK):
  * every key found with its value, a full forward and backward gang
@@ -11,6 +13,8 @@
  * where it started).
  */
 #include "h_machine.h"
+
+#include <uvm/uvm_aobj.h>
 
 #include <stdlib.h>
 
@@ -646,6 +650,180 @@ ATF_TC_BODY(random_operations_match_model, tc)
 	kern_fini();
 }
 
+/* ------------------------------------------------------------------
+ * uvm_object.c
+ */
+
+static const struct uvm_pagerops t_nullpager = { .pgo_name = "t_null" };
+
+ATF_TC_WITHOUT_HEAD(obj_init_with_own_lock_and_destroy_frees_it);
+ATF_TC_BODY(obj_init_with_own_lock_and_destroy_frees_it, tc)
+{
+	struct uvm_object o;
+	size_t kmem0;
+
+	kern_init();
+	kmem0 = kmem_inuse();
+	uvm_obj_init(&o, &t_nullpager, true, 3);
+	ATF_REQUIRE(o.vmobjlock != NULL);
+	ATF_CHECK(o.pgops == &t_nullpager);
+	ATF_CHECK_EQ(o.uo_refs, 3);
+	ATF_CHECK_EQ(o.uo_npages, 0);
+	ATF_CHECK(uvm_radix_empty_p(&o.uo_pages));
+	ATF_CHECK(kmem_inuse() > kmem0);
+	mutex_enter(o.vmobjlock);
+	ATF_CHECK(mutex_owned(o.vmobjlock));
+	mutex_exit(o.vmobjlock);
+	uvm_obj_destroy(&o, true);
+	ATF_CHECK(o.vmobjlock == NULL);
+	ATF_CHECK_EQ(kmem_inuse(), kmem0);
+	kern_fini();
+}
+
+ATF_TC_WITHOUT_HEAD(obj_setlock_shares_a_refcounted_lock);
+ATF_TC_BODY(obj_setlock_shares_a_refcounted_lock, tc)
+{
+	struct uvm_object a, b, c;
+	size_t kmem0;
+
+	kern_init();
+	kmem0 = kmem_inuse();
+	uvm_obj_init(&a, &t_nullpager, true, 1);
+	uvm_obj_init(&b, &t_nullpager, false, 1);
+	ATF_CHECK(b.vmobjlock == NULL);
+	/* b shares a's lock: one more reference, passed to b. */
+	mutex_obj_hold(a.vmobjlock);
+	uvm_obj_setlock(&b, a.vmobjlock);
+	ATF_CHECK(b.vmobjlock == a.vmobjlock);
+	/* c had its own lock; setting NULL gives it a fresh one. */
+	uvm_obj_init(&c, &t_nullpager, true, 1);
+	uvm_obj_setlock(&c, NULL);
+	ATF_CHECK(c.vmobjlock != NULL && c.vmobjlock != a.vmobjlock);
+	/* The shared lock outlives a and goes with b. */
+	uvm_obj_destroy(&a, true);
+	mutex_enter(b.vmobjlock);
+	mutex_exit(b.vmobjlock);
+	uvm_obj_destroy(&b, true);
+	uvm_obj_destroy(&c, true);
+	ATF_CHECK_EQ(kmem_inuse(), kmem0);
+	kern_fini();
+}
+
+ATF_TC_WITHOUT_HEAD(obj_destroy_with_pages_panics);
+ATF_TC_BODY(obj_destroy_with_pages_panics, tc)
+{
+	struct uvm_object o;
+	int v;
+
+	kern_init();
+	uvm_obj_init(&o, &t_nullpager, true, 1);
+	ATF_REQUIRE_EQ(uvm_radix_insert(&o.uo_pages, 4, &v), 0);
+	o.uo_npages = 1;
+	ATF_CHECK(H_PANICS(uvm_obj_destroy(&o, true)));
+}
+
+/* Page list helpers for wirepages. */
+static int
+pglist_len(struct pglist *l)
+{
+	struct vm_page *pg;
+	int n = 0;
+
+	TAILQ_FOREACH(pg, l, pageq)
+		n++;
+	return n;
+}
+
+ATF_TC_WITHOUT_HEAD(obj_wirepages_wires_lists_and_unwire_releases);
+ATF_TC_BODY(obj_wirepages_wires_lists_and_unwire_releases, tc)
+{
+	struct uvm_object *uobj;
+	struct pglist list;
+	struct vm_page *pg;
+	int free0, wired0, i;
+
+	h_boot(0, 0);
+	free0 = uvmexp.free;
+	wired0 = uvmexp.wired;
+	uobj = uao_create(40 * PAGE_SIZE, 0);
+	TAILQ_INIT(&list);
+	/* 20 pages from page 8: more than one pager call's worth. */
+	ATF_REQUIRE_EQ(uvm_obj_wirepages(uobj, 8 * PAGE_SIZE,
+	    28 * PAGE_SIZE, &list), 0);
+	H_CHECK(NULL);
+	ATF_CHECK_EQ(uobj->uo_npages, 20);
+	ATF_CHECK_EQ(uvmexp.wired, wired0 + 20);
+	ATF_CHECK_EQ(uvmexp.free, free0 - 20);
+	ATF_CHECK_EQ(pglist_len(&list), 20);
+	i = 8;
+	TAILQ_FOREACH(pg, &list, pageq) {
+		ATF_CHECK(pg->uobject == uobj);
+		ATF_CHECK_EQ(pg->offset, (voff_t)i * (voff_t)PAGE_SIZE);
+		ATF_CHECK_EQ(pg->wire_count, 1);
+		ATF_CHECK((pg->flags & (PG_BUSY | PG_CLEAN)) == 0);
+		ATF_CHECK(pg->flags & PG_DIRTY);
+		ATF_CHECK_EQ(pg->pqflags & PQ_QMASK, 0);
+		i++;
+	}
+	/* Wiring again stacks; without a list is fine. */
+	ATF_REQUIRE_EQ(uvm_obj_wirepages(uobj, 8 * PAGE_SIZE,
+	    10 * PAGE_SIZE, NULL), 0);
+	ATF_CHECK_EQ(uvmexp.wired, wired0 + 20);
+	mutex_enter(uobj->vmobjlock);
+	ATF_CHECK_EQ(uvm_pagelookup(uobj, 9 * PAGE_SIZE)->wire_count, 2);
+	mutex_exit(uobj->vmobjlock);
+	uvm_obj_unwirepages(uobj, 8 * PAGE_SIZE, 10 * PAGE_SIZE);
+	H_CHECK(NULL);
+	/* Unwired pages go back on the paging queues through pageq. */
+	TAILQ_INIT(&list);
+	uvm_obj_unwirepages(uobj, 8 * PAGE_SIZE, 28 * PAGE_SIZE);
+	H_CHECK(NULL);
+	ATF_CHECK_EQ(uvmexp.wired, wired0);
+	mutex_enter(uobj->vmobjlock);
+	pg = uvm_pagelookup(uobj, 27 * PAGE_SIZE);
+	ATF_REQUIRE(pg != NULL);
+	ATF_CHECK_EQ(pg->wire_count, 0);
+	ATF_CHECK(pg->pqflags & (PQ_ACTIVE | PQ_INACTIVE));
+	mutex_exit(uobj->vmobjlock);
+	uao_detach(uobj);
+	H_CHECK(NULL);
+	ATF_CHECK_EQ(uvmexp.free, free0);
+	h_shutdown();
+}
+
+/* A pager error half way leaves nothing wired by the call. */
+ATF_TC_WITHOUT_HEAD(obj_wirepages_failure_unwires_what_it_wired);
+ATF_TC_BODY(obj_wirepages_failure_unwires_what_it_wired, tc)
+{
+	struct uvm_object *uobj;
+	struct pglist list;
+	int wired0, error;
+
+	h_boot(0, 0);
+	wired0 = uvmexp.wired;
+	uobj = uao_create(40 * PAGE_SIZE, 0);
+	TAILQ_INIT(&list);
+	/* The 18th page allocation fails: in the second pager call. */
+	kern_fault_set(KFI_PAGE, 18, 0);
+	error = uvm_obj_wirepages(uobj, 0, 24 * PAGE_SIZE, &list);
+	kern_fault_clear();
+	ATF_CHECK_EQ(error, ENOMEM);
+	H_CHECK(NULL);
+	ATF_CHECK_EQ(uvmexp.wired, wired0);
+	ATF_CHECK(uobj->uo_npages >= 16);	/* fetched, now unwired */
+	mutex_enter(uobj->vmobjlock);
+	for (int i = 0; i < 24; i++) {
+		struct vm_page *pg = uvm_pagelookup(uobj,
+		    (voff_t)i * (voff_t)PAGE_SIZE);
+		if (pg != NULL)
+			ATF_CHECK_EQ(pg->wire_count, 0);
+	}
+	mutex_exit(uobj->vmobjlock);
+	uao_detach(uobj);
+	H_CHECK(NULL);
+	h_shutdown();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, empty_tree_finds_nothing);
@@ -663,5 +841,10 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, fini_of_nonempty_tree_panics);
 	ATF_TP_ADD_TC(tp, insert_null_value_panics);
 	ATF_TP_ADD_TC(tp, random_operations_match_model);
+	ATF_TP_ADD_TC(tp, obj_init_with_own_lock_and_destroy_frees_it);
+	ATF_TP_ADD_TC(tp, obj_setlock_shares_a_refcounted_lock);
+	ATF_TP_ADD_TC(tp, obj_destroy_with_pages_panics);
+	ATF_TP_ADD_TC(tp, obj_wirepages_wires_lists_and_unwire_releases);
+	ATF_TP_ADD_TC(tp, obj_wirepages_failure_unwires_what_it_wired);
 	return atf_no_error();
 }

@@ -42,7 +42,10 @@ boot(void)
 	CHECK(NULL);
 }
 
-/* A process with one lwp and the given vmspace. */
+/*
+ * A process with one lwp and the given vmspace; the lwp counts as
+ * running on it (its pmap is active), as an lwp inside a process does.
+ */
 static struct lwp *
 mkproc(const char *name, struct vmspace *vm)
 {
@@ -53,7 +56,17 @@ mkproc(const char *name, struct vmspace *vm)
 	p->p_vmspace = vm;
 	l = lwp_alloc(p, name);
 	ATF_REQUIRE(l != NULL);
+	if (vm != NULL)
+		pmap_activate(l);
 	return l;
+}
+
+/* uvmspace_share, and the second process's lwp starts running on it. */
+static void
+share(struct lwp *l1, struct lwp *l2)
+{
+	uvmspace_share(l1->l_proc, l2->l_proc);
+	pmap_activate(l2);
 }
 
 static void
@@ -61,20 +74,25 @@ rmproc(struct lwp *l)
 {
 	struct proc *p = l->l_proc;
 
+	pmap_deactivate(l);
 	lwp_free(l);
 	p->p_vmspace = NULL;
 	proc_free(p);
 }
 
-/* Map npages of zero-fill anonymous memory, read-write, anywhere. */
+/*
+ * Map npages of zero-fill anonymous memory, read-write, anywhere (as
+ * mmap(MAP_ANON|MAP_PRIVATE) does: copy-on-write, amap made on demand).
+ */
 static vaddr_t
 map_anon(struct vmspace *vm, vsize_t npages)
 {
-	vaddr_t va = vm_map_min(&vm->vm_map);
+	vaddr_t va = (vm->vm_map.flags & VM_MAP_TOPDOWN) ?
+	    vm_map_max(&vm->vm_map) : vm_map_min(&vm->vm_map);
 
 	ATF_REQUIRE_EQ(uvm_map(&vm->vm_map, &va, npages * PAGE_SIZE, NULL,
 	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_RW,
-	    UVM_INH_COPY, UVM_ADV_NORMAL, 0)), 0);
+	    UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_COPYONW)), 0);
 	CHECK(&vm->vm_map);
 	return va;
 }
@@ -170,25 +188,28 @@ ATF_TC_BODY(last_free_releases_pages_and_memory, tc)
 	struct vmspace *vm;
 	struct lwp *l;
 	vaddr_t va;
-	int free0;
-	size_t kmem0;
+	int free0 = 0;
+	size_t kmem0 = 0;
 
 	boot();
-	/* One round first, so pools and the pmap have their caches. */
-	vm = uvmspace_alloc(UMIN, UMAX, false);
-	uvmspace_free(vm);
-	free0 = uvmexp.free;
-	kmem0 = kmem_inuse();
-	vm = uvmspace_alloc(UMIN, UMAX, false);
-	l = mkproc("dies", vm);
-	va = map_anon(vm, 16);
-	touch(l, va, 16, 'd');
-	ATF_CHECK(uvmexp.free <= free0 - 16);
-	rmproc(l);
-	uvmspace_free(vm);
-	CHECK(NULL);
-	ATF_CHECK_EQ(uvmexp.free, free0);
-	ATF_CHECK(kmem_inuse() <= kmem0);
+	/*
+	 * Twice: the first round fills the pools' caches, the second must
+	 * give back every page and every byte it took.
+	 */
+	for (int round = 0; round < 2; round++) {
+		free0 = uvmexp.free;
+		kmem0 = kmem_inuse();
+		vm = uvmspace_alloc(UMIN, UMAX, false);
+		l = mkproc("dies", vm);
+		va = map_anon(vm, 16);
+		touch(l, va, 16, 'd');
+		ATF_CHECK(uvmexp.free <= free0 - 16);
+		rmproc(l);
+		uvmspace_free(vm);
+		CHECK(NULL);
+		ATF_CHECK_EQ(uvmexp.free, free0);
+	}
+	ATF_CHECK_EQ(kmem_inuse(), kmem0);
 	h_shutdown();
 }
 
@@ -203,7 +224,7 @@ ATF_TC_BODY(share_gives_second_process_the_same_space, tc)
 	vm = uvmspace_alloc(UMIN, UMAX, false);
 	l1 = mkproc("p1", vm);
 	l2 = mkproc("p2", NULL);
-	uvmspace_share(l1->l_proc, l2->l_proc);
+	share(l1, l2);
 	ATF_CHECK(l2->l_proc->p_vmspace == vm);
 	ATF_CHECK_EQ(vm->vm_refcnt, 2);
 	/* A mapping and a store by one is seen by the other. */
@@ -283,7 +304,7 @@ ATF_TC_BODY(exec_replaces_a_shared_space, tc)
 	vm = uvmspace_alloc(UMIN, UMAX, true);
 	l1 = mkproc("p1", vm);
 	l2 = mkproc("p2", NULL);
-	uvmspace_share(l1->l_proc, l2->l_proc);
+	share(l1, l2);
 	va = map_anon(vm, 2);
 	touch(l1, va, 2, 'o');
 	uvmspace_exec(l1, 0x2000000, 0x8000000);
@@ -307,6 +328,51 @@ ATF_TC_BODY(exec_replaces_a_shared_space, tc)
 	uvmspace_free(nvm);
 	uvmspace_free(vm);
 	CHECK(NULL);
+	h_shutdown();
+}
+
+/*
+ * Two processes sharing a space both exec: the first gets a new space,
+ * after which the second is the only user and reuses the old one.
+ */
+ATF_TC_WITHOUT_HEAD(exec_by_both_sharers_replaces_then_reuses);
+ATF_TC_BODY(exec_by_both_sharers_replaces_then_reuses, tc)
+{
+	struct vmspace *vm, *nvm;
+	struct lwp *l1, *l2;
+	vaddr_t va;
+	int free0;
+
+	boot();
+	free0 = uvmexp.free;
+	vm = uvmspace_alloc(UMIN, UMAX, false);
+	l1 = mkproc("p1", vm);
+	l2 = mkproc("p2", NULL);
+	share(l1, l2);
+	va = map_anon(vm, 4);
+	touch(l2, va, 4, 'b');
+	uvmspace_exec(l1, UMIN, UMAX);
+	nvm = l1->l_proc->p_vmspace;
+	ATF_CHECK(nvm != vm);
+	ATF_CHECK_EQ(vm->vm_refcnt, 1);
+	CHECK(&nvm->vm_map);
+	uvmspace_exec(l2, UMIN, UMAX);
+	ATF_CHECK(l2->l_proc->p_vmspace == vm);		/* reused */
+	CHECK(&vm->vm_map);
+	ATF_CHECK_EQ(vm->vm_map.nentries, 0);
+	ATF_CHECK_EQ(uvmexp.free, free0);
+	/* Both work independently now. */
+	va = map_anon(vm, 1);
+	touch(l2, va, 1, '2');
+	va = map_anon(nvm, 1);
+	touch(l1, va, 1, '1');
+	ATF_CHECK_EQ(peek(l1, va), '1');
+	rmproc(l1);
+	rmproc(l2);
+	uvmspace_free(nvm);
+	uvmspace_free(vm);
+	CHECK(NULL);
+	ATF_CHECK_EQ(uvmexp.free, free0);
 	h_shutdown();
 }
 
@@ -388,6 +454,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, share_gives_second_process_the_same_space);
 	ATF_TP_ADD_TC(tp, exec_reuses_an_unshared_space);
 	ATF_TP_ADD_TC(tp, exec_replaces_a_shared_space);
+	ATF_TP_ADD_TC(tp, exec_by_both_sharers_replaces_then_reuses);
 	ATF_TP_ADD_TC(tp, free_or_addref_of_vmspace0_panics);
 	ATF_TP_ADD_TC(tp, uarea_is_wired_usable_kernel_memory);
 	ATF_TP_ADD_TC(tp, uareas_are_distinct_and_all_freed);

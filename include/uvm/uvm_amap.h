@@ -108,6 +108,8 @@ int	amap_flags(struct vm_amap *);
 struct vm_anon *uvm_analloc(void);
 void	uvm_anfree(struct vm_anon *);		/* an_ref == 0, locked */
 void	uvm_anon_dropswap(struct vm_anon *);	/* locked */
+/* Lock the object owning the anon's loaned page (if any); the page. */
+struct vm_page *uvm_anon_lockloanpg(struct vm_anon *);
 /*
  * Releasing swap slots: the swap layer installs its slot-freeing function
  * here when it starts; while it is NULL no anon can hold a slot.

@@ -20,6 +20,8 @@
  * Locking: changes to the table are serialised by a private lock taken
  * before uvm_fpageqlock; the table is replaced, never edited in place, so
  * lookups (the getters, uvm_physseg_find, PHYS_TO_VM_PAGE) need no lock.
+ * After uvm_page_init() a change is published with uvm_fpageqlock held,
+ * so handles do not change under a holder of uvm_fpageqlock.
  */
 
 #ifndef _UVM_UVM_PHYSSEG_H_

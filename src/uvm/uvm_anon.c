@@ -19,7 +19,9 @@
  * besides the anon, and the anon leaves the page to it (NetBSD style):
  * an object page loaned to the anon goes back to its object with one loan
  * less; the anon's own page loaned to the kernel (uvm_loan TOPAGE) stays
- * with the borrower, who frees it when the last loan is dropped.
+ * with the borrower, who frees it when the last loan is dropped (that
+ * case, and an object page its object gave up while lending it, are
+ * uvm_pagefree's: it knows the page classes).
  *
  * Locking: an_ref, an_page and an_swslot are protected by an_lock (the
  * owning amap's lock).  The lock is kept alive by the amaps that use it
@@ -104,38 +106,72 @@ static void
 uvm_anon_droppage(struct vm_anon *anon)
 {
 	struct vm_page *pg = anon->an_page;
-	struct uvm_object *uobj;
+	struct uvm_object *uobj = pg->uobject;
+	bool taken;
 
 	KASSERT(pg->uanon == anon);
-	if (pg->loan_count > 0) {
-		uobj = pg->uobject;
-		if (uobj != NULL) {
-			/* An object's page loaned to us: back to the object. */
-			mutex_enter(uobj->vmobjlock);
-			mutex_enter(&uvm_pageqlock);
-			pg->loan_count--;
-			pg->uanon = NULL;
-			pg->pqflags &= ~PQ_ANON;
-			mutex_exit(&uvm_pageqlock);
-			mutex_exit(uobj->vmobjlock);
-		} else {
-			/* Our page loaned to the kernel: the borrower's now. */
-			mutex_enter(&uvm_pageqlock);
-			pg->uanon = NULL;
-			pg->pqflags &= ~PQ_ANON;
-			mutex_exit(&uvm_pageqlock);
-		}
-	} else {
+	KASSERTMSG((pg->flags & PG_BUSY) == 0,
+	    "uvm_anfree: anon %p page %p busy", anon, pg);
+	if (uobj != NULL) {
 		/*
-		 * Ours alone.  A busy anon page is being filled or copied
-		 * by someone holding our lock, which we hold: it cannot be.
+		 * An object's page loaned to us: it goes back to the object
+		 * with one loan less (lock order: anon, then object).
 		 */
-		KASSERTMSG((pg->flags & PG_BUSY) == 0,
-		    "uvm_anfree: anon %p page %p busy", anon, pg);
-		pmap_page_protect(pg, VM_PROT_NONE);
-		uvm_pagefree(pg);
+		KASSERT(pg->loan_count > 0);
+		mutex_enter(uobj->vmobjlock);
+		KASSERT(pg->uobject == uobj);
+		taken = !mutex_owned(&uvm_pageqlock);
+		if (taken)
+			mutex_enter(&uvm_pageqlock);
+		pg->loan_count--;
+		pg->uanon = NULL;
+		if (taken)
+			mutex_exit(&uvm_pageqlock);
+		mutex_exit(uobj->vmobjlock);
+		anon->an_page = NULL;
+		return;
 	}
+	/*
+	 * Our page, or one its object gave up while lending it to us.
+	 * uvm_pagefree() frees it, or, if the kernel still borrows it
+	 * (loan_count > 0), leaves it to the borrower.
+	 */
+	pmap_page_protect(pg, VM_PROT_NONE);
+	uvm_pagefree(pg);
 	anon->an_page = NULL;
+}
+
+/*
+ * uvm_anon_lockloanpg: lock the other owner of the anon's loaned page.
+ *
+ * => anon locked; it stays locked, but may be dropped and re-taken on
+ *    the way (the object lock comes after the anon's in the lock
+ *    order, and whoever holds the object's may be waiting for ours):
+ *    callers re-check what they read under it before.
+ * => returns the anon's page (NULL if none); if it is an object's page
+ *    lent to the anon, the object is locked too.
+ */
+struct vm_page *
+uvm_anon_lockloanpg(struct vm_anon *anon)
+{
+	struct uvm_object *uobj;
+	struct vm_page *pg;
+
+	KASSERT(mutex_owned(anon->an_lock));
+	while ((pg = anon->an_page) != NULL && pg->loan_count != 0 &&
+	    (uobj = pg->uobject) != NULL) {
+		if (mutex_tryenter(uobj->vmobjlock)) {
+			if (pg->uobject == uobj && anon->an_page == pg)
+				break;
+			/* It changed hands before we got the lock. */
+			mutex_exit(uobj->vmobjlock);
+			continue;
+		}
+		mutex_exit(anon->an_lock);
+		yield();
+		mutex_enter(anon->an_lock);
+	}
+	return pg;
 }
 
 /*

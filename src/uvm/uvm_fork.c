@@ -321,6 +321,8 @@ uvm_fork(struct lwp *l1, struct lwp *l2, bool shared)
 /*
  * uvmspace_unshare: make sure l's process has an address space of its
  * own, forking the shared one if needed.
+ *
+ * => l is running: its pmap is active, and is switched to the new one.
  */
 void
 uvmspace_unshare(struct lwp *l)

@@ -106,6 +106,8 @@ uvmspace_share(struct proc *p1, struct proc *p2)
  * uvmspace_exec: give l's process an empty address space over
  * [start, end) for a new program image.
  *
+ * => l runs on its process's vmspace (its pmap is active); afterwards it
+ *    runs on the one the process has then.
  * => if the process holds the only reference to its vmspace, the vmspace
  *    is reused: everything is unmapped, future-wiring is revoked, and the
  *    bounds become [start, end).  Otherwise a new vmspace (with the old

@@ -272,7 +272,8 @@ uvm_map_teardown(struct vm_map *map)
 
 /*
  * uvm_map_deallocate: drop a reference; the last one tears the map down
- * and releases its pmap.
+ * and releases its pmap (except the kernel pmap, which kernel submaps
+ * share and which is never destroyed).
  * => map made by uvm_map_create().
  */
 void
@@ -282,7 +283,7 @@ uvm_map_deallocate(struct vm_map *map)
 	if (atomic_dec_uint_nv(&map->ref_count) > 0)
 		return;
 	uvm_map_teardown(map);
-	if (map->pmap != NULL)
+	if (map->pmap != NULL && map->pmap != pmap_kernel())
 		pmap_destroy(map->pmap);
 	kmem_free(map, sizeof(*map));
 }
@@ -525,8 +526,9 @@ uvm_map_search(struct vm_map *map, const struct uvm_findspace_args *fa,
  * uvm_map_findspace: find room for `length' bytes.
  * => map locked.
  * => bottom-up: the lowest fitting address at or above hint (then, if
- *    none, anywhere); top-down (VM_MAP_TOPDOWN): the highest fitting
- *    address at or below hint (then anywhere).  With UVM_FLAG_FIXED the
+ *    none, anywhere); top-down (VM_MAP_TOPDOWN): the highest range
+ *    ending at or below hint (0: the top of the map; then, if none,
+ *    anywhere).  With UVM_FLAG_FIXED the
  *    range [hint, hint + length) itself must be free.
  * => uoffset != UVM_UNKNOWN_OFFSET: PMAP_PREFER the address for it;
  *    align (a power of two, 0 for none) is honoured unless FIXED.
@@ -570,9 +572,9 @@ uvm_map_findspace(struct vm_map *map, vaddr_t hint, vsize_t length,
 			return NULL;
 		fa.fa_bound = map->min_offset;
 	} else {
-		if (hint == 0 || hint > map->max_offset - length)
-			hint = map->max_offset - length;
-		fa.fa_bound = MAX(hint, map->min_offset) + length;
+		if (hint == 0 || hint > map->max_offset)
+			hint = map->max_offset;
+		fa.fa_bound = MAX(hint, map->min_offset);
 		if ((e = uvm_map_search(map, &fa, result)) != NULL)
 			return e;
 		if (fa.fa_bound == map->max_offset)

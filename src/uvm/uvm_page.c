@@ -112,7 +112,7 @@ wired_account(int delta)
 static inline void
 class_account(const struct vm_page *pg, int delta)
 {
-	if ((pg->flags & (PG_ANON | PG_AOBJ)) || (pg->pqflags & PQ_ANON))
+	if (pg->flags & (PG_ANON | PG_AOBJ))
 		UVMEXP_ADD(anonpages, delta);
 	else if (pg->flags & PG_FILE)
 		UVMEXP_ADD(filepages, delta);
@@ -158,7 +158,7 @@ fpq_unlock(bool taken)
 		mutex_exit(&uvm_fpageqlock);
 }
 
-static inline bool
+static inline bool __unused
 owner_locked_p(const struct vm_page *pg)
 {
 	if (pg->uobject != NULL)
@@ -500,6 +500,8 @@ uvm_pagelookup(struct uvm_object *obj, voff_t off)
  * Allocation and freeing.
  */
 
+static inline void pq_remove(struct vm_page *);
+
 static inline bool
 uvm_pagedaemon_p(void)
 {
@@ -687,8 +689,7 @@ uvm_pagefree(struct vm_page *pg)
 			pg->flags = (uint16_t)((pg->flags & ~PG_CLEAN) |
 			    PG_DIRTY);
 		} else if (pg->uanon != NULL) {
-			if ((pg->flags & PG_ANON) == 0 &&
-			    (pg->pqflags & PQ_ANON) == 0) {
+			if ((pg->flags & PG_ANON) == 0) {
 				/* An object's page lent to the anon. */
 				pg->loan_count--;
 			} else {
@@ -721,21 +722,25 @@ uvm_pagefree(struct vm_page *pg)
 	}
 	uvm_pagewakeup(pg);
 
-	taken = pq_lock();
-	if (pg->pqflags & PQ_QMASK) {
-		pq_account(pg->pqflags, -1);
-		TAILQ_REMOVE((pg->pqflags & PQ_ACTIVE) ? &uvm_activeq :
-		    &uvm_inactiveq, pg, pageq);
-	}
-	if (pg->wire_count != 0) {
-		pg->wire_count = 0;
-		wired_account(-1);
+	/*
+	 * Only a queued or wired page needs the queue lock: nobody can put
+	 * an unqueued page we own on a queue behind our back (the
+	 * pagedaemon finds pages through the queues).
+	 */
+	if ((pg->pqflags & (PQ_ACTIVE | PQ_INACTIVE)) != 0 ||
+	    pg->wire_count != 0) {
+		taken = pq_lock();
+		pq_remove(pg);
+		if (pg->wire_count != 0) {
+			pg->wire_count = 0;
+			wired_account(-1);
+		}
+		pq_unlock(taken);
 	}
 	pg->pqflags &= PQ_FREELIST;
 	mutex_enter(&uvm_fpageqlock);
 	uvm_pgfl_insert(pg);
 	mutex_exit(&uvm_fpageqlock);
-	pq_unlock(taken);
 }
 
 /* ---------------------------------------------------------------------
@@ -1138,8 +1143,7 @@ uvm_page_check(void)
 			if (pg->wire_count != 0)
 				wired++;
 			if ((pg->pqflags & PQ_FREE) == 0) {
-				if ((pg->flags & (PG_ANON | PG_AOBJ)) ||
-				    (pg->pqflags & PQ_ANON))
+				if (pg->flags & (PG_ANON | PG_AOBJ))
 					anon++;
 				else if (pg->flags & PG_FILE)
 					file++;

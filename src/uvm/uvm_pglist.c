@@ -189,6 +189,11 @@ pgl_scan(struct pgl_req *r)
 					ws = pfn;
 				}
 				prev = pfn;
+				/* First fit need not wait for the run's end. */
+				if (r->r_firstfit &&
+				    pfn + 1 - ws >= r->r_npages &&
+				    pgl_offer(r, ws, pfn + 1))
+					return;
 			}
 		}
 	}

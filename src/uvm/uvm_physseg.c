@@ -52,11 +52,14 @@
  *		lock.  After uvm_page_init() a replaced table is kept until
  *		uvm_physseg_fini(), since a lookup may still be reading it;
  *		before that, boot is single-threaded and it is freed at once.
- *		The vm_pages of unplugged frames are freed with
- *		uvm_fpageqlock held: a lookup that may race with the unplug
- *		of the very frames it translates (the allocator scanning free
- *		pages) must hold that lock.  Nothing else may be looking at
- *		frames being unplugged: they are free, so nobody owns them.
+ *		After uvm_page_init(), plug and unplug publish the new table
+ *		and free the vm_pages of unplugged frames with uvm_fpageqlock
+ *		held too.  So a holder of uvm_fpageqlock (the allocator
+ *		walking the segments by handle, uvm_page_check) sees stable
+ *		handles, and may look at free pages of any segment.  Without
+ *		it, a handle may be renumbered between two calls, and the
+ *		frames being unplugged must not be looked at: they are free,
+ *		so nobody owns them.
  *	f	start_hint is an allocator hint written under
  *		uvm_fpageqlock; a write that races with a table change may be
  *		lost, which costs only a longer search.
@@ -553,10 +556,15 @@ uvm_physseg_plug(paddr_t pfn, size_t npages, uvm_physseg_t *upmp)
 		goto fail;
 	}
 	ps.pages->pp_refs = 1;
-	physseg_publish(t);
-	/* The pages must be findable (PHYS_TO_VM_PAGE) before being freed. */
-	if (uvm_page_init_done_p())
+	if (uvm_page_init_done_p()) {
+		/* Handles renumber: only where uvm_fpageqlock says so. */
+		mutex_enter(&uvm_fpageqlock);
+		physseg_publish(t);
+		mutex_exit(&uvm_fpageqlock);
+		/* The pages must be findable before they are freed. */
 		uvm_page_seg_plugged(idx, pfn, npages);
+	} else
+		physseg_publish(t);
 	mutex_exit(&physseg_lock);
 	if (upmp != NULL)
 		*upmp = idx;
@@ -613,8 +621,8 @@ uvm_physseg_unplug(paddr_t pfn, size_t npages)
 		}
 	}
 	/*
-	 * The allocator scans free pages under uvm_fpageqlock, possibly
-	 * through the table being replaced: free the array under it.
+	 * The allocator walks the segments under uvm_fpageqlock: renumber
+	 * the handles and free the array only with it held.
 	 */
 	pp = ps->pages;
 	pp->pp_refs += n;
