@@ -1089,6 +1089,32 @@ ATF_TC_BODY(busy_anon_page_and_changed_map_restart_fault, tc)
 	shutdown();
 }
 
+ATF_TC_WITHOUT_HEAD(pmap_enter_failure_returns_enomem_and_refault_works);
+ATF_TC_BODY(pmap_enter_failure_returns_enomem_and_refault_works, tc)
+{
+	struct uvmexp s;
+	vaddr_t va;
+
+	boot(16 * MB);
+	va = map_anon(VA0, 1, UVM_PROT_RW, UVM_ADV_RANDOM);
+	s = uvmexp;
+	kern_fault_set(KFI_PMAP_ENTER, 1, 0);
+	ATF_CHECK_EQ(uvm_fault(MAP, va, VM_PROT_WRITE), ENOMEM);
+	kern_fault_clear();
+	H_CHECK(MAP);
+	/* The new anon stays in the amap, unmapped and not busy. */
+	cases(&s, 1, 0, 0, 0, 0, 1);
+	ATF_CHECK(page_at(vm, va) == NULL);
+	ATF_REQUIRE_EQ(amap_nused(MAP->header.next->aref.ar_amap), 1);
+	s = uvmexp;
+	ATF_CHECK_EQ(uvm_fault(MAP, va, VM_PROT_WRITE), 0);
+	cases(&s, 1, 1, 0, 0, 0, 0);
+	ATF_REQUIRE(page_at(vm, va) != NULL);
+	ATF_CHECK((page_at(vm, va)->flags & PG_BUSY) == 0);
+	ATF_CHECK(all_bytes(bytes_at(vm, va), 0, PAGE_SIZE));
+	shutdown();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, fault_unmapped_returns_efault);
@@ -1114,6 +1140,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, fault_wire_failure_unwires_what_it_wired);
 	ATF_TP_ADD_TC(tp, exhausted_machine_fails_enomem_fltnoram);
 	ATF_TP_ADD_TC(tp, anon_alloc_failure_counts_fltnoanon);
+	ATF_TP_ADD_TC(tp, pmap_enter_failure_returns_enomem_and_refault_works);
 	ATF_TP_ADD_TC(tp, amap_alloc_failure_counts_fltnoamap);
 	ATF_TP_ADD_TC(tp, copyout_through_hook_faults_in_pages);
 	ATF_TP_ADD_TC(tp, copy_errors_surface_as_efault_without_side_effects);

@@ -601,6 +601,39 @@ ATF_TC_BODY(fork_then_free_returns_every_page, tc)
 	h_shutdown();
 }
 
+ATF_TC_WITHOUT_HEAD(fork_cow_survives_mprotect_round_trip);
+ATF_TC_BODY(fork_cow_survives_mprotect_round_trip, tc)
+{
+	struct vmspace *p, *c;
+	vaddr_t va;
+
+	boot();
+	p = newvm();
+	va = map_anon(p, VA0, 4);
+	fill(p, va, 4, 0x11);
+	c = fork_vm(p);
+	ATF_CHECK(reads(c, va, 4, 0x11));	/* child maps them, shared */
+	for (int i = 0; i < 2; i++) {
+		struct vmspace *v = i == 0 ? p : c;
+
+		ATF_REQUIRE_EQ(uvm_map_protect(&v->vm_map, va, va + ptoa(4),
+		    UVM_PROT_READ, false), 0);
+		H_CHECK(&v->vm_map);
+		ATF_REQUIRE_EQ(uvm_map_protect(&v->vm_map, va, va + ptoa(4),
+		    UVM_PROT_RW, false), 0);
+		H_CHECK(&v->vm_map);
+	}
+	fill(p, va, 2, 0x12);
+	fill(c, va + ptoa(2), 2, 0x13);
+	ATF_CHECK(reads(p, va, 2, 0x12));
+	ATF_CHECK(reads(p, va + ptoa(2), 2, 0x11));
+	ATF_CHECK(reads(c, va, 2, 0x11));
+	ATF_CHECK(reads(c, va + ptoa(2), 2, 0x13));
+	uvmspace_free(c);
+	uvmspace_free(p);
+	h_shutdown();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, fork_copy_child_sees_parent_bytes);
@@ -614,6 +647,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, fork_three_generations_isolated);
 	ATF_TP_ADD_TC(tp, fork_shared_shadow_pattern);
 	ATF_TP_ADD_TC(tp, fork_partial_inherit_clips_entries);
+	ATF_TP_ADD_TC(tp, fork_cow_survives_mprotect_round_trip);
 	ATF_TP_ADD_TC(tp, fork_object_mapping_copy_is_cow);
 	ATF_TP_ADD_TC(tp, uvm_proc_fork_counts_forks);
 	ATF_TP_ADD_TC(tp, uvm_fork_of_lwps_forks_their_processes);

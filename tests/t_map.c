@@ -601,6 +601,14 @@ ATF_TC_BODY(merge_extends_amap, tc)
 	ATF_REQUIRE_EQ(map->nentries, 1);
 	ATF_CHECK(ent(map, 0)->aref.ar_amap == am);
 	ATF_CHECK_EQ(ent(map, 0)->end, at + 5 * PG);
+	ATF_CHECK(amap_nslot(am) >= 5);
+	/* Filling a hole: prev grows its amap, next is not swallowed. */
+	(void)mapit(map, at + 6 * PG, 2, RWF(UVM_FLAG_FIXED));
+	(void)mapit(map, at + 5 * PG, 1, RWF(UVM_FLAG_FIXED));
+	ATF_REQUIRE_EQ(map->nentries, 2);
+	ATF_CHECK_EQ(ent(map, 0)->end, at + 6 * PG);
+	ATF_CHECK(amap_nslot(am) >= 6);
+	ATF_CHECK(ent(map, 1)->aref.ar_amap == NULL);
 	done(map);
 }
 
@@ -937,10 +945,11 @@ ATF_TC_BODY(findspace_reports_the_preceding_entry, tc)
 /* ------------------------------------------------------------------ */
 /* Randomized sequences against an array model. */
 
-#define RPAGES	256
+#define RPAGES_MAX	4096
+static int RPAGES = 256;
 
 struct model {
-	int	prot[RPAGES];		/* -1: unmapped */
+	int	prot[RPAGES_MAX];	/* -1: unmapped */
 };
 
 static unsigned int rseed;
@@ -1005,8 +1014,9 @@ model_fit(const struct model *m, int npages, int alpages, bool topdown)
 static void
 random_run(int flags, unsigned int seed, int steps)
 {
+	static struct model m_storage;
+#define m m_storage
 	struct vm_map *map;
-	struct model m;
 	int step, i;
 
 	h_boot(64 * 1024 * 1024, 0);
@@ -1081,6 +1091,7 @@ random_run(int flags, unsigned int seed, int steps)
 	}
 	uvm_map_deallocate(map);
 	h_shutdown();
+#undef m
 }
 
 ATF_TC_WITHOUT_HEAD(random_ops_match_array_model);
@@ -1094,6 +1105,15 @@ ATF_TC_WITHOUT_HEAD(random_ops_topdown_match_array_model);
 ATF_TC_BODY(random_ops_topdown_match_array_model, tc)
 {
 	random_run(VM_MAP_TOPDOWN, 5, 4000);
+}
+
+/* A bigger space: deeper trees, more rotations under the gaps. */
+ATF_TC_WITHOUT_HEAD(random_ops_large_map_match_array_model);
+ATF_TC_BODY(random_ops_large_map_match_array_model, tc)
+{
+	RPAGES = 4096;
+	random_run(0, 11, 3000);
+	random_run(VM_MAP_TOPDOWN, 12, 3000);
 }
 
 /* Many entries: the tree (and its gaps) stays right at scale. */
@@ -1248,6 +1268,86 @@ ATF_TC_BODY(wire_beyond_rlimit_memlock_is_eagain, tc)
 	uvm_map_teardown(map);
 	pmap_destroy(map->pmap);
 	h_shutdown();
+}
+
+/* An object whose pages cannot be read: faults on it fail with EIO. */
+static int
+eio_get(struct uvm_object *o, voff_t off, struct vm_page **pps, int *npp,
+    int center, vm_prot_t access, int advice, int flags)
+{
+	(void)off; (void)pps; (void)center; (void)access; (void)advice;
+	if (flags & PGO_LOCKED) {
+		*npp = 0;
+		return EBUSY;
+	}
+	mutex_exit(o->vmobjlock);
+	return EIO;
+}
+
+static void eio_ref(struct uvm_object *o) { (void)o; }
+static void eio_det(struct uvm_object *o) { (void)o; }
+static const struct uvm_pagerops eio_ops = {
+	.pgo_reference = eio_ref,
+	.pgo_detach = eio_det,
+	.pgo_get = eio_get,
+	.pgo_name = "eio",
+};
+
+ATF_TC_WITHOUT_HEAD(wire_fault_failure_unwinds_everything);
+ATF_TC_BODY(wire_fault_failure_unwinds_everything, tc)
+{
+	struct vm_map *map = boot_map(0);
+	struct uvm_object eobj;
+	vaddr_t at = MAPMIN, va;
+	int wired0;
+
+	uvm_obj_init(&eobj, &eio_ops, true, 1);
+	(void)mapit(map, at, 3, RWF(UVM_FLAG_FIXED | UVM_FLAG_COPYONW));
+	va = at + 3 * PG;
+	ATF_REQUIRE_EQ(uvm_map(map, &va, 2 * PG, &eobj, 0, 0,
+	    UVM_MAPFLAG(UVM_PROT_R, UVM_PROT_R, UVM_INH_COPY, UVM_ADV_NORMAL,
+	    UVM_FLAG_FIXED)), 0);
+	H_CHECK(map);
+	wired0 = uvmexp.wired;
+	ATF_CHECK_EQ(uvm_map_pageable(map, at + PG, at + 5 * PG, false, 0),
+	    EIO);
+	H_CHECK(map);
+	ATF_CHECK_EQ(uvmexp.wired, wired0);
+	ATF_CHECK_EQ(pmap_wired_count(map->pmap), 0);
+	for (va = at; va < at + 5 * PG; va += PG) {
+		struct vm_map_entry *e;
+
+		vm_map_lock_read(map);
+		ATF_REQUIRE(uvm_map_lookup_entry(map, va, &e));
+		vm_map_unlock_read(map);
+		ATF_CHECK_EQ_MSG(e->wired_count, 0, "page %d",
+		    (int)((va - at) / PG));
+	}
+	/* The anonymous part alone wires fine. */
+	ATF_CHECK_EQ(uvm_map_pageable(map, at, at + 3 * PG, false, 0), 0);
+	ATF_CHECK_EQ(uvmexp.wired, wired0 + 3);
+	ATF_CHECK_EQ(uvm_map_pageable(map, at, at + 3 * PG, true, 0), 0);
+	ATF_CHECK_EQ(uvmexp.wired, wired0);
+	uvm_unmap(map, vm_map_min(map), vm_map_max(map));
+	done(map);
+	uvm_obj_destroy(&eobj, true);
+}
+
+ATF_TC_WITHOUT_HEAD(nowait_entry_allocation_failure_is_enomem);
+ATF_TC_BODY(nowait_entry_allocation_failure_is_enomem, tc)
+{
+	struct vm_map *map = boot_map(0);
+	vaddr_t va = 0;
+
+	kern_fault_set(KFI_POOL, 1, 0);
+	ATF_CHECK_EQ(uvm_map(map, &va, PG, NULL, UVM_UNKNOWN_OFFSET, 0,
+	    RWF(UVM_FLAG_NOWAIT)), ENOMEM);
+	kern_fault_clear();
+	H_CHECK(map);
+	ATF_CHECK_EQ(map->nentries, 0);
+	ATF_CHECK_EQ(uvm_map(map, &va, PG, NULL, UVM_UNKNOWN_OFFSET, 0,
+	    RWF(UVM_FLAG_NOWAIT)), 0);
+	done(map);
 }
 
 ATF_TC_WITHOUT_HEAD(pageable_lock_flags_keep_lock);
@@ -1473,11 +1573,14 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, findspace_reports_the_preceding_entry);
 	ATF_TP_ADD_TC(tp, random_ops_match_array_model);
 	ATF_TP_ADD_TC(tp, random_ops_topdown_match_array_model);
+	ATF_TP_ADD_TC(tp, random_ops_large_map_match_array_model);
 	ATF_TP_ADD_TC(tp, many_entries_tree_stays_consistent);
 	ATF_TP_ADD_TC(tp, wire_marks_clipped_range_and_unwire_clears);
 	ATF_TP_ADD_TC(tp, wire_hole_or_prot_none_is_efault);
 	ATF_TP_ADD_TC(tp, wire_beyond_wiredmax_is_eagain);
 	ATF_TP_ADD_TC(tp, wire_beyond_rlimit_memlock_is_eagain);
+	ATF_TP_ADD_TC(tp, wire_fault_failure_unwinds_everything);
+	ATF_TP_ADD_TC(tp, nowait_entry_allocation_failure_is_enomem);
 	ATF_TP_ADD_TC(tp, pageable_lock_flags_keep_lock);
 	ATF_TP_ADD_TC(tp, trylock_on_locked_map_is_eagain);
 	ATF_TP_ADD_TC(tp, waitva_sleeps_until_space_is_freed);

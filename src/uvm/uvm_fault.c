@@ -829,6 +829,14 @@ uvm_fault_lower(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 		/* Case 2A: the object's page itself. */
 		UVMEXP_INC(flt_obj);
 		pg = uobjpage;
+		/*
+		 * Writing an object page that is on loan needs the loan
+		 * broken first (the loan layer's uvm_loanbreak); until
+		 * loans exist no page is ever loaned here.
+		 */
+		KASSERTMSG(pg->loan_count == 0 ||
+		    (flt->access_type & VM_PROT_WRITE) == 0,
+		    "uvm_fault: write to loaned object page %p", pg);
 		prot = flt->enter_prot & MASK(ufi->entry);
 		if ((pg->flags & PG_RDONLY) != 0 || pg->loan_count != 0)
 			prot &= ~VM_PROT_WRITE;

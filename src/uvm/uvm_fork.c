@@ -17,7 +17,7 @@
  * Two COPY cases cannot be left to the faults.  A wired parent entry
  * must never fault, so the child copies its anons at once
  * (amap_cow_now).  An amap that other entries also refer to (shared
- * with another process, or split by a clip) must not become NEEDSCOPY
+ * with another address space, AMAP_SHARED) must not become NEEDSCOPY
  * in the parent, since a later write fault would give the parent a
  * private amap and break the sharing; the child takes its own copy of
  * the amap now and the shared anons' pages are write-protected in every
@@ -177,7 +177,8 @@ uvm_fork_copy(struct vm_map *old_map, struct vm_map_entry *old_entry,
 		return 0;
 	}
 
-	eager = amap_refs(amap) > 1 || VM_MAPENT_ISWIRED(old_entry);
+	eager = (amap_flags(amap) & AMAP_SHARED) != 0 ||
+	    VM_MAPENT_ISWIRED(old_entry);
 	new_entry->aref = old_entry->aref;
 	amap_ref(amap, (vaddr_t)new_entry->aref.ar_pageoff << PAGE_SHIFT,
 	    new_entry->end - new_entry->start, 0);

@@ -50,7 +50,6 @@ void
 uvmspace_addref(struct vmspace *vm)
 {
 	KASSERT(vm != NULL);
-	KASSERT(vm != &vmspace0);
 	KASSERT(atomic_load_relaxed(&vm->vm_refcnt) > 0);
 	atomic_inc_uint(&vm->vm_refcnt);
 }
@@ -61,6 +60,8 @@ uvmspace_addref(struct vmspace *vm)
  * and frees the vmspace.
  *
  * => nobody else may be using vm when the last reference goes.
+ * => processes sharing vmspace0 (kernel processes) take and drop
+ *    references to it like any other; its own never goes.
  */
 void
 uvmspace_free(struct vmspace *vm)
@@ -69,10 +70,12 @@ uvmspace_free(struct vmspace *vm)
 	pmap_t pmap;
 
 	KASSERT(vm != NULL);
-	KASSERT(vm != &vmspace0);
 	KASSERT(atomic_load_relaxed(&vm->vm_refcnt) > 0);
 	if (atomic_dec_uint_nv(&vm->vm_refcnt) > 0)
 		return;
+	/* vmspace0 keeps the reference the kernel map holds on it. */
+	KASSERTMSG(vm != &vmspace0, "uvmspace_free: last reference to the"
+	    " kernel's vmspace0");
 
 	map = &vm->vm_map;
 	pmap = vm_map_pmap(map);
@@ -123,13 +126,15 @@ uvmspace_exec(struct lwp *l, vaddr_t start, vaddr_t end)
 	bool topdown;
 
 	KASSERT(ovm != NULL);
-	KASSERT(ovm != &vmspace0);
 	KASSERT(start < end);
 	map = &ovm->vm_map;
 	topdown = (map->flags & VM_MAP_TOPDOWN) != 0;
 
 	if (atomic_load_acquire(&ovm->vm_refcnt) == 1) {
 		pmap_t pmap = vm_map_pmap(map);
+
+		KASSERTMSG(ovm != &vmspace0, "uvmspace_exec: emptying the"
+		    " kernel's vmspace0");
 		/* mlockall(MCL_FUTURE) does not survive exec. */
 		int flags = map->flags & (VM_MAP_PAGEABLE | VM_MAP_TOPDOWN);
 

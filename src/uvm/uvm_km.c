@@ -14,7 +14,8 @@
  *			pages arrive on demand through uvm_fault() and the
  *			aobj pager, and may be paged out like any others.
  *	VA only		an entry with no object and no pages: the caller
- *			enters and removes its own mappings.
+ *			enters and removes its own mappings.  With
+ *			UVM_KMF_COLORMATCH it starts at a given page colour.
  *
  *	kernel_map  [ wired | VA only |   pageable   | submap ... ]
  *	                                    |
@@ -200,6 +201,40 @@ km_pgremove_pageable(vaddr_t start, vaddr_t end)
 }
 
 /*
+ * A VA-only range whose first page has virtual colour `color' (the low
+ * bits of its page number, uvmexp.ncolors of them), for a caller that
+ * will enter pages of that colour.  The map hands out an aligned range
+ * `color' pages longer than asked, and the pages before the coloured
+ * start go back.
+ */
+static vaddr_t
+km_alloc_color(struct vm_map *map, vsize_t size, unsigned int color,
+    vm_prot_t prot, uvm_flag_t flags)
+{
+	struct vm_map_entry *dead = NULL;
+	vsize_t ncolors = (vsize_t)uvmexp.ncolors;
+	vsize_t lead = (vsize_t)color << PAGE_SHIFT;
+	vaddr_t kva = vm_map_min(map);
+
+	KASSERTMSG(color < ncolors, "uvm_km_alloc: colour %u of %ju", color,
+	    (uintmax_t)ncolors);
+	if (uvm_map(map, &kva, size + lead, NULL, UVM_UNKNOWN_OFFSET,
+	    ncolors > 1 ? ncolors << PAGE_SHIFT : 0,
+	    UVM_MAPFLAG(prot, prot, UVM_INH_NONE, UVM_ADV_RANDOM,
+	    UVM_FLAG_NOMERGE |
+	    (flags & (UVM_KMF_TRYLOCK | UVM_KMF_NOWAIT | UVM_KMF_WAITVA)))) !=
+	    0)
+		return 0;
+	if (lead != 0) {
+		vm_map_lock(map);
+		uvm_unmap_remove(map, kva, kva + lead, &dead, UVM_FLAG_VAONLY);
+		vm_map_unlock(map);
+		uvm_unmap_detach(dead, 0);
+	}
+	return kva + lead;
+}
+
+/*
  * uvm_km_alloc: allocate size bytes of kernel memory in map.
  *
  * => map is kernel_map or a submap of it (its pmap is pmap_kernel()).
@@ -238,10 +273,12 @@ uvm_km_alloc(struct vm_map *map, vsize_t size, vsize_t align, uvm_flag_t flags)
 	if (flags & UVM_KMF_EXEC)
 		prot |= VM_PROT_EXECUTE;
 
+	if (flags & UVM_KMF_COLORMATCH)
+		return km_alloc_color(map, size, (unsigned int)align, prot,
+		    flags);
 	if (uvm_map(map, &kva, size, obj, UVM_UNKNOWN_OFFSET, align,
 	    UVM_MAPFLAG(prot, prot, UVM_INH_NONE, UVM_ADV_RANDOM,
-	    flags & (UVM_KMF_TRYLOCK | UVM_KMF_NOWAIT | UVM_KMF_WAITVA |
-	    UVM_KMF_COLORMATCH))) != 0)
+	    flags & (UVM_KMF_TRYLOCK | UVM_KMF_NOWAIT | UVM_KMF_WAITVA))) != 0)
 		return 0;
 
 	/* Pageable memory is faulted in; VA-only memory stays empty. */

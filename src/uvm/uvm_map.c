@@ -80,19 +80,58 @@ uvm_rb_fixup(struct vm_map_entry *e)
 		uvm_rb_augment(e);
 }
 
+/*
+ * Recompute maxgap from e up to the root; true if the walk passed x
+ * (then x's ancestors, whose maxgap x's own change affects, are done).
+ */
+static bool
+uvm_rb_fixup_through(struct vm_map_entry *e, const struct vm_map_entry *x)
+{
+	bool passed = false;
+
+	for (; e != NULL; e = RB_PARENT(e, rb_entry)) {
+		uvm_rb_augment(e);
+		passed |= e == x;
+	}
+	return passed;
+}
+
 static inline vsize_t
 uvm_map_gap_of(const struct vm_map_entry *e)
 {
 	return e->next->start - e->end;
 }
 
-/* e's gap (and so its subtree maxima) changed: e may be the header. */
+/*
+ * Recompute maxgap from e upwards, stopping at the first node whose
+ * value does not change.
+ * => the augmentation holds everywhere except at e (a gap change, or a
+ *    leaf just attached below e): then an unchanged value means it holds
+ *    everywhere again.
+ */
+static void
+uvm_rb_fixup_changed(struct vm_map_entry *e)
+{
+	vsize_t old;
+
+	for (; e != NULL; e = RB_PARENT(e, rb_entry)) {
+		old = e->maxgap;
+		uvm_rb_augment(e);
+		if (e->maxgap == old)
+			break;
+	}
+}
+
+/*
+ * e's gap (and so its subtree maxima) changed: e may be the header.
+ * => the augmentation holds everywhere else.
+ */
 static void
 uvm_map_fixgap(struct vm_map *map, struct vm_map_entry *e)
 {
 	e->gap = uvm_map_gap_of(e);
 	if (e != &map->header)
-		uvm_rb_fixup(e);
+		uvm_rb_fixup_changed(e);
 }
 
 /* ---------------------------------------------------------------------
@@ -132,6 +171,39 @@ uvm_mapent_addref(struct vm_map_entry *e)
 }
 
 /*
+ * Put e in the tree next to its list neighbours without searching from
+ * the root: as the right child of its predecessor if that has none, else
+ * as the left child of its successor (then the leftmost node of the
+ * predecessor's right subtree).  The augmentation is repaired before
+ * rebalancing, from the new leaf's parent up while values change; the
+ * rotations keep it (RB_AUGMENT).
+ */
+static void
+uvm_map_rb_insert(struct vm_map *map, struct vm_map_entry *after,
+    struct vm_map_entry *e)
+{
+	struct vm_map_entry *parent, *succ = e->next;
+
+	if (after != &map->header && RB_RIGHT(after, rb_entry) == NULL) {
+		parent = after;
+		RB_SET(e, parent, rb_entry);
+		RB_RIGHT(parent, rb_entry) = e;
+	} else if (succ != &map->header) {
+		parent = succ;
+		KASSERT(RB_LEFT(parent, rb_entry) == NULL);
+		RB_SET(e, parent, rb_entry);
+		RB_LEFT(parent, rb_entry) = e;
+	} else {
+		KASSERT(RB_EMPTY(&map->rb_head));
+		RB_SET(e, NULL, rb_entry);
+		RB_ROOT(&map->rb_head) = e;
+		parent = NULL;
+	}
+	uvm_rb_fixup_changed(parent);
+	uvm_map_addr_RB_INSERT_COLOR(&map->rb_head, e);
+}
+
+/*
  * uvm_map_link: put e on the list after `after' (possibly the header)
  * and in the tree.
  * => map write-locked; e's bounds fall in after's gap.
@@ -150,8 +222,7 @@ uvm_map_link(struct vm_map *map, struct vm_map_entry *after,
 	uvm_map_fixgap(map, after);
 	e->gap = uvm_map_gap_of(e);
 	e->maxgap = e->gap;
-	RB_INSERT(uvm_map_addr, &map->rb_head, e);
-	uvm_rb_fixup(e);
+	uvm_map_rb_insert(map, after, e);
 	map->nentries++;
 	map->size += e->end - e->start;
 }
@@ -169,10 +240,12 @@ uvm_map_unlink(struct vm_map *map, struct vm_map_entry *e)
 	parent = RB_PARENT(e, rb_entry);
 	prev->next = e->next;
 	e->next->prev = prev;
-	uvm_map_fixgap(map, prev);
+	prev->gap = uvm_map_gap_of(prev);
 	RB_REMOVE(uvm_map_addr, &map->rb_head, e);
-	if (parent != NULL && parent != e)
-		uvm_rb_fixup(parent);
+	/* As in uvm_map_link: e's old parent's path, and prev's if apart. */
+	if ((parent == NULL || !uvm_rb_fixup_through(parent, prev)) &&
+	    prev != &map->header)
+		uvm_rb_fixup(prev);
 	if (map->hint == e)
 		map->hint = prev;
 	map->nentries--;
@@ -816,6 +889,7 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		    (uobj == NULL || a.uoffset + (voff_t)size == next->offset) &&
 		    (!merged_back ||
 		     (next->aref.ar_amap == NULL &&
+		      prev->aref.ar_amap == NULL &&
 		      (uobj == NULL || prev->offset +
 		       (voff_t)(prev->end - prev->start) == next->offset)))) {
 			if (merged_back) {
@@ -860,11 +934,12 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		uvm_map_link(map, prev, new);
 		map->hint = new;
 		new = NULL;
-	} else if (uobj != NULL && uobj->pgops->pgo_detach != NULL) {
-		/* The neighbour's reference covers us: drop the caller's. */
-		uobj->pgops->pgo_detach(uobj);
 	}
 	vm_map_unlock(map);
+
+	/* Merged: the neighbour's reference covers us; drop the caller's. */
+	if (new != NULL && uobj != NULL && uobj->pgops->pgo_detach != NULL)
+		uobj->pgops->pgo_detach(uobj);
 
 	if (new != NULL)
 		uvm_mapent_free(new);
