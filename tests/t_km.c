@@ -530,9 +530,12 @@ ATF_TC_BODY(no_va_fails_without_waitva, tc)
 	ATF_CHECK_EQ(uvmexp.free, free0);
 	H_CHECK(sub);
 	ATF_CHECK_EQ(sub->nentries, 1);
-	/* More than the whole kernel map fails too. */
+	/* More than the whole kernel map fails too, even with WAITVA. */
 	ATF_CHECK_EQ(uvm_km_alloc(kernel_map, vm_map_max(kernel_map) -
 	    vm_map_min(kernel_map) + PAGE_SIZE, 0, UVM_KMF_VAONLY), 0);
+	ATF_CHECK_EQ(uvm_km_alloc(kernel_map, SIZE_MAX, 0,
+	    UVM_KMF_WIRED | UVM_KMF_WAITVA), 0);
+	ATF_CHECK_EQ(uvmexp.free, free0);
 	H_CHECK(kernel_map);
 	uvm_km_free(sub, va, 8 * PAGE_SIZE, UVM_KMF_VAONLY);
 	H_CHECK(sub);
