@@ -15,31 +15,13 @@
 #include <stdlib.h>
 #include <time.h>
 
-/*
- * The checkers after every step: H_CHECK (physical layer and whatever
- * the harness runs) plus the map checker on the map given and on the
- * kernel map.
- */
-#define CHECK(map)	check((map), __LINE__)
-static void
-check(struct vm_map *map, int line)
-{
-	const char *why;
-
-	h_check(map, __FILE__, line);
-	if (map != NULL && (why = uvm_map_check(map)) != NULL)
-		atf_tc_fail("line %d: map %p: %s", line, (void *)map, why);
-	if (kernel_map != NULL && (why = uvm_map_check(kernel_map)) != NULL)
-		atf_tc_fail("line %d: kernel map: %s", line, why);
-}
-
 #define RAM	((psize_t)8 * 1024 * 1024)
 
 static void
 boot(void)
 {
 	h_boot(RAM, 0);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 }
 
 static void
@@ -128,7 +110,7 @@ ATF_TC_BODY(wired_alloc_maps_wired_dereferenceable_pages, tc)
 	size = 5 * PAGE_SIZE;
 	snap(&a, kernel_map);
 	va = uvm_km_alloc(kernel_map, size, 0, UVM_KMF_WIRED);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	ATF_REQUIRE(va != 0);
 	ATF_CHECK_EQ(va & PAGE_MASK, 0);
 	ATF_CHECK(va >= vm_map_min(kernel_map) &&
@@ -157,7 +139,7 @@ ATF_TC_BODY(wired_alloc_maps_wired_dereferenceable_pages, tc)
 	/* No pageable pages came from the kernel object. */
 	ATF_CHECK_EQ(uvm_kernel_object->uo_npages, a.kobj_pages);
 	uvm_km_free(kernel_map, va, size, UVM_KMF_WIRED);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	snap(&b, kernel_map);
 	SNAP_EQ(&a, &b);
 	ATF_CHECK_EQ(mapped_pages(va, size), 0);
@@ -173,12 +155,12 @@ ATF_TC_BODY(wired_size_rounds_up_to_pages, tc)
 	boot();
 	free0 = uvmexp.free;
 	va = uvm_km_alloc(kernel_map, PAGE_SIZE + 1, 0, UVM_KMF_WIRED);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	ATF_REQUIRE(va != 0);
 	ATF_CHECK_EQ(uvmexp.free, free0 - 2);
 	ATF_CHECK_EQ(mapped_pages(va, 2 * PAGE_SIZE), 2);
 	uvm_km_free(kernel_map, va, PAGE_SIZE + 1, UVM_KMF_WIRED);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	ATF_CHECK_EQ(uvmexp.free, free0);
 	h_shutdown();
 }
@@ -199,16 +181,16 @@ ATF_TC_BODY(wired_zero_returns_zero_filled_memory, tc)
 	ATF_REQUIRE(va != 0);
 	memset((void *)va, 0xa5, size);
 	uvm_km_free(kernel_map, va, size, UVM_KMF_WIRED);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	va = uvm_km_alloc(kernel_map, size, 0, UVM_KMF_WIRED | UVM_KMF_ZERO);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	ATF_REQUIRE(va != 0);
 	for (vsize_t off = 0; off < size; off += sizeof(uint64_t))
 		if (*(uint64_t *)(va + off) != 0)
 			atf_tc_fail("byte %#jx of zeroed memory is not zero",
 			    (uintmax_t)off);
 	uvm_km_free(kernel_map, va, size, UVM_KMF_WIRED);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	h_shutdown();
 }
 
@@ -248,7 +230,7 @@ ATF_TC_BODY(vaonly_reserves_va_without_pages, tc)
 	size = 64 * PAGE_SIZE;
 	snap(&a, kernel_map);
 	va = uvm_km_alloc(kernel_map, size, 0, UVM_KMF_VAONLY);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	ATF_REQUIRE(va != 0);
 	ATF_CHECK_EQ(uvmexp.free, a.free);
 	ATF_CHECK_EQ(uvmexp.wired, a.wired);
@@ -272,7 +254,7 @@ ATF_TC_BODY(vaonly_reserves_va_without_pages, tc)
 		uvm_pagefree(pg);
 	}
 	uvm_km_free(kernel_map, va, size, UVM_KMF_VAONLY);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	ATF_CHECK(!uvm_map_lookup_entry(kernel_map, va, &entry));
 	snap(&b, kernel_map);
 	SNAP_EQ(&a, &b);
@@ -297,7 +279,7 @@ ATF_TC_BODY(pageable_faults_in_on_access, tc)
 	size = 8 * PAGE_SIZE;
 	snap(&a, kernel_map);
 	va = uvm_km_alloc(kernel_map, size, 0, UVM_KMF_PAGEABLE);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	ATF_REQUIRE(va != 0);
 	ATF_CHECK_EQ(uvmexp.free, a.free);
 	ATF_CHECK_EQ(mapped_pages(va, size), 0);
@@ -306,7 +288,7 @@ ATF_TC_BODY(pageable_faults_in_on_access, tc)
 	memset(buf, 'k', sizeof(buf));
 	ATF_REQUIRE_EQ(kcopy(buf, (void *)(va + 2 * PAGE_SIZE + 10),
 	    sizeof(buf)), 0);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	ATF_CHECK_EQ(uvm_kernel_object->uo_npages, a.kobj_pages + 1);
 	ATF_CHECK_EQ(uvmexp.free, a.free - 1);
 	mutex_enter(uvm_kernel_object->vmobjlock);
@@ -328,10 +310,10 @@ ATF_TC_BODY(pageable_faults_in_on_access, tc)
 	    0);
 	ATF_CHECK_EQ(memcmp(buf, zero, sizeof(buf)), 0);
 	ATF_CHECK_EQ(uvm_kernel_object->uo_npages, a.kobj_pages + 2);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 
 	uvm_km_free(kernel_map, va, size, UVM_KMF_PAGEABLE);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	ATF_CHECK_EQ(mapped_pages(va, size), 0);
 	snap(&b, kernel_map);
 	SNAP_EQ(&a, &b);
@@ -355,16 +337,16 @@ ATF_TC_BODY(alignment_is_honoured_for_every_type, tc)
 
 		va[i] = uvm_km_alloc(kernel_map, 3 * PAGE_SIZE, align,
 		    types[i]);
-		CHECK(kernel_map);
+		H_CHECK(kernel_map);
 		ATF_REQUIRE(va[i] != 0);
 		ATF_CHECK_EQ(va[i] & (align - 1), 0);
 	}
 	for (int i = 0; i < 3; i++) {
 		uvm_km_free(kernel_map, va[i], 3 * PAGE_SIZE, types[i]);
-		CHECK(kernel_map);
+		H_CHECK(kernel_map);
 	}
 	uvm_km_free(kernel_map, pad, PAGE_SIZE, UVM_KMF_VAONLY);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	ATF_CHECK_EQ(kernel_map->nentries, 0);
 	h_shutdown();
 }
@@ -385,7 +367,7 @@ fails_when_memory_runs_out(uvm_flag_t flag)
 	snap(&a, kernel_map);
 	size = (vsize_t)(uvmexp.free + 16) << PAGE_SHIFT;
 	va = uvm_km_alloc(kernel_map, size, 0, UVM_KMF_WIRED | flag);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	ATF_CHECK_EQ(va, 0);
 	snap(&b, kernel_map);
 	SNAP_EQ(&a, &b);
@@ -393,7 +375,7 @@ fails_when_memory_runs_out(uvm_flag_t flag)
 	kern_fault_set(KFI_PAGE, 1, 0);
 	va = uvm_km_alloc(kernel_map, PAGE_SIZE, 0, UVM_KMF_WIRED | flag);
 	kern_fault_clear();
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	ATF_CHECK_EQ(va, 0);
 	snap(&b, kernel_map);
 	SNAP_EQ(&a, &b);
@@ -401,7 +383,7 @@ fails_when_memory_runs_out(uvm_flag_t flag)
 	va = uvm_km_alloc(kernel_map, PAGE_SIZE, 0, UVM_KMF_WIRED | flag);
 	ATF_CHECK(va != 0);
 	uvm_km_free(kernel_map, va, PAGE_SIZE, UVM_KMF_WIRED);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	h_shutdown();
 }
 
@@ -435,12 +417,12 @@ ATF_TC_BODY(nowait_may_use_the_kernel_reserve, tc)
 	ATF_CHECK_EQ(va, 0);
 	va = uvm_km_alloc(kernel_map, 2 * PAGE_SIZE, 0,
 	    UVM_KMF_WIRED | UVM_KMF_NOWAIT);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	ATF_CHECK(va != 0);
 	if (va != 0)
 		uvm_km_free(kernel_map, va, 2 * PAGE_SIZE, UVM_KMF_WIRED);
 	uvmexp.reserve_kernel = saved;
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	h_shutdown();
 }
 
@@ -487,7 +469,7 @@ ATF_TC_BODY(wired_without_canfail_sleeps_for_pages, tc)
 	    UVM_KMF_WIRED | UVM_KMF_CANFAIL);
 	ATF_REQUIRE(hog != 0);
 	ATF_REQUIRE_EQ(uvmexp.free, 0);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 
 	memset(&w, 0, sizeof(w));
 	w.map = kernel_map;
@@ -505,12 +487,12 @@ ATF_TC_BODY(wired_without_canfail_sleeps_for_pages, tc)
 	ATF_CHECK(w.va != 0);
 	ATF_CHECK_EQ(mapped_pages(w.va, PAGE_SIZE), 1);
 	ATF_CHECK_EQ(uvmexp.free, 0);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	uvm_km_free(kernel_map, w.va, PAGE_SIZE, UVM_KMF_WIRED);
 	uvm_km_free(kernel_map, hog, hogsize - PAGE_SIZE, UVM_KMF_WIRED);
 	uvmexp.reserve_kernel = saved;
 	uvmexp.reserve_pagedaemon = savedpd;
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	h_shutdown();
 }
 
@@ -523,8 +505,8 @@ small_submap(vaddr_t *minp, vaddr_t *maxp, vsize_t pages)
 	sub = uvm_km_suballoc(kernel_map, minp, maxp, pages * PAGE_SIZE,
 	    false, false, NULL);
 	ATF_REQUIRE(sub != NULL);
-	CHECK(kernel_map);
-	CHECK(sub);
+	H_CHECK(kernel_map);
+	H_CHECK(sub);
 	return sub;
 }
 
@@ -538,7 +520,7 @@ ATF_TC_BODY(no_va_fails_without_waitva, tc)
 	boot();
 	sub = small_submap(&min, &max, 8);
 	va = uvm_km_alloc(sub, 8 * PAGE_SIZE, 0, UVM_KMF_VAONLY);
-	CHECK(sub);
+	H_CHECK(sub);
 	ATF_REQUIRE_EQ(va, min);
 	free0 = uvmexp.free;
 	ATF_CHECK_EQ(uvm_km_alloc(sub, PAGE_SIZE, 0, UVM_KMF_VAONLY), 0);
@@ -546,18 +528,21 @@ ATF_TC_BODY(no_va_fails_without_waitva, tc)
 	ATF_CHECK_EQ(uvm_km_alloc(sub, PAGE_SIZE, 0, UVM_KMF_WIRED |
 	    UVM_KMF_NOWAIT | UVM_KMF_WAITVA), 0);
 	ATF_CHECK_EQ(uvmexp.free, free0);
-	CHECK(sub);
+	H_CHECK(sub);
 	ATF_CHECK_EQ(sub->nentries, 1);
-	/* More than the whole kernel map fails too. */
+	/* More than the whole kernel map fails too, even with WAITVA. */
 	ATF_CHECK_EQ(uvm_km_alloc(kernel_map, vm_map_max(kernel_map) -
 	    vm_map_min(kernel_map) + PAGE_SIZE, 0, UVM_KMF_VAONLY), 0);
-	CHECK(kernel_map);
+	ATF_CHECK_EQ(uvm_km_alloc(kernel_map, SIZE_MAX, 0,
+	    UVM_KMF_WIRED | UVM_KMF_WAITVA), 0);
+	ATF_CHECK_EQ(uvmexp.free, free0);
+	H_CHECK(kernel_map);
 	uvm_km_free(sub, va, 8 * PAGE_SIZE, UVM_KMF_VAONLY);
-	CHECK(sub);
+	H_CHECK(sub);
 	va2 = uvm_km_alloc(sub, PAGE_SIZE, 0, UVM_KMF_WIRED);
 	ATF_CHECK_EQ(va2, min);
 	uvm_km_free(sub, va2, PAGE_SIZE, UVM_KMF_WIRED);
-	CHECK(sub);
+	H_CHECK(sub);
 	h_shutdown();
 }
 
@@ -586,9 +571,9 @@ ATF_TC_BODY(waitva_sleeps_until_va_is_freed, tc)
 	ATF_CHECK_EQ(kthread_join(l), 0);
 	ATF_CHECK(w.va >= min && w.va + 2 * PAGE_SIZE <= max);
 	ATF_CHECK_EQ(mapped_pages(w.va, 2 * PAGE_SIZE), 2);
-	CHECK(sub);
+	H_CHECK(sub);
 	uvm_km_free(sub, w.va, 2 * PAGE_SIZE, UVM_KMF_WIRED);
-	CHECK(sub);
+	H_CHECK(sub);
 	h_shutdown();
 }
 
@@ -609,10 +594,10 @@ ATF_TC_BODY(trylock_fails_while_map_is_locked, tc)
 	SNAP_EQ(&a, &b);
 	va = uvm_km_alloc(kernel_map, PAGE_SIZE, 0,
 	    UVM_KMF_WIRED | UVM_KMF_TRYLOCK);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	ATF_CHECK(va != 0);
 	uvm_km_free(kernel_map, va, PAGE_SIZE, UVM_KMF_WIRED);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	h_shutdown();
 }
 
@@ -647,7 +632,7 @@ ATF_TC_BODY(every_flag_combination_allocates_and_frees, tc)
 			if ((flags & UVM_KMF_ZERO) && types[t] != UVM_KMF_WIRED)
 				continue;
 			va = uvm_km_alloc(kernel_map, 3 * PAGE_SIZE, 0, flags);
-			CHECK(kernel_map);
+			H_CHECK(kernel_map);
 			ATF_REQUIRE_MSG(va != 0, "flags %#x", flags);
 			ATF_CHECK_EQ_MSG(mapped_pages(va, 3 * PAGE_SIZE),
 			    types[t] == UVM_KMF_WIRED ? 3 : 0, "flags %#x",
@@ -658,7 +643,7 @@ ATF_TC_BODY(every_flag_combination_allocates_and_frees, tc)
 			if (flags & UVM_KMF_ZERO)
 				ATF_CHECK_EQ(((uint64_t *)va)[100], 0);
 			uvm_km_free(kernel_map, va, 3 * PAGE_SIZE, flags);
-			CHECK(kernel_map);
+			H_CHECK(kernel_map);
 			n++;
 		}
 	}
@@ -685,7 +670,7 @@ ATF_TC_BODY(colormatch_vaonly_starts_at_the_colour, tc)
 	for (unsigned int c = 0; c < 8; c++) {
 		va[c] = uvm_km_alloc(kernel_map, 3 * PAGE_SIZE, c,
 		    UVM_KMF_VAONLY | UVM_KMF_COLORMATCH);
-		CHECK(kernel_map);
+		H_CHECK(kernel_map);
 		ATF_REQUIRE(va[c] != 0);
 		ATF_CHECK_EQ(atop(va[c]) & 7, c);
 		ATF_CHECK_EQ(mapped_pages(va[c], 3 * PAGE_SIZE), 0);
@@ -693,7 +678,7 @@ ATF_TC_BODY(colormatch_vaonly_starts_at_the_colour, tc)
 	ATF_CHECK_EQ(kernel_map->size, a.size + 8 * 3 * PAGE_SIZE);
 	for (unsigned int c = 0; c < 8; c++) {
 		uvm_km_free(kernel_map, va[c], 3 * PAGE_SIZE, UVM_KMF_VAONLY);
-		CHECK(kernel_map);
+		H_CHECK(kernel_map);
 	}
 	snap(&b, kernel_map);
 	SNAP_EQ(&a, &b);
@@ -722,9 +707,9 @@ ATF_TC_BODY(suballoc_anywhere_returns_submap_range, tc)
 	psize = kernel_map->size;
 	sub = uvm_km_suballoc(kernel_map, &min, &max, 100 * PAGE_SIZE + 5,
 	    false, false, NULL);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	ATF_REQUIRE(sub != NULL);
-	CHECK(sub);
+	H_CHECK(sub);
 	ATF_CHECK_EQ(max - min, 101 * PAGE_SIZE);
 	ATF_CHECK_EQ(vm_map_min(sub), min);
 	ATF_CHECK_EQ(vm_map_max(sub), max);
@@ -737,12 +722,12 @@ ATF_TC_BODY(suballoc_anywhere_returns_submap_range, tc)
 	ATF_CHECK(e->start == min && e->end == max);
 	/* Memory from the submap lies inside it and works. */
 	va = uvm_km_alloc(sub, 3 * PAGE_SIZE, 0, UVM_KMF_WIRED | UVM_KMF_ZERO);
-	CHECK(sub);
+	H_CHECK(sub);
 	ATF_REQUIRE(va >= min && va + 3 * PAGE_SIZE <= max);
 	((volatile char *)va)[5] = 'x';
 	ATF_CHECK_EQ(((char *)va)[5], 'x');
 	uvm_km_free(sub, va, 3 * PAGE_SIZE, UVM_KMF_WIRED);
-	CHECK(sub);
+	H_CHECK(sub);
 	h_shutdown();
 }
 
@@ -761,9 +746,9 @@ ATF_TC_BODY(suballoc_fixed_lands_at_min_or_fails, tc)
 	min = want;
 	sub = uvm_km_suballoc(kernel_map, &min, &max, 8 * PAGE_SIZE, true,
 	    true, NULL);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	ATF_REQUIRE(sub != NULL);
-	CHECK(sub);
+	H_CHECK(sub);
 	ATF_CHECK_EQ(min, want);
 	ATF_CHECK_EQ(max, want + 8 * PAGE_SIZE);
 	ATF_CHECK(sub->flags & VM_MAP_PAGEABLE);
@@ -774,7 +759,7 @@ ATF_TC_BODY(suballoc_fixed_lands_at_min_or_fails, tc)
 	    true, NULL);
 	ATF_CHECK(sub2 == NULL);
 	ATF_CHECK_EQ(kernel_map->nentries, n);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	h_shutdown();
 }
 
@@ -789,17 +774,17 @@ ATF_TC_BODY(suballoc_uses_the_given_submap, tc)
 	memset(&store, 0, sizeof(store));
 	sub = uvm_km_suballoc(kernel_map, &min, &max, 16 * PAGE_SIZE, false,
 	    false, &store);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	ATF_REQUIRE(sub == &store);
-	CHECK(sub);
+	H_CHECK(sub);
 	ATF_CHECK_EQ(vm_map_min(&store), min);
 	ATF_CHECK_EQ(vm_map_max(&store), max);
 	va = uvm_km_alloc(&store, 16 * PAGE_SIZE, 0, UVM_KMF_WIRED);
 	ATF_CHECK_EQ(va, min);
-	CHECK(sub);
+	H_CHECK(sub);
 	ATF_CHECK_EQ(mapped_pages(va, 16 * PAGE_SIZE), 16);
 	uvm_km_free(&store, va, 16 * PAGE_SIZE, UVM_KMF_WIRED);
-	CHECK(sub);
+	H_CHECK(sub);
 	ATF_CHECK_EQ(mapped_pages(va, 16 * PAGE_SIZE), 0);
 	h_shutdown();
 }
@@ -817,11 +802,11 @@ ATF_TC_BODY(suballoc_pageable_submap_faults_in, tc)
 	sub = uvm_km_suballoc(kernel_map, &min, &max, 32 * PAGE_SIZE, true,
 	    false, NULL);
 	ATF_REQUIRE(sub != NULL);
-	CHECK(sub);
+	H_CHECK(sub);
 	free0 = uvmexp.free;
 	kobj0 = uvm_kernel_object->uo_npages;
 	va = uvm_km_alloc(sub, 4 * PAGE_SIZE, 0, UVM_KMF_PAGEABLE);
-	CHECK(sub);
+	H_CHECK(sub);
 	ATF_REQUIRE(va >= min && va < max);
 	ATF_CHECK_EQ(uvmexp.free, free0);
 	ATF_REQUIRE_EQ(kcopy(buf, (void *)(va + PAGE_SIZE + 100),
@@ -830,9 +815,9 @@ ATF_TC_BODY(suballoc_pageable_submap_faults_in, tc)
 	    sizeof(out)), 0);
 	ATF_CHECK_EQ(memcmp(buf, out, sizeof(buf)), 0);
 	ATF_CHECK_EQ(uvm_kernel_object->uo_npages, kobj0 + 1);
-	CHECK(sub);
+	H_CHECK(sub);
 	uvm_km_free(sub, va, 4 * PAGE_SIZE, UVM_KMF_PAGEABLE);
-	CHECK(sub);
+	H_CHECK(sub);
 	ATF_CHECK_EQ(uvmexp.free, free0);
 	ATF_CHECK_EQ(uvm_kernel_object->uo_npages, kobj0);
 	h_shutdown();
@@ -863,7 +848,7 @@ ATF_TC_BODY(interleaved_allocations_free_back_to_start, tc)
 		else if (a[i].type == UVM_KMF_WIRED)
 			*(int *)a[i].va = i;
 	}
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	for (int i = N - 1; i > 0; i--) {
 		int j = (int)(cprng_fast32() % (unsigned)(i + 1));
 		__typeof__(a[0]) t = a[i];
@@ -879,9 +864,9 @@ ATF_TC_BODY(interleaved_allocations_free_back_to_start, tc)
 		}
 		uvm_km_free(kernel_map, a[i].va, a[i].size, a[i].type);
 		if (i % 50 == 0)
-			CHECK(kernel_map);
+			H_CHECK(kernel_map);
 	}
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	snap(&s1, kernel_map);
 	SNAP_EQ(&s0, &s1);
 	h_shutdown();

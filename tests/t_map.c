@@ -601,6 +601,14 @@ ATF_TC_BODY(merge_extends_amap, tc)
 	ATF_REQUIRE_EQ(map->nentries, 1);
 	ATF_CHECK(ent(map, 0)->aref.ar_amap == am);
 	ATF_CHECK_EQ(ent(map, 0)->end, at + 5 * PG);
+	ATF_CHECK(amap_nslot(am) >= 5);
+	/* Filling a hole: prev grows its amap, next is not swallowed. */
+	(void)mapit(map, at + 6 * PG, 2, RWF(UVM_FLAG_FIXED));
+	(void)mapit(map, at + 5 * PG, 1, RWF(UVM_FLAG_FIXED));
+	ATF_REQUIRE_EQ(map->nentries, 2);
+	ATF_CHECK_EQ(ent(map, 0)->end, at + 6 * PG);
+	ATF_CHECK(amap_nslot(am) >= 6);
+	ATF_CHECK(ent(map, 1)->aref.ar_amap == NULL);
 	done(map);
 }
 

@@ -234,6 +234,35 @@ ATF_TC_BODY(pagealloc_anon_page_counts_as_anon, tc)
 	h_shutdown();
 }
 
+ATF_TC_WITHOUT_HEAD(pagealloc_aobj_page_counts_as_anon);
+ATF_TC_BODY(pagealloc_aobj_page_counts_as_anon, tc)
+{
+	struct uvm_object *uobj;
+	struct vm_page *pg;
+	int a0, f0;
+
+	h_boot(0, 0);
+	uobj = uao_create(4 * PAGE_SIZE, 0);
+	ATF_REQUIRE(uobj != NULL);
+	a0 = uvmexp.anonpages;
+	f0 = uvmexp.filepages;
+	mutex_enter(uobj->vmobjlock);
+	pg = uvm_pagealloc(uobj, PAGE_SIZE, NULL, 0);
+	ATF_REQUIRE(pg != NULL);
+	ATF_CHECK_EQ(pg->flags & (PG_AOBJ | PG_FILE | PG_ANON), PG_AOBJ);
+	ATF_CHECK_EQ(uvmexp.anonpages, a0 + 1);
+	ATF_CHECK_EQ(uvmexp.filepages, f0);
+	mutex_exit(uobj->vmobjlock);
+	H_CHECK(NULL);
+	mutex_enter(uobj->vmobjlock);
+	uvm_pagefree(pg);
+	ATF_CHECK_EQ(uvmexp.anonpages, a0);
+	mutex_exit(uobj->vmobjlock);
+	uao_detach(uobj);
+	H_CHECK(NULL);
+	h_shutdown();
+}
+
 ATF_TC_WITHOUT_HEAD(pagealloc_contract_violations_panic);
 ATF_TC_BODY(pagealloc_contract_violations_panic, tc)
 {
@@ -344,6 +373,47 @@ ATF_TC_BODY(pagealloc_zero_pool_serves_plain_requests_last, tc)
 	n = 1 + drain(pgs + 1, 15, UVM_PGA_USERESERVE);
 	ATF_CHECK_EQ(n, 15);
 	ATF_CHECK_EQ(uvmexp.zeropages, 1);
+	release(pgs, n);
+	H_CHECK(NULL);
+	h_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(pageidlezero_fills_zero_pool);
+ATF_TC_BODY(pageidlezero_fills_zero_pool, tc)
+{
+	struct vm_page *pgs[32];
+	int n, hit0;
+
+	h_boot((psize_t)32 * 4096, 4096);
+	n = drain(pgs, 32, UVM_PGA_USERESERVE);
+	for (int i = 0; i < n; i++)
+		memset(uvm_page_kva(pgs[i]), 0x99, uvmexp.pagesize);
+	release(pgs, n);
+	ATF_CHECK_EQ(uvmexp.zeropages, 0);
+	ATF_CHECK_EQ(uvm_pageidlezero(5), 5);
+	ATF_CHECK_EQ(uvmexp.zeropages, 5);
+	ATF_CHECK_EQ(uvmexp.free, 32);
+	H_CHECK(NULL);
+	/* Pool pages serve zero requests without zeroing, really zero. */
+	hit0 = uvmexp.pga_zerohit;
+	for (int i = 0; i < 5; i++) {
+		pgs[i] = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
+		ATF_REQUIRE(pgs[i] != NULL);
+		ATF_CHECK(all_bytes(pgs[i], 0));
+	}
+	ATF_CHECK_EQ(uvmexp.pga_zerohit, hit0 + 5);
+	ATF_CHECK_EQ(uvmexp.zeropages, 0);
+	release(pgs, 5);		/* not PG_ZERO: back to unknown */
+	/* It zeroes only what is not zero yet, and stops when done. */
+	ATF_CHECK_EQ(uvm_pageidlezero(100), 32);
+	ATF_CHECK_EQ(uvm_pageidlezero(100), 0);
+	ATF_CHECK_EQ(uvmexp.zeropages, 32);
+	H_CHECK(NULL);
+	/* Down at the kernel reserve it gives up. */
+	n = drain(pgs, 32, 0);
+	ATF_REQUIRE_EQ(uvmexp.free, uvmexp.reserve_kernel);
+	ATF_CHECK_EQ(uvm_pageidlezero(1), 0);
+	ATF_CHECK_EQ(uvmexp.zeroaborts, 1);
 	release(pgs, n);
 	H_CHECK(NULL);
 	h_shutdown();
@@ -1177,10 +1247,12 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, pagealloc_returns_busy_owned_unqueued_page);
 	ATF_TP_ADD_TC(tp, pagealloc_object_page_is_in_tree);
 	ATF_TP_ADD_TC(tp, pagealloc_anon_page_counts_as_anon);
+	ATF_TP_ADD_TC(tp, pagealloc_aobj_page_counts_as_anon);
 	ATF_TP_ADD_TC(tp, pagealloc_contract_violations_panic);
 	ATF_TP_ADD_TC(tp, pagealloc_zero_returns_zeroed_page);
 	ATF_TP_ADD_TC(tp, pagealloc_zero_pool_reused);
 	ATF_TP_ADD_TC(tp, pagealloc_zero_pool_serves_plain_requests_last);
+	ATF_TP_ADD_TC(tp, pageidlezero_fills_zero_pool);
 	ATF_TP_ADD_TC(tp, pagealloc_reserves_refused_without_userreserve);
 	ATF_TP_ADD_TC(tp, pagealloc_kernel_object_uses_kernel_reserve);
 	ATF_TP_ADD_TC(tp, pagealloc_fault_injection_fails_allocation);

@@ -904,7 +904,7 @@ ATF_TC_BODY(activate_and_deactivate_track_the_lwp, tc)
 	ATF_CHECK_EQ(t_pm->pm_nactive, 0);
 	pmap_activate(curlwp);
 	ATF_CHECK_EQ(t_pm->pm_nactive, 1);
-	ATF_CHECK(((struct soft_tlb *)curlwp->l_pmap_tlb)->tl_active == t_pm);
+	ATF_CHECK(soft_tlb_get(curlwp)->tl_active == t_pm);
 	/* Activating on another vmspace switches. */
 	pm2 = pmap_create();
 	memset(&vm2, 0, sizeof(vm2));
@@ -915,11 +915,11 @@ ATF_TC_BODY(activate_and_deactivate_track_the_lwp, tc)
 	ATF_CHECK_EQ(pm2->pm_nactive, 1);
 	pmap_deactivate(curlwp);
 	ATF_CHECK_EQ(pm2->pm_nactive, 0);
-	ATF_CHECK(((struct soft_tlb *)curlwp->l_pmap_tlb)->tl_active == NULL);
+	ATF_CHECK(soft_tlb_get(curlwp)->tl_active == NULL);
 	/* Destroying a pmap an lwp is still active on leaves it on none. */
 	pmap_activate(curlwp);
 	pmap_destroy(pm2);
-	ATF_CHECK(((struct soft_tlb *)curlwp->l_pmap_tlb)->tl_active == NULL);
+	ATF_CHECK(soft_tlb_get(curlwp)->tl_active == NULL);
 	proc0.p_vmspace = &t_vm;
 	t_teardown();
 }
@@ -1214,6 +1214,57 @@ ATF_TC_BODY(shutdown_drops_mappings_of_pmaps_never_destroyed, tc)
 	h_shutdown();
 }
 
+/*
+ * Host threads without an lwp all run as lwp0: each must still get a
+ * TLB of its own, or one thread's translation would serve another's
+ * access (two addresses that share a TLB slot, read at once).
+ */
+static volatile unsigned long t_mismatch, t_reads;
+
+static void *
+t_slot_reader(void *arg)
+{
+	vaddr_t va = (vaddr_t)arg;
+	unsigned char want = va == UVA ? 0xaa : 0xbb;
+	unsigned char buf[256];
+
+	while (!t_stop) {
+		if (copyin((void *)va, buf, sizeof(buf)) != 0 ||
+		    buf[0] != want || buf[sizeof(buf) - 1] != want)
+			t_mismatch++;
+		t_reads++;
+	}
+	return NULL;
+}
+
+ATF_TC_WITHOUT_HEAD(unbound_threads_get_a_tlb_each);
+ATF_TC_BODY(unbound_threads_get_a_tlb_each, tc)
+{
+	vaddr_t other;	/* shares UVA's TLB slot */
+	pthread_t a, b;
+
+	t_setup();
+	other = UVA + SOFT_TLB_SIZE * PAGE_SIZE;
+	t_enter(UVA, t_page(0xaa), VM_PROT_READ, 0);
+	t_enter(other, t_page(0xbb), VM_PROT_READ, 0);
+	t_stop = false;
+	t_mismatch = t_reads = 0;
+	ATF_REQUIRE_EQ(pthread_create(&a, NULL, t_slot_reader, (void *)UVA),
+	    0);
+	ATF_REQUIRE_EQ(pthread_create(&b, NULL, t_slot_reader,
+	    (void *)other), 0);
+	time_t deadline = time(NULL) + 2;
+	while (time(NULL) < deadline && t_reads < 2000000)
+		usleep(10000);
+	t_stop = true;
+	pthread_join(a, NULL);
+	pthread_join(b, NULL);
+	ATF_CHECK(t_reads > 0);
+	ATF_CHECK_EQ_MSG(t_mismatch, 0, "%lu of %lu reads wrong", t_mismatch,
+	    t_reads);
+	t_teardown();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, select_unknown_backend_is_einval);
@@ -1257,5 +1308,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, uvm_km_alloc_memory_is_ordinary_memory);
 	ATF_TP_ADD_TC(tp, copy_to_pageable_kernel_memory_faults_it_in);
 	ATF_TP_ADD_TC(tp, shutdown_drops_mappings_of_pmaps_never_destroyed);
+	ATF_TP_ADD_TC(tp, unbound_threads_get_a_tlb_each);
 	return atf_no_error();
 }

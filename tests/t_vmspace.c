@@ -13,24 +13,6 @@
 
 #include "uvm/uvm_impl.h"
 
-/*
- * The checkers after every step: H_CHECK (physical layer and whatever
- * the harness runs) plus the map checker on the map given and on the
- * kernel map.
- */
-#define CHECK(map)	check((map), __LINE__)
-static void
-check(struct vm_map *map, int line)
-{
-	const char *why;
-
-	h_check(map, __FILE__, line);
-	if (map != NULL && (why = uvm_map_check(map)) != NULL)
-		atf_tc_fail("line %d: map %p: %s", line, (void *)map, why);
-	if (kernel_map != NULL && (why = uvm_map_check(kernel_map)) != NULL)
-		atf_tc_fail("line %d: kernel map: %s", line, why);
-}
-
 #define RAM	((psize_t)16 * 1024 * 1024)
 #define UMIN	((vaddr_t)0x10000)
 #define UMAX	((vaddr_t)0x40000000)
@@ -39,7 +21,7 @@ static void
 boot(void)
 {
 	h_boot(RAM, 0);
-	CHECK(NULL);
+	H_CHECK(NULL);
 }
 
 /*
@@ -93,7 +75,7 @@ map_anon(struct vmspace *vm, vsize_t npages)
 	ATF_REQUIRE_EQ(uvm_map(&vm->vm_map, &va, npages * PAGE_SIZE, NULL,
 	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_RW,
 	    UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_COPYONW)), 0);
-	CHECK(&vm->vm_map);
+	H_CHECK(&vm->vm_map);
 	return va;
 }
 
@@ -127,7 +109,7 @@ ATF_TC_BODY(alloc_gives_empty_map_with_bounds_and_one_ref, tc)
 	boot();
 	vm = uvmspace_alloc(UMIN, UMAX, false);
 	ATF_REQUIRE(vm != NULL);
-	CHECK(&vm->vm_map);
+	H_CHECK(&vm->vm_map);
 	ATF_CHECK_EQ(vm->vm_refcnt, 1);
 	ATF_CHECK_EQ(vm_map_min(&vm->vm_map), UMIN);
 	ATF_CHECK_EQ(vm_map_max(&vm->vm_map), UMAX);
@@ -139,14 +121,14 @@ ATF_TC_BODY(alloc_gives_empty_map_with_bounds_and_one_ref, tc)
 	ATF_CHECK(vm_map_pmap(&vm->vm_map) != pmap_kernel());
 
 	td = uvmspace_alloc(UMIN, UMAX, true);
-	CHECK(&td->vm_map);
+	H_CHECK(&td->vm_map);
 	ATF_CHECK(td->vm_map.flags & VM_MAP_TOPDOWN);
 	ATF_CHECK(vm_map_pmap(&td->vm_map) != vm_map_pmap(&vm->vm_map));
 	/* Placement follows the direction. */
 	ATF_CHECK(map_anon(vm, 1) < map_anon(td, 1));
 	uvmspace_free(td);
 	uvmspace_free(vm);
-	CHECK(NULL);
+	H_CHECK(NULL);
 	h_shutdown();
 }
 
@@ -164,7 +146,7 @@ ATF_TC_BODY(references_keep_the_space_alive, tc)
 	l = mkproc("refs", vm);
 	va = map_anon(vm, 4);
 	touch(l, va, 4, 'r');
-	CHECK(&vm->vm_map);
+	H_CHECK(&vm->vm_map);
 	ATF_CHECK(uvmexp.free < free0);
 	uvmspace_addref(vm);
 	uvmspace_addref(vm);
@@ -173,12 +155,12 @@ ATF_TC_BODY(references_keep_the_space_alive, tc)
 	uvmspace_free(vm);
 	ATF_CHECK_EQ(vm->vm_refcnt, 1);
 	/* Still whole: the map and its pages are there. */
-	CHECK(&vm->vm_map);
+	H_CHECK(&vm->vm_map);
 	ATF_CHECK_EQ(vm->vm_map.nentries, 1);
 	ATF_CHECK_EQ(peek(l, va + 3 * PAGE_SIZE), 'r');
 	rmproc(l);
 	uvmspace_free(vm);
-	CHECK(NULL);
+	H_CHECK(NULL);
 	h_shutdown();
 }
 
@@ -206,7 +188,7 @@ ATF_TC_BODY(last_free_releases_pages_and_memory, tc)
 		ATF_CHECK(uvmexp.free <= free0 - 16);
 		rmproc(l);
 		uvmspace_free(vm);
-		CHECK(NULL);
+		H_CHECK(NULL);
 		ATF_CHECK_EQ(uvmexp.free, free0);
 	}
 	ATF_CHECK_EQ(kmem_inuse(), kmem0);
@@ -233,7 +215,7 @@ ATF_TC_BODY(share_gives_second_process_the_same_space, tc)
 	ATF_CHECK_EQ(peek(l2, va + PAGE_SIZE), 's');
 	touch(l2, va, 1, 't');
 	ATF_CHECK_EQ(peek(l1, va), 't');
-	CHECK(&vm->vm_map);
+	H_CHECK(&vm->vm_map);
 	/* Each exit drops one reference. */
 	uvmspace_free(l2->l_proc->p_vmspace);
 	rmproc(l2);
@@ -241,7 +223,7 @@ ATF_TC_BODY(share_gives_second_process_the_same_space, tc)
 	ATF_CHECK_EQ(peek(l1, va), 't');
 	rmproc(l1);
 	uvmspace_free(vm);
-	CHECK(NULL);
+	H_CHECK(NULL);
 	h_shutdown();
 }
 
@@ -264,7 +246,7 @@ ATF_TC_BODY(exec_reuses_an_unshared_space, tc)
 	vm->vm_tsize = 5;
 	uvmspace_exec(l, 0x2000000, 0x8000000);
 	ATF_CHECK(l->l_proc->p_vmspace == vm);		/* same space */
-	CHECK(&vm->vm_map);
+	H_CHECK(&vm->vm_map);
 	ATF_CHECK_EQ(vm->vm_refcnt, 1);
 	ATF_CHECK_EQ(vm->vm_map.nentries, 0);
 	ATF_CHECK_EQ(vm->vm_map.size, 0);
@@ -286,10 +268,10 @@ ATF_TC_BODY(exec_reuses_an_unshared_space, tc)
 	ATF_CHECK(va >= 0x2000000 && va < 0x8000000);
 	touch(l, va, 1, 'n');
 	ATF_CHECK_EQ(peek(l, va), 'n');
-	CHECK(&vm->vm_map);
+	H_CHECK(&vm->vm_map);
 	rmproc(l);
 	uvmspace_free(vm);
-	CHECK(NULL);
+	H_CHECK(NULL);
 	h_shutdown();
 }
 
@@ -310,8 +292,8 @@ ATF_TC_BODY(exec_replaces_a_shared_space, tc)
 	uvmspace_exec(l1, 0x2000000, 0x8000000);
 	nvm = l1->l_proc->p_vmspace;
 	ATF_REQUIRE(nvm != vm);
-	CHECK(&nvm->vm_map);
-	CHECK(&vm->vm_map);
+	H_CHECK(&nvm->vm_map);
+	H_CHECK(&vm->vm_map);
 	ATF_CHECK_EQ(nvm->vm_refcnt, 1);
 	ATF_CHECK_EQ(nvm->vm_map.nentries, 0);
 	ATF_CHECK_EQ(vm_map_min(&nvm->vm_map), 0x2000000);
@@ -327,7 +309,7 @@ ATF_TC_BODY(exec_replaces_a_shared_space, tc)
 	rmproc(l2);
 	uvmspace_free(nvm);
 	uvmspace_free(vm);
-	CHECK(NULL);
+	H_CHECK(NULL);
 	h_shutdown();
 }
 
@@ -355,10 +337,10 @@ ATF_TC_BODY(exec_by_both_sharers_replaces_then_reuses, tc)
 	nvm = l1->l_proc->p_vmspace;
 	ATF_CHECK(nvm != vm);
 	ATF_CHECK_EQ(vm->vm_refcnt, 1);
-	CHECK(&nvm->vm_map);
+	H_CHECK(&nvm->vm_map);
 	uvmspace_exec(l2, UMIN, UMAX);
 	ATF_CHECK(l2->l_proc->p_vmspace == vm);		/* reused */
-	CHECK(&vm->vm_map);
+	H_CHECK(&vm->vm_map);
 	ATF_CHECK_EQ(vm->vm_map.nentries, 0);
 	ATF_CHECK_EQ(uvmexp.free, free0);
 	/* Both work independently now. */
@@ -371,7 +353,7 @@ ATF_TC_BODY(exec_by_both_sharers_replaces_then_reuses, tc)
 	rmproc(l2);
 	uvmspace_free(nvm);
 	uvmspace_free(vm);
-	CHECK(NULL);
+	H_CHECK(NULL);
 	ATF_CHECK_EQ(uvmexp.free, free0);
 	h_shutdown();
 }
@@ -398,7 +380,7 @@ ATF_TC_BODY(vmspace0_is_shared_but_never_freed, tc)
 	uvmspace_free(k->l_proc->p_vmspace);
 	k->l_proc->p_vmspace = NULL;
 	ATF_CHECK_EQ(vmspace0.vm_refcnt, 1);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	lwp_free(k);
 	proc_free(kp);
 	proc0.p_vmspace = saved;
@@ -417,7 +399,7 @@ ATF_TC_BODY(uarea_is_wired_usable_kernel_memory, tc)
 	free0 = uvmexp.free;
 	wired0 = uvmexp.wired;
 	ATF_CHECK(uvm_uarea_alloc(&ua));		/* backed already */
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	ATF_REQUIRE(ua != 0);
 	ATF_CHECK_EQ(ua & PAGE_MASK, 0);
 	ATF_CHECK_EQ(USPACE, UPAGES * PAGE_SIZE);
@@ -428,7 +410,7 @@ ATF_TC_BODY(uarea_is_wired_usable_kernel_memory, tc)
 	memset((void *)ua, 0x5a, USPACE);		/* a kernel stack */
 	ATF_CHECK_EQ(((unsigned char *)ua)[USPACE - 1], 0x5a);
 	uvm_uarea_free(ua);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	ATF_CHECK_EQ(uvmexp.free, free0);
 	ATF_CHECK_EQ(uvmexp.wired, wired0);
 	ATF_CHECK(!pmap_extract(pmap_kernel(), ua, &pa));
@@ -449,7 +431,7 @@ ATF_TC_BODY(uareas_are_distinct_and_all_freed, tc)
 		ATF_REQUIRE(uvm_uarea_alloc(&ua[i]));
 		*(int *)ua[i] = i;
 	}
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	ATF_CHECK_EQ(uvmexp.free, free0 - N * UPAGES);
 	for (int i = 0; i < N; i++) {
 		ATF_CHECK_EQ(*(int *)ua[i], i);
@@ -459,10 +441,10 @@ ATF_TC_BODY(uareas_are_distinct_and_all_freed, tc)
 	}
 	for (int i = 0; i < N; i += 2)
 		uvm_uarea_free(ua[i]);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	for (int i = 1; i < N; i += 2)
 		uvm_uarea_free(ua[i]);
-	CHECK(kernel_map);
+	H_CHECK(kernel_map);
 	ATF_CHECK_EQ(uvmexp.free, free0);
 	ATF_CHECK_EQ(kernel_map->nentries, n0);
 	h_shutdown();

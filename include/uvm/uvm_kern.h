@@ -445,6 +445,13 @@ void	kern_hostva_release(vaddr_t va, size_t size);
 int	kern_hostva_map_phys(vaddr_t va, size_t len, paddr_t pa, int prot);
 int	kern_hostva_protect(vaddr_t va, size_t len, int prot);
 int	kern_hostva_unmap(vaddr_t va, size_t len);
+/*
+ * Asymmetric barrier: after a true kern_membarrier_init(),
+ * kern_membarrier_sync() makes every thread of the process execute a full
+ * memory barrier, so the other side may use a compiler barrier only.
+ */
+bool	kern_membarrier_init(void);
+void	kern_membarrier_sync(void);
 
 /*
  * Host files: backing store for swap devices and vnodes.  Errors are

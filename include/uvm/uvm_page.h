@@ -122,6 +122,11 @@ bool	uvm_pagecheckdirty(struct vm_page *, bool);
 struct vm_page *uvm_pagelookup(struct uvm_object *, voff_t);
 /* The page's contents as the kernel sees them (direct map). */
 void	*uvm_page_kva(struct vm_page *);
+/*
+ * Fill the zero pool: zero up to n free pages of unknown contents (an
+ * idle loop's work); returns how many it zeroed.
+ */
+int	uvm_pageidlezero(int n);
 /* Which free list a page belongs to. */
 int	uvm_page_lookup_freelist(struct vm_page *);
 

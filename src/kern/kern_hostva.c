@@ -11,13 +11,21 @@
  * an access to an unmapped kernel address crashes as a stray kernel
  * access should.
  *
+ * It also offers the pmap an asymmetric memory barrier: a cheap fast
+ * side (a compiler barrier) for the lwps doing copies, and an expensive
+ * side (kern_membarrier_sync) that makes every thread of the process
+ * execute a full barrier, for the rare TLB shootdown.
+ *
  * Locking: none here; the caller (the pmap) serialises changes to one
  * range.  The host's mmap itself is thread safe.
  */
 
 #include <uvm/uvm_kern.h>
 
+#include <linux/membarrier.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 static int
 hostva_prot(int prot)
@@ -98,4 +106,39 @@ kern_hostva_unmap(vaddr_t va, size_t len)
 	if (p == MAP_FAILED)
 		return ENOMEM;
 	return 0;
+}
+
+/*
+ * kern_membarrier_init: true if kern_membarrier_sync() is available (a
+ * Linux membarrier(2) with private expedited commands).
+ */
+bool
+kern_membarrier_init(void)
+{
+#ifdef SYS_membarrier
+	long cmds = syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+
+	if (cmds < 0 || (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) == 0)
+		return false;
+	return syscall(SYS_membarrier,
+	    MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
+#else
+	return false;
+#endif
+}
+
+/*
+ * kern_membarrier_sync: every running thread of the process executes a
+ * full memory barrier before this returns.  Only after a true
+ * kern_membarrier_init().
+ */
+void
+kern_membarrier_sync(void)
+{
+#ifdef SYS_membarrier
+	if (syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0,
+	    0) == 0)
+		return;
+#endif
+	panic("kern_membarrier_sync: membarrier failed");
 }

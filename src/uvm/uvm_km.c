@@ -266,6 +266,9 @@ uvm_km_alloc(struct vm_map *map, vsize_t size, vsize_t align, uvm_flag_t flags)
 	KASSERT((flags & UVM_KMF_COLORMATCH) != 0 || (align & PAGE_MASK) == 0);
 	KASSERT(size > 0);
 
+	/* More than the map can hold (or so much that rounding wraps). */
+	if (size > vm_map_max(map) - vm_map_min(map))
+		return 0;
 	size = round_page(size);
 	kva = vm_map_min(map);
 	obj = type == UVM_KMF_PAGEABLE ? uvm_kernel_object : NULL;

@@ -102,13 +102,36 @@ uvm_map_gap_of(const struct vm_map_entry *e)
 	return e->next->start - e->end;
 }
 
-/* e's gap (and so its subtree maxima) changed: e may be the header. */
+/*
+ * Recompute maxgap from e upwards, stopping at the first node whose
+ * value does not change.
+ * => the augmentation holds everywhere except at e (a gap change, or a
+ *    leaf just attached below e): then an unchanged value means it holds
+ *    everywhere again.
+ */
+static void
+uvm_rb_fixup_changed(struct vm_map_entry *e)
+{
+	vsize_t old;
+
+	for (; e != NULL; e = RB_PARENT(e, rb_entry)) {
+		old = e->maxgap;
+		uvm_rb_augment(e);
+		if (e->maxgap == old)
+			break;
+	}
+}
+
+/*
+ * e's gap (and so its subtree maxima) changed: e may be the header.
+ * => the augmentation holds everywhere else.
+ */
 static void
 uvm_map_fixgap(struct vm_map *map, struct vm_map_entry *e)
 {
 	e->gap = uvm_map_gap_of(e);
 	if (e != &map->header)
-		uvm_rb_fixup(e);
+		uvm_rb_fixup_changed(e);
 }
 
 /* ---------------------------------------------------------------------
@@ -151,7 +174,9 @@ uvm_mapent_addref(struct vm_map_entry *e)
  * Put e in the tree next to its list neighbours without searching from
  * the root: as the right child of its predecessor if that has none, else
  * as the left child of its successor (then the leftmost node of the
- * predecessor's right subtree).  Then rebalance.
+ * predecessor's right subtree).  The augmentation is repaired before
+ * rebalancing, from the new leaf's parent up while values change; the
+ * rotations keep it (RB_AUGMENT).
  */
 static void
 uvm_map_rb_insert(struct vm_map *map, struct vm_map_entry *after,
@@ -172,7 +197,9 @@ uvm_map_rb_insert(struct vm_map *map, struct vm_map_entry *after,
 		KASSERT(RB_EMPTY(&map->rb_head));
 		RB_SET(e, NULL, rb_entry);
 		RB_ROOT(&map->rb_head) = e;
+		parent = NULL;
 	}
+	uvm_rb_fixup_changed(parent);
 	uvm_map_addr_RB_INSERT_COLOR(&map->rb_head, e);
 }
 
@@ -192,16 +219,10 @@ uvm_map_link(struct vm_map *map, struct vm_map_entry *after,
 	e->next = after->next;
 	after->next->prev = e;
 	after->next = e;
-	after->gap = uvm_map_gap_of(after);
+	uvm_map_fixgap(map, after);
 	e->gap = uvm_map_gap_of(e);
 	e->maxgap = e->gap;
 	uvm_map_rb_insert(map, after, e);
-	/*
-	 * Only e's and after's ancestors (and after) can be stale: one walk
-	 * if after is on e's path (the usual case), else two.
-	 */
-	if (!uvm_rb_fixup_through(e, after) && after != &map->header)
-		uvm_rb_fixup(after);
 	map->nentries++;
 	map->size += e->end - e->start;
 }
@@ -868,6 +889,7 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		    (uobj == NULL || a.uoffset + (voff_t)size == next->offset) &&
 		    (!merged_back ||
 		     (next->aref.ar_amap == NULL &&
+		      prev->aref.ar_amap == NULL &&
 		      (uobj == NULL || prev->offset +
 		       (voff_t)(prev->end - prev->start) == next->offset)))) {
 			if (merged_back) {
@@ -912,11 +934,12 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		uvm_map_link(map, prev, new);
 		map->hint = new;
 		new = NULL;
-	} else if (uobj != NULL && uobj->pgops->pgo_detach != NULL) {
-		/* The neighbour's reference covers us: drop the caller's. */
-		uobj->pgops->pgo_detach(uobj);
 	}
 	vm_map_unlock(map);
+
+	/* Merged: the neighbour's reference covers us; drop the caller's. */
+	if (new != NULL && uobj != NULL && uobj->pgops->pgo_detach != NULL)
+		uobj->pgops->pgo_detach(uobj);
 
 	if (new != NULL)
 		uvm_mapent_free(new);

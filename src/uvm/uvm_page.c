@@ -26,9 +26,10 @@
  * zeroes in line only on a miss; other requests take the unknown queue
  * first so the zero pool is kept for those who need it.
  *
- * We keep no per-CPU free page caches: the allocation fast path is one
- * mutex and a TAILQ_FIRST, which measures well under the 50 ns per
- * alloc/free pair the project wants, so a cache would only add state.
+ * We keep no per-CPU free page caches: the fast path is one lock round
+ * trip and a TAILQ operation on each side (allocate, free), measured by
+ * bench/b_pagealloc beside malloc+free of a page; a cache would add a
+ * state to every page's life for a gain we have not measured.
  *
  * The two reserves: when uvmexp.free is at or below reserve_kernel, only
  * allocations with UVM_PGA_USERESERVE or for the kernel object succeed;
@@ -581,11 +582,22 @@ uvm_pagealloc_strat(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
 		mutex_exit(&uvm_fpageqlock);
 		return NULL;
 	}
+	wasz = (pg->flags & PG_ZERO) != 0;
 	uvm_pgfl_remove(pg);
 	uvm_pgfl_nextcolor = (color + 1) & ((unsigned)uvm_pgfl.fl_ncolors - 1);
+	/* Statistics of the pick, under the lock rather than atomically. */
+	if (color == wantcolor)
+		uvmexp.colorhit++;
+	else
+		uvmexp.colormiss++;
+	if (flags & UVM_PGA_ZERO) {
+		if (wasz)
+			uvmexp.pga_zerohit++;
+		else
+			uvmexp.pga_zeromiss++;
+	}
 	mutex_exit(&uvm_fpageqlock);
 
-	wasz = (pg->flags & PG_ZERO) != 0;
 	pg->offset = off;
 	pg->uobject = NULL;
 	pg->uanon = NULL;
@@ -610,17 +622,9 @@ uvm_pagealloc_strat(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
 		class_account(pg, 1);
 	}
 
-	if (color == wantcolor)
-		UVMEXP_INC(colorhit);
-	else
-		UVMEXP_INC(colormiss);
 	if (flags & UVM_PGA_ZERO) {
-		if (wasz) {
-			UVMEXP_INC(pga_zerohit);
-		} else {
-			UVMEXP_INC(pga_zeromiss);
+		if (!wasz)
 			pmap_zero_page(VM_PAGE_TO_PHYS(pg));
-		}
 		/* Zero-filled is not clean: no backing store has it yet. */
 		pg->flags = (uint16_t)((pg->flags & ~(PG_CLEAN | PG_FAKE)) |
 		    PG_DIRTY);
@@ -981,6 +985,54 @@ uvm_pagecopy(struct vm_page *src, struct vm_page *dst)
 	PQ_CHECK(dst);
 	dst->flags = (uint16_t)((dst->flags & ~PG_CLEAN) | PG_DIRTY);
 	pmap_copy_page(VM_PAGE_TO_PHYS(src), VM_PAGE_TO_PHYS(dst));
+}
+
+/*
+ * uvm_pageidlezero: move up to n free pages of unknown contents to the
+ * zero pool, zeroing them, so that later UVM_PGA_ZERO requests need not.
+ * Each page is off the free lists while it is zeroed, so we stop (and
+ * count a uvmexp.zeroaborts) when memory is down to the kernel reserve.
+ *
+ * => no locks held; may be called from any thread (an idle loop).
+ * => returns the number of pages zeroed.
+ */
+int
+uvm_pageidlezero(int n)
+{
+	struct vm_page *pg;
+	int done = 0;
+
+	KASSERT(uvm_page_inited);
+	while (done < n) {
+		pg = NULL;
+		mutex_enter(&uvm_fpageqlock);
+		if (uvmexp.free <= uvmexp.reserve_kernel) {
+			uvmexp.zeroaborts++;
+			mutex_exit(&uvm_fpageqlock);
+			break;
+		}
+		for (int fl = 0; pg == NULL && fl < VM_NFREELIST; fl++) {
+			if (uvm_pgfl.fl_nfree[fl] == 0)
+				continue;
+			for (unsigned c = 0; pg == NULL &&
+			    c < (unsigned)uvm_pgfl.fl_ncolors; c++)
+				pg = TAILQ_FIRST(pgfl_queue(fl, c, PGFL_UNKNOWN));
+		}
+		if (pg == NULL) {
+			mutex_exit(&uvm_fpageqlock);
+			break;
+		}
+		uvm_pgfl_remove(pg);
+		mutex_exit(&uvm_fpageqlock);
+
+		pmap_zero_page(VM_PAGE_TO_PHYS(pg));
+		pg->flags = PG_ZERO;
+		mutex_enter(&uvm_fpageqlock);
+		uvm_pgfl_insert(pg);
+		mutex_exit(&uvm_fpageqlock);
+		done++;
+	}
+	return done;
 }
 
 /* ---------------------------------------------------------------------

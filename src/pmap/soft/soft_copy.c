@@ -33,8 +33,13 @@
  * waits for its copy to finish before it returns to its caller.  This
  * is the TLB shootdown a multiprocessor kernel does with IPIs.
  *
- * Reads (copyin, copyinstr, ufetch) skip the handshake, whose store
- * fence would cost as much as a 4 KiB copy: they read the generation,
+ * The accessing side's store-then-load needs a full fence, which costs
+ * as much as a 4 KiB copy; where the host has membarrier(2) the fence
+ * moves to the shootdown instead (kern_membarrier_sync makes every
+ * thread execute one), and is skipped there too when no other thread
+ * has a TLB.
+ *
+ * Reads (copyin, copyinstr, ufetch) skip the handshake altogether: they read the generation,
  * copy, and read it again, as a seqlock reader does.  If it changed,
  * the bytes may come from a page already taken away, so they are
  * thrown away and the chunk is translated and copied again; nothing
@@ -58,6 +63,9 @@
 static kmutex_t soft_tlb_lock;
 static LIST_HEAD(, soft_tlb) soft_tlbs;
 static uint64_t soft_gen_counter;	/* never reset */
+static uint64_t soft_epoch;		/* machines booted (see soft_tlb_get) */
+static bool soft_asym;			/* kern_membarrier_sync() works */
+static unsigned int soft_ntlbs;		/* t: TLBs on soft_tlbs */
 
 /*
  * A fault the handler reports as resolved but that persists is retried
@@ -77,6 +85,9 @@ soft_tlb_bootstrap(void)
 {
 	mutex_init(&soft_tlb_lock, MUTEX_DEFAULT, IPL_VM);
 	LIST_INIT(&soft_tlbs);
+	soft_ntlbs = 0;
+	soft_epoch++;
+	soft_asym = kern_membarrier_init();
 	kern_lwp_dtor = soft_lwp_fini;
 }
 
@@ -88,14 +99,18 @@ soft_tlb_shutdown(void)
 	mutex_enter(&soft_tlb_lock);
 	while ((tl = LIST_FIRST(&soft_tlbs)) != NULL) {
 		LIST_REMOVE(tl, tl_list);
+		soft_ntlbs--;
 		KASSERT(tl->tl_busy == NULL);
-		tl->tl_lwp->l_pmap_tlb = NULL;
+		if (tl->tl_lwp != NULL)
+			tl->tl_lwp->l_pmap_tlb = NULL;
 		kmem_free(tl, sizeof(*tl));
 	}
 	mutex_exit(&soft_tlb_lock);
 	kern_lwp_dtor = NULL;
 	mutex_destroy(&soft_tlb_lock);
 }
+
+static struct soft_tlb *soft_tlb_peek(struct lwp *);
 
 /*
  * soft_tlb_shootdown: invalidate every TLB entry of pm.
@@ -112,6 +127,14 @@ soft_tlb_shootdown(struct pmap *pm)
 	KASSERT(mutex_owned(&soft_lock));
 	__atomic_store_n(&pm->pm_gen, soft_newgen(), __ATOMIC_SEQ_CST);
 	mutex_enter(&soft_tlb_lock);
+	/*
+	 * With the asymmetric barrier, writers publish tl_busy without a
+	 * fence of their own; make every thread fence now, unless no other
+	 * thread has a TLB (then nobody can be busy but us, and we are not).
+	 */
+	if (soft_asym && (soft_ntlbs > 1 || (soft_ntlbs == 1 &&
+	    LIST_FIRST(&soft_tlbs) != soft_tlb_peek(curlwp))))
+		kern_membarrier_sync();
 	LIST_FOREACH(tl, &soft_tlbs, tl_list) {
 		while (__atomic_load_n(&tl->tl_busy, __ATOMIC_SEQ_CST) == pm)
 			yield();
@@ -119,18 +142,25 @@ soft_tlb_shootdown(struct pmap *pm)
 	mutex_exit(&soft_tlb_lock);
 }
 
-void
-soft_lwp_init(struct lwp *l)
+static struct soft_tlb *
+soft_tlb_alloc(struct lwp *l)
 {
-	struct soft_tlb *tl;
+	struct soft_tlb *tl = kmem_zalloc(sizeof(*tl), KM_SLEEP);
 
-	KASSERT(l->l_pmap_tlb == NULL);
-	tl = kmem_zalloc(sizeof(*tl), KM_SLEEP);
 	tl->tl_lwp = l;
 	mutex_enter(&soft_tlb_lock);
 	LIST_INSERT_HEAD(&soft_tlbs, tl, tl_list);
+	soft_ntlbs++;
 	mutex_exit(&soft_tlb_lock);
-	l->l_pmap_tlb = tl;
+	return tl;
+}
+
+void
+soft_lwp_init(struct lwp *l)
+{
+	KASSERT(l != &lwp0);
+	KASSERT(l->l_pmap_tlb == NULL);
+	l->l_pmap_tlb = soft_tlb_alloc(l);
 }
 
 void
@@ -145,14 +175,43 @@ soft_lwp_fini(struct lwp *l)
 		soft_deactivate(l);
 	mutex_enter(&soft_tlb_lock);
 	LIST_REMOVE(tl, tl_list);
+	soft_ntlbs--;
 	mutex_exit(&soft_tlb_lock);
 	l->l_pmap_tlb = NULL;
 	kmem_free(tl, sizeof(*tl));
 }
 
+/*
+ * Every host thread that has no lwp of its own runs as lwp0, so lwp0
+ * may be on several host CPUs at once; each of them gets a TLB of its
+ * own (thread-local, valid for the machine it was made in: soft_epoch
+ * changes at every bootstrap, when the old ones are freed).
+ */
+static __thread struct soft_tlb *soft_lwp0_tlb;
+static __thread uint64_t soft_lwp0_epoch;
+
+/* l's TLB if it has one already (for lwp0: the calling thread's). */
+static struct soft_tlb *
+soft_tlb_peek(struct lwp *l)
+{
+	if (l == &lwp0)
+		return soft_lwp0_epoch == __atomic_load_n(&soft_epoch,
+		    __ATOMIC_RELAXED) ? soft_lwp0_tlb : NULL;
+	return l->l_pmap_tlb;
+}
+
 struct soft_tlb *
 soft_tlb_get(struct lwp *l)
 {
+	if (__predict_false(l == &lwp0)) {
+		if (soft_lwp0_tlb == NULL ||
+		    soft_lwp0_epoch != __atomic_load_n(&soft_epoch,
+		    __ATOMIC_RELAXED)) {
+			soft_lwp0_tlb = soft_tlb_alloc(NULL);
+			soft_lwp0_epoch = soft_epoch;
+		}
+		return soft_lwp0_tlb;
+	}
 	if (__predict_false(l->l_pmap_tlb == NULL))
 		soft_lwp_init(l);
 	return l->l_pmap_tlb;
@@ -266,10 +325,21 @@ tlb_fill(struct soft_tlb *tl, struct soft_tlbe *te, struct vmspace *vm,
 	return 0;
 }
 
+/*
+ * Publish that tl is about to access through pm, before reading pm's
+ * generation.  A full fence, unless the shootdown side issues one on
+ * every thread's behalf (soft_asym): then only the compiler must keep
+ * the order.
+ */
 static inline void
 tlb_busy(struct soft_tlb *tl, struct pmap *pm)
 {
-	__atomic_store_n(&tl->tl_busy, pm, __ATOMIC_SEQ_CST);
+	if (__predict_true(soft_asym)) {
+		__atomic_store_n(&tl->tl_busy, pm, __ATOMIC_RELAXED);
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	} else {
+		__atomic_store_n(&tl->tl_busy, pm, __ATOMIC_SEQ_CST);
+	}
 }
 
 static inline void
