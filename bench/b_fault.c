@@ -125,6 +125,10 @@ zerofill(void)
 	double ours, peer;
 
 	boot(ZF_BYTES + ((psize_t)64 << 20));
+	/* One pass first so pools and page tables are at steady state. */
+	vm = anon_space(ZF_BYTES);
+	(void)touch_ours(vm, ZF_BYTES, 1);
+	uvmspace_free(vm);
 	vm = anon_space(ZF_BYTES);
 	ours = touch_ours(vm, ZF_BYTES, 1);
 	uvmspace_free(vm);
