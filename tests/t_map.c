@@ -271,6 +271,39 @@ ATF_TC_BODY(placement_pmap_prefer_uses_uoffset, tc)
 	ATF_CHECK_EQ(tobj_refs, 0);
 }
 
+ATF_TC_WITHOUT_HEAD(placement_colormatch_both_directions);
+ATF_TC_BODY(placement_colormatch_both_directions, tc)
+{
+	struct uvm_machine m;
+	int td;
+
+	for (td = 0; td < 2; td++) {
+		struct vm_map *map;
+		vaddr_t va;
+		unsigned int c;
+
+		uvm_machine_defaults(&m);
+		m.m_ramsize = 64 * 1024 * 1024;
+		m.m_ncolors = 8;
+		m.m_quiet = true;
+		h_boot_machine(&m);
+		map = uvm_map_create(pmap_create(), MAPMIN,
+		    MAPMIN + MAPPAGES * PG, td ? VM_MAP_TOPDOWN : 0);
+		(void)mapit(map, 0, 1, RWF(UVM_FLAG_NOMERGE));
+		for (c = 0; c < 8; c++) {
+			va = 0;
+			ATF_REQUIRE_EQ(uvm_map(map, &va, 3 * PG, NULL,
+			    UVM_UNKNOWN_OFFSET, c,
+			    RWF(UVM_FLAG_NOMERGE | UVM_FLAG_COLORMATCH)), 0);
+			H_CHECK(map);
+			ATF_CHECK_EQ_MSG(atop(va) & 7, c, "td %d colour %u",
+			    td, c);
+		}
+		ATF_CHECK_EQ(map->nentries, 9);
+		done(map);
+	}
+}
+
 ATF_TC_WITHOUT_HEAD(unknown_offset_with_object_follows_va);
 ATF_TC_BODY(unknown_offset_with_object_follows_va, tc)
 {
@@ -1544,6 +1577,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, placement_alignment);
 	ATF_TP_ADD_TC(tp, placement_alignment_topdown);
 	ATF_TP_ADD_TC(tp, placement_pmap_prefer_uses_uoffset);
+	ATF_TP_ADD_TC(tp, placement_colormatch_both_directions);
 	ATF_TP_ADD_TC(tp, unknown_offset_with_object_follows_va);
 	ATF_TP_ADD_TC(tp, no_room_is_enomem);
 	ATF_TP_ADD_TC(tp, fixed_maps_exactly_there);
