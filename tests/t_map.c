@@ -271,6 +271,39 @@ ATF_TC_BODY(placement_pmap_prefer_uses_uoffset, tc)
 	ATF_CHECK_EQ(tobj_refs, 0);
 }
 
+ATF_TC_WITHOUT_HEAD(placement_colormatch_both_directions);
+ATF_TC_BODY(placement_colormatch_both_directions, tc)
+{
+	struct uvm_machine m;
+	int td;
+
+	for (td = 0; td < 2; td++) {
+		struct vm_map *map;
+		vaddr_t va;
+		unsigned int c;
+
+		uvm_machine_defaults(&m);
+		m.m_ramsize = 64 * 1024 * 1024;
+		m.m_ncolors = 8;
+		m.m_quiet = true;
+		h_boot_machine(&m);
+		map = uvm_map_create(pmap_create(), MAPMIN,
+		    MAPMIN + MAPPAGES * PG, td ? VM_MAP_TOPDOWN : 0);
+		(void)mapit(map, 0, 1, RWF(UVM_FLAG_NOMERGE));
+		for (c = 0; c < 8; c++) {
+			va = 0;
+			ATF_REQUIRE_EQ(uvm_map(map, &va, 3 * PG, NULL,
+			    UVM_UNKNOWN_OFFSET, c,
+			    RWF(UVM_FLAG_NOMERGE | UVM_FLAG_COLORMATCH)), 0);
+			H_CHECK(map);
+			ATF_CHECK_EQ_MSG(atop(va) & 7, c, "td %d colour %u",
+			    td, c);
+		}
+		ATF_CHECK_EQ(map->nentries, 9);
+		done(map);
+	}
+}
+
 ATF_TC_WITHOUT_HEAD(unknown_offset_with_object_follows_va);
 ATF_TC_BODY(unknown_offset_with_object_follows_va, tc)
 {
@@ -1427,6 +1460,50 @@ ATF_TC_BODY(waitva_sleeps_until_space_is_freed, tc)
 	done(map);
 }
 
+struct busy_arg {
+	struct vm_map	*map;
+	volatile bool	locked;
+};
+
+static void
+busy_writer(void *v)
+{
+	struct busy_arg *a = v;
+
+	vm_map_lock(a->map);
+	a->locked = true;
+	vm_map_unlock(a->map);
+	kthread_exit(0);
+}
+
+ATF_TC_WITHOUT_HEAD(busy_map_keeps_writers_out_not_readers);
+ATF_TC_BODY(busy_map_keeps_writers_out_not_readers, tc)
+{
+	struct vm_map *map = boot_map(0);
+	struct busy_arg a = { .map = map };
+	struct lwp *l;
+	int i;
+
+	vm_map_lock(map);
+	vm_map_busy(map);
+	vm_map_unlock(map);
+	ATF_REQUIRE_EQ(kthread_create(PRI_NONE, KTHREAD_MUSTJOIN, NULL,
+	    busy_writer, &a, &l, "busywriter"), 0);
+	for (i = 0; i < 20 && !a.locked; i++)
+		usleep(5000);
+	ATF_CHECK(!a.locked);
+	/* Readers are not held up, and the busy owner may write-lock. */
+	vm_map_lock_read(map);
+	vm_map_unlock_read(map);
+	vm_map_lock(map);
+	ATF_CHECK(vm_map_locked_p(map));
+	vm_map_unbusy(map);
+	vm_map_unlock(map);
+	ATF_REQUIRE_EQ(kthread_join(l), 0);
+	ATF_CHECK(a.locked);
+	done(map);
+}
+
 /* ------------------------------------------------------------------ */
 /* Submaps, references, checker, printer. */
 
@@ -1544,6 +1621,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, placement_alignment);
 	ATF_TP_ADD_TC(tp, placement_alignment_topdown);
 	ATF_TP_ADD_TC(tp, placement_pmap_prefer_uses_uoffset);
+	ATF_TP_ADD_TC(tp, placement_colormatch_both_directions);
 	ATF_TP_ADD_TC(tp, unknown_offset_with_object_follows_va);
 	ATF_TP_ADD_TC(tp, no_room_is_enomem);
 	ATF_TP_ADD_TC(tp, fixed_maps_exactly_there);
@@ -1584,6 +1662,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, pageable_lock_flags_keep_lock);
 	ATF_TP_ADD_TC(tp, trylock_on_locked_map_is_eagain);
 	ATF_TP_ADD_TC(tp, waitva_sleeps_until_space_is_freed);
+	ATF_TP_ADD_TC(tp, busy_map_keeps_writers_out_not_readers);
 	ATF_TP_ADD_TC(tp, submap_entry_and_references);
 	ATF_TP_ADD_TC(tp, checker_catches_corruption);
 	ATF_TP_ADD_TC(tp, printit_lists_every_entry);

@@ -497,6 +497,7 @@ struct uvm_findspace_args {
 	vsize_t		fa_length;
 	voff_t		fa_uoffset;
 	vsize_t		fa_align;
+	long		fa_color;	/* page colour to match, or -1 */
 	bool		fa_topdown;
 };
 
@@ -508,14 +509,19 @@ static bool
 uvm_map_space_fit(const struct uvm_findspace_args *fa, vaddr_t rs,
     vaddr_t re, vaddr_t *addrp)
 {
-	vaddr_t a, hi;
+	vaddr_t a, hi, cmask;
 	vsize_t len = fa->fa_length;
 
 	if (!fa->fa_topdown) {
 		a = MAX(rs, fa->fa_bound);
 		if (fa->fa_uoffset != UVM_UNKNOWN_OFFSET)
 			PMAP_PREFER(fa->fa_uoffset, &a, len, 0);
-		if (fa->fa_align > 1) {
+		if (fa->fa_color >= 0) {
+			cmask = (vaddr_t)uvmexp.ncolors - 1;
+			a += ptoa(((vaddr_t)fa->fa_color - atop(a)) & cmask);
+			if (a < rs)
+				return false;
+		} else if (fa->fa_align > 1) {
 			if (a + (fa->fa_align - 1) < a)
 				return false;
 			a = (a + (fa->fa_align - 1)) & ~(fa->fa_align - 1);
@@ -529,7 +535,10 @@ uvm_map_space_fit(const struct uvm_findspace_args *fa, vaddr_t rs,
 		a = hi - len;
 		if (fa->fa_uoffset != UVM_UNKNOWN_OFFSET)
 			PMAP_PREFER(fa->fa_uoffset, &a, len, 1);
-		if (fa->fa_align > 1)
+		if (fa->fa_color >= 0) {
+			cmask = (vaddr_t)uvmexp.ncolors - 1;
+			a -= ptoa((atop(a) - (vaddr_t)fa->fa_color) & cmask);
+		} else if (fa->fa_align > 1)
 			a &= ~(fa->fa_align - 1);
 		if (a < rs || a + len < a || a + len > hi)
 			return false;
@@ -604,7 +613,9 @@ uvm_map_search(struct vm_map *map, const struct uvm_findspace_args *fa,
  *    anywhere).  With UVM_FLAG_FIXED the
  *    range [hint, hint + length) itself must be free.
  * => uoffset != UVM_UNKNOWN_OFFSET: PMAP_PREFER the address for it;
- *    align (a power of two, 0 for none) is honoured unless FIXED.
+ *    align (a power of two, 0 for none) is honoured unless FIXED.  With
+ *    UVM_FLAG_COLORMATCH, align is instead the page colour (below
+ *    uvmexp.ncolors) that the start's page must have.
  * => returns the entry the new range follows (&map->header if it goes
  *    first) and *result, or NULL if there is no room.
  */
@@ -617,7 +628,10 @@ uvm_map_findspace(struct vm_map *map, vaddr_t hint, vsize_t length,
 	struct vm_map_entry *e;
 
 	KASSERT(rw_lock_held(&map->lock));
-	KASSERT(align == 0 || powerof2(align));
+	KASSERT((flags & UVM_FLAG_COLORMATCH) != 0 || align == 0 ||
+	    powerof2(align));
+	KASSERT((flags & UVM_FLAG_COLORMATCH) == 0 ||
+	    align < (vsize_t)uvmexp.ncolors);
 	(void)uobj;
 
 	if (length == 0 || length > map->max_offset - map->min_offset)
@@ -635,6 +649,7 @@ uvm_map_findspace(struct vm_map *map, vaddr_t hint, vsize_t length,
 	fa.fa_length = length;
 	fa.fa_uoffset = uoffset;
 	fa.fa_align = align;
+	fa.fa_color = (flags & UVM_FLAG_COLORMATCH) ? (long)align : -1;
 	fa.fa_topdown = (map->flags & VM_MAP_TOPDOWN) != 0;
 	if (!fa.fa_topdown) {
 		fa.fa_bound = MAX(hint, map->min_offset);
@@ -787,7 +802,8 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 	int inh;
 
 	KASSERT(size > 0 && (size & PAGE_MASK) == 0);
-	KASSERT(align == 0 || powerof2(align));
+	KASSERT((flags & UVM_FLAG_COLORMATCH) != 0 || align == 0 ||
+	    powerof2(align));
 	KASSERT((flags & UVM_FLAG_UNMAP) == 0 || (flags & UVM_FLAG_FIXED));
 	KASSERT((flags & UVM_FLAG_FIXED) == 0 || (start & PAGE_MASK) == 0);
 
