@@ -64,6 +64,7 @@ uvm_init(void)
 	pmap_virtual_space(&kvm_start, &kvm_end);
 	uvm_map_init();
 	uvm_km_init(kvm_start, kvm_end);
+	ubc_init();
 	uvm_booted = true;
 }
 

@@ -200,6 +200,7 @@ uvm_machine_shutdown(void)
 {
 	if (!uvm_booted)
 		return;
+	ubc_fini();
 	uvm_km_fini();
 	uvm_map_fini();
 	uvm_swap_fini();
