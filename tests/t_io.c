@@ -11,10 +11,14 @@
 static struct vmspace *vm;
 static vaddr_t va;
 
+/* Boot, and map npages pages with prot (PAGE_SIZE is known only then). */
 static void
-setup(vsize_t len, vm_prot_t prot)
+setup(int npages, vm_prot_t prot)
 {
+	vsize_t len;
+
 	h_boot(16 << 20, 0);
+	len = (vsize_t)npages * PAGE_SIZE;
 	vm = uvmspace_alloc(VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS, false);
 	va = 0;
 	ATF_REQUIRE_EQ(uvm_map(&vm->vm_map, &va, len, NULL,
@@ -48,12 +52,15 @@ kuio(struct uio *uio, struct iovec *iov, void *buf, size_t len, vaddr_t at,
 ATF_TC_WITHOUT_HEAD(io_write_then_read_round_trips_across_pages);
 ATF_TC_BODY(io_write_then_read_round_trips_across_pages, tc)
 {
-	size_t len = 3 * PAGE_SIZE;
-	char *out = malloc(len), *in = malloc(len);
+	size_t len;
+	char *out, *in;
 	struct iovec iov;
 	struct uio uio;
 
-	setup(4 * PAGE_SIZE, UVM_PROT_RW);
+	setup(4, UVM_PROT_RW);
+	len = 3 * PAGE_SIZE;
+	out = malloc(len);
+	in = malloc(len);
 	for (size_t i = 0; i < len; i++)
 		out[i] = (char)(i * 7 + 3);
 	/* Unaligned start: the transfer straddles four pages. */
@@ -82,7 +89,7 @@ ATF_TC_BODY(io_scatter_gather_iovecs, tc)
 	struct iovec iov[3];
 	struct uio uio;
 
-	setup(4 * PAGE_SIZE, UVM_PROT_RW);
+	setup(4, UVM_PROT_RW);
 	memset(a, 'a', sizeof(a));
 	memset(b, 'b', sizeof(b));
 	memset(c, 'c', sizeof(c));
@@ -107,12 +114,14 @@ ATF_TC_BODY(io_scatter_gather_iovecs, tc)
 ATF_TC_WITHOUT_HEAD(io_stops_at_unmapped_page_with_partial_progress);
 ATF_TC_BODY(io_stops_at_unmapped_page_with_partial_progress, tc)
 {
-	size_t len = 2 * PAGE_SIZE;
-	char *buf = malloc(len);
+	size_t len;
+	char *buf;
 	struct iovec iov;
 	struct uio uio;
 
-	setup(PAGE_SIZE, UVM_PROT_RW);
+	setup(1, UVM_PROT_RW);
+	len = 2 * PAGE_SIZE;
+	buf = malloc(len);
 	memset(buf, 'x', len);
 	kuio(&uio, &iov, buf, len, va, UIO_WRITE);
 	ATF_CHECK_EQ(uvm_io(&vm->vm_map, &uio), EFAULT);
@@ -131,7 +140,7 @@ ATF_TC_BODY(io_write_to_readonly_mapping_fails_eacces, tc)
 	struct iovec iov;
 	struct uio uio;
 
-	setup(PAGE_SIZE, UVM_PROT_READ);
+	setup(1, UVM_PROT_READ);
 	kuio(&uio, &iov, buf, sizeof(buf), va, UIO_WRITE);
 	ATF_CHECK_EQ(uvm_io(&vm->vm_map, &uio), EACCES);
 	ATF_CHECK_EQ(uio.uio_resid, sizeof(buf));
@@ -150,7 +159,7 @@ ATF_TC_BODY(io_outside_map_fails_efault, tc)
 	struct iovec iov;
 	struct uio uio;
 
-	setup(PAGE_SIZE, UVM_PROT_RW);
+	setup(1, UVM_PROT_RW);
 	kuio(&uio, &iov, buf, sizeof(buf), VM_MAXUSER_ADDRESS - 8, UIO_READ);
 	ATF_CHECK_EQ(uvm_io(&vm->vm_map, &uio), EFAULT);
 	ATF_CHECK_EQ(uio.uio_resid, sizeof(buf));
@@ -162,7 +171,7 @@ ATF_TC_BODY(vslock_wires_pages_and_vsunlock_releases_them, tc)
 {
 	int wired;
 
-	setup(4 * PAGE_SIZE, UVM_PROT_RW);
+	setup(4, UVM_PROT_RW);
 	wired = uvmexp.wired;
 	ATF_REQUIRE_EQ(uvm_vslock(vm, (void *)(va + 10), 2 * PAGE_SIZE,
 	    VM_PROT_READ | VM_PROT_WRITE), 0);
@@ -182,7 +191,7 @@ ATF_TC_BODY(vslock_of_unmapped_range_fails_and_wires_nothing, tc)
 {
 	int wired;
 
-	setup(PAGE_SIZE, UVM_PROT_RW);
+	setup(1, UVM_PROT_RW);
 	wired = uvmexp.wired;
 	ATF_CHECK_EQ(uvm_vslock(vm, (void *)va, 2 * PAGE_SIZE,
 	    VM_PROT_READ), EFAULT);

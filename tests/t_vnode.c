@@ -21,13 +21,19 @@ pat(voff_t off, int seed)
 	return (unsigned char)(off * 31 + (off >> 12) * 7 + (voff_t)seed);
 }
 
-/* Boot and open a fresh file of `size' bytes holding pattern seed. */
+/*
+ * Boot and open a fresh file of npages pages plus extra bytes holding
+ * pattern seed.  (Sizes are given in pages because PAGE_SIZE is only
+ * known once the machine is booted.)
+ */
 static void
-setup(voff_t size, int seed)
+setup(int npages, voff_t extra, int seed)
 {
+	voff_t size;
 	FILE *f;
 
 	h_boot(16 << 20, 0);
+	size = (voff_t)npages * (voff_t)PAGE_SIZE + extra;
 	unlink("file.dat");
 	f = fopen("file.dat", "w");
 	ATF_REQUIRE(f != NULL);
@@ -111,12 +117,14 @@ ATF_TC_BODY(vn_open_errors, tc)
 ATF_TC_WITHOUT_HEAD(ubc_read_returns_file_bytes_and_stops_at_eof);
 ATF_TC_BODY(ubc_read_returns_file_bytes_and_stops_at_eof, tc)
 {
-	size_t size = 5 * PAGE_SIZE + 123;
-	unsigned char *buf = malloc(size + 1000);
+	size_t size;
+	unsigned char *buf;
 	struct iovec iov;
 	struct uio uio;
 
-	setup((voff_t)size, 1);
+	setup(5, 123, 1);
+	size = 5 * PAGE_SIZE + 123;
+	buf = malloc(size + 1000);
 	ATF_REQUIRE_EQ(kio(vp, buf, size, 0, UIO_READ), 0);
 	for (size_t i = 0; i < size; i++)
 		if (buf[i] != pat((voff_t)i, 1))
@@ -139,7 +147,7 @@ ATF_TC_BODY(ubc_write_reaches_host_file_after_fsync, tc)
 {
 	unsigned char buf[3000];
 
-	setup(3 * PAGE_SIZE, 1);
+	setup(3, 0, 1);
 	for (size_t i = 0; i < sizeof(buf); i++)
 		buf[i] = pat((voff_t)(i + 1000), 2);
 	ATF_REQUIRE_EQ(kio(vp, buf, sizeof(buf), 1000, UIO_WRITE), 0);
@@ -156,7 +164,7 @@ ATF_TC_BODY(ubc_write_past_eof_grows_file_with_zero_gap, tc)
 {
 	unsigned char buf[100], back[100];
 
-	setup(100, 1);
+	setup(0, 100, 1);
 	memset(buf, 0xee, sizeof(buf));
 	ATF_REQUIRE_EQ(kio(vp, buf, sizeof(buf), 3 * PAGE_SIZE, UIO_WRITE), 0);
 	ATF_CHECK_EQ(vn_size(vp), (voff_t)(3 * PAGE_SIZE + 100));
@@ -176,7 +184,7 @@ ATF_TC_BODY(ubc_write_then_mapping_read_sees_it, tc)
 	struct vmspace *vm;
 	vaddr_t va;
 
-	setup(2 * PAGE_SIZE, 1);
+	setup(2, 0, 1);
 	memset(buf, 0x42, sizeof(buf));
 	ATF_REQUIRE_EQ(kio(vp, buf, sizeof(buf), PAGE_SIZE + 8, UIO_WRITE), 0);
 	vm = map_file(&va, 2 * PAGE_SIZE, true);
@@ -197,7 +205,7 @@ ATF_TC_BODY(mapping_write_then_ubc_read_and_host_after_clean, tc)
 	struct vmspace *vm;
 	vaddr_t va;
 
-	setup(2 * PAGE_SIZE, 1);
+	setup(2, 0, 1);
 	vm = map_file(&va, 2 * PAGE_SIZE, true);
 	memset(buf, 0x77, sizeof(buf));
 	ATF_REQUIRE_EQ(copyout_vmspace(vm, buf, (void *)(va + 100),
@@ -228,7 +236,7 @@ ATF_TC_BODY(two_shared_mappings_see_each_other, tc)
 	vaddr_t va, vb;
 	char c = 'Q', back = 0;
 
-	setup(PAGE_SIZE, 1);
+	setup(1, 0, 1);
 	a = map_file(&va, PAGE_SIZE, true);
 	b = map_file(&vb, PAGE_SIZE, true);
 	ATF_REQUIRE_EQ(copyin_vmspace(b, (void *)(vb + 5), &back, 1), 0);
@@ -249,7 +257,7 @@ ATF_TC_BODY(changes_survive_unmap_and_remap, tc)
 	vaddr_t va;
 	char c = 'Z', back = 0;
 
-	setup(PAGE_SIZE, 1);
+	setup(1, 0, 1);
 	vm = map_file(&va, PAGE_SIZE, true);
 	ATF_REQUIRE_EQ(copyout_vmspace(vm, &c, (void *)(va + 9), 1), 0);
 	uvm_unmap(&vm->vm_map, va, va + PAGE_SIZE);
@@ -269,7 +277,7 @@ ATF_TC_BODY(private_mapping_writes_never_reach_file, tc)
 	vaddr_t vpv, vsh;
 	char c = 'P', back = 0;
 
-	setup(PAGE_SIZE, 1);
+	setup(1, 0, 1);
 	priv = map_file(&vpv, PAGE_SIZE, false);
 	shared = map_file(&vsh, PAGE_SIZE, true);
 	ATF_REQUIRE_EQ(copyin_vmspace(shared, (void *)vsh, &back, 1), 0);
@@ -296,7 +304,7 @@ ATF_TC_BODY(truncate_while_mapped_keeps_head_fails_past_eof_regrow_zero, tc)
 	voff_t half = PAGE_SIZE + PAGE_SIZE / 2;
 	unsigned char back[8];
 
-	setup(3 * PAGE_SIZE, 1);
+	setup(3, 0, 1);
 	vm = map_file(&va, 3 * PAGE_SIZE, true);
 	/* Fault all three pages in. */
 	for (int i = 0; i < 3; i++)
@@ -333,7 +341,7 @@ ATF_TC_BODY(offsets_above_4g_do_not_wrap, tc)
 	voff_t big = ((voff_t)5 << 30) + 12345;
 	char out[32], back[32];
 
-	setup(PAGE_SIZE, 1);
+	setup(1, 0, 1);
 	memset(out, 'G', sizeof(out));
 	ATF_REQUIRE_EQ(kio(vp, out, sizeof(out), big, UIO_WRITE), 0);
 	ATF_CHECK_EQ(vn_size(vp), big + (voff_t)sizeof(out));
@@ -360,7 +368,7 @@ ATF_TC_BODY(readahead_grows_on_sequential_not_on_random, tc)
 	char c;
 	unsigned long ios;
 
-	setup((voff_t)n * PAGE_SIZE, 1);
+	setup(n, 0, 1);
 	/* Sequential, a page at a time: few I/Os. */
 	for (int i = 0; i < n; i++) {
 		ATF_REQUIRE_EQ(kio(vp, &c, 1, (voff_t)i * PAGE_SIZE, UIO_READ),
@@ -392,7 +400,7 @@ ATF_TC_BODY(host_read_error_gives_eio_and_nothing_breaks, tc)
 {
 	char buf[16];
 
-	setup(4 * PAGE_SIZE, 1);
+	setup(4, 0, 1);
 	kern_fault_set(KFI_IO_READ, 1, 0);
 	ATF_CHECK_EQ(kio(vp, buf, sizeof(buf), 0, UIO_READ), EIO);
 	kern_fault_clear();
@@ -408,7 +416,7 @@ ATF_TC_BODY(setsize_shrink_zeroes_tail_and_frees_pages, tc)
 	char buf[PAGE_SIZE_MAX_TEST];
 
 	(void)buf;
-	setup(4 * PAGE_SIZE, 1);
+	setup(4, 0, 1);
 	ATF_REQUIRE_EQ(kio(vp, buf, 16, 3 * PAGE_SIZE, UIO_READ), 0);
 	ATF_REQUIRE_EQ(kio(vp, buf, 16, 0, UIO_READ), 0);
 	uvm_vnp_setsize(vp, 100);
@@ -466,7 +474,7 @@ ATF_TC_BODY(findpages_every_flag, tc)
 	struct vm_page *pps[4];
 	char c;
 
-	setup(8 * PAGE_SIZE, 1);
+	setup(8, 0, 1);
 	/* Page 1 resident, the others not. */
 	ATF_REQUIRE_EQ(kio(vp, &c, 1, PAGE_SIZE, UIO_READ), 0);
 	vp->v_ra_win = 0;
