@@ -6,10 +6,12 @@
  *
  *	uvn_get		resident pages, else allocate and read them (one
  *			host read per run of missing pages), plus
- *			read-ahead for sequential access: the window starts
- *			at 4 pages and doubles (to UVN_RA_MAXWIN) while
- *			each request starts where the last one ended; any
- *			other access resets it.  Pages past the end of the
+ *			read-ahead for sequential access: once a request
+ *			starts where the previous one ended (or the caller
+ *			advises UVM_ADV_SEQUENTIAL) the window opens at 4
+ *			pages and doubles, to UVN_RA_MAXWIN, with each
+ *			further sequential request; any other access closes
+ *			it.  Pages past the end of the
  *			file are never read: a request whose centre page is
  *			past EOF fails with EINVAL (the BSD SIGBUS case).
  *			Holes and the tail of the last page read as zeros.
@@ -95,6 +97,7 @@ vn_open(const char *path, int flags, struct vnode **vpp)
 	vp->v_kf = kf;
 	vp->v_path = kmem_strdup(path, KM_SLEEP);
 	vp->v_size = size;
+	vp->v_ra_next = -1;		/* no access yet */
 	vp->v_usecount = 1;
 	vp->v_flags = flags & (VN_READ | VN_WRITE);
 	*vpp = vp;
@@ -171,7 +174,7 @@ vn_read(struct vnode *vp, struct uio *uio, int ioflag)
 	if (uio->uio_offset >= size || uio->uio_resid == 0)
 		return 0;
 	todo = MIN(uio->uio_resid, (vsize_t)(size - uio->uio_offset));
-	return ubc_uiomove(&vp->v_uobj, uio, todo, UVM_ADV_SEQUENTIAL,
+	return ubc_uiomove(&vp->v_uobj, uio, todo, UVM_ADV_NORMAL,
 	    UBC_READ | UBC_PARTIALOK);
 }
 
@@ -205,7 +208,7 @@ vn_write(struct vnode *vp, struct uio *uio, int ioflag)
 			return error;
 		uvm_vnp_setsize(vp, end);
 	}
-	error = ubc_uiomove(&vp->v_uobj, uio, todo, UVM_ADV_SEQUENTIAL,
+	error = ubc_uiomove(&vp->v_uobj, uio, todo, UVM_ADV_NORMAL,
 	    UBC_WRITE | UBC_PARTIALOK);
 	if (error && uio->uio_offset < end && end > oldsize) {
 		/* Give back what was not written. */
