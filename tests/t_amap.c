@@ -266,40 +266,33 @@ ATF_TC_BODY(anfree_returns_loaned_object_page_to_object, tc)
 	h_shutdown();
 }
 
-static int t_swfreed_slot, t_swfreed_n, t_swfreed_calls;
-
-static void
-t_swfree(int slot, int n)
-{
-	t_swfreed_slot = slot;
-	t_swfreed_n = n;
-	t_swfreed_calls++;
-}
-
 ATF_TC_WITHOUT_HEAD(dropswap_releases_slot_through_swap_layer);
 ATF_TC_BODY(dropswap_releases_slot_through_swap_layer, tc)
 {
 	struct vm_anon *an;
+	int n = 1, slot;
 
 	h_boot(RAM, 0);
-	uvm_anon_swslot_free = t_swfree;
-	t_swfreed_calls = 0;
+	ATF_REQUIRE_EQ(uvm_swap_on("amap-swap.img", 16 * PAGE_SIZE, 0), 0);
 	an = uvm_analloc();
 	ATF_REQUIRE(an != NULL);
 	uvm_anon_dropswap(an);			/* no slot: nothing */
-	ATF_CHECK_EQ(t_swfreed_calls, 0);
-	an->an_swslot = 42;
+	ATF_CHECK_EQ(uvmexp.swpginuse, 0);
+	slot = uvm_swap_alloc(&n, false);
+	ATF_REQUIRE(slot != 0);
+	an->an_swslot = slot;
+	ATF_CHECK_EQ(uvmexp.swpginuse, 1);
 	uvm_anon_dropswap(an);
-	ATF_CHECK_EQ(t_swfreed_calls, 1);
-	ATF_CHECK_EQ(t_swfreed_slot, 42);
-	ATF_CHECK_EQ(t_swfreed_n, 1);
+	ATF_CHECK_EQ(uvmexp.swpginuse, 0);
 	ATF_CHECK_EQ(an->an_swslot, 0);
-	an->an_swslot = 7;			/* anfree releases it too */
+	n = 1;
+	an->an_swslot = uvm_swap_alloc(&n, false);	/* anfree frees it too */
+	ATF_REQUIRE(an->an_swslot != 0);
 	an->an_ref = 0;
 	uvm_anfree(an);
-	ATF_CHECK_EQ(t_swfreed_calls, 2);
-	ATF_CHECK_EQ(t_swfreed_slot, 7);
-	uvm_anon_swslot_free = NULL;
+	ATF_CHECK_EQ(uvmexp.swpginuse, 0);
+	ATF_CHECK(uvm_swap_check() == NULL);
+	H_CHECK(NULL);
 	h_shutdown();
 }
 

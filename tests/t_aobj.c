@@ -17,10 +17,26 @@
 		atf_tc_fail("%s:%d: aobj: %s", __FILE__, __LINE__, _why); \
 } while (0)
 
+/*
+ * Boot with a swap device, so the slots the tests give pages are real
+ * ones (the aobj frees a page's slot when the page's record goes).
+ */
 static void
 boot(void)
 {
 	h_boot(RAMSIZE, 4096);
+	ATF_REQUIRE_EQ(uvm_swap_on("aobj-swap.img", (off_t)8192 * 4096, 0), 0);
+}
+
+/* A fresh swap slot for a test to record. */
+static int
+newslot(void)
+{
+	int n = 1, slot;
+
+	slot = uvm_swap_alloc(&n, false);
+	ATF_REQUIRE(slot != 0);
+	return slot;
 }
 
 /*
@@ -254,22 +270,25 @@ ATF_TC_BODY(last_detach_frees_swap_record, tc)
 	small = uao_create(16 * PAGE_SIZE, 0);
 	large = uao_create(4096 * PAGE_SIZE, 0);
 	for (int i = 0; i < 16; i++)
-		setslot(small, i, 100 + i);
+		setslot(small, i, newslot());
 	for (int i = 0; i < 4096; i += 7)
-		setslot(large, i, 1000 + i);
+		setslot(large, i, newslot());
 	A_CHECK(small);
 	A_CHECK(large);
+	ATF_CHECK_EQ(uvmexp.swpginuse, 16 + (4096 + 6) / 7);
 	uao_detach(small);
 	uao_detach(large);
 	A_CHECK(NULL);
+	/* Every slot went back to the swap device. */
+	ATF_CHECK_EQ(uvmexp.swpginuse, 0);
 	/* Same shapes again: nothing more may stay allocated. */
 	before = kmem_inuse();
 	small = uao_create(16 * PAGE_SIZE, 0);
 	large = uao_create(4096 * PAGE_SIZE, 0);
 	for (int i = 0; i < 16; i++)
-		setslot(small, i, 100 + i);
+		setslot(small, i, newslot());
 	for (int i = 0; i < 4096; i += 7)
-		setslot(large, i, 1000 + i);
+		setslot(large, i, newslot());
 	uao_detach(small);
 	uao_detach(large);
 	ATF_CHECK_EQ(kmem_inuse(), before);
@@ -477,13 +496,13 @@ ATF_TC_WITHOUT_HEAD(put_free_frees_exactly_the_range);
 ATF_TC_BODY(put_free_frees_exactly_the_range, tc)
 {
 	struct uvm_object *uobj;
-	int free0;
+	int free0, s6;
 
 	boot();
 	uobj = uao_create(8 * PAGE_SIZE, 0);
 	fill(uobj, 0, 8, NULL);
-	setslot(uobj, 3, 33);
-	setslot(uobj, 6, 66);
+	setslot(uobj, 3, newslot());
+	setslot(uobj, 6, s6 = newslot());
 	free0 = uvmexp.free;
 	/* Unaligned bounds cover the pages they touch: [2, 5). */
 	ATF_CHECK_EQ(put(uobj, 2 * PAGE_SIZE + 100, 4 * PAGE_SIZE + 1,
@@ -494,8 +513,9 @@ ATF_TC_BODY(put_free_frees_exactly_the_range, tc)
 	for (int i = 0; i < 8; i++)
 		ATF_CHECK_EQ(lookup(uobj, i) == NULL, i >= 2 && i < 5);
 	ATF_CHECK_EQ(findslot(uobj, 3), 0);
-	ATF_CHECK_EQ(findslot(uobj, 6), 66);
+	ATF_CHECK_EQ(findslot(uobj, 6), s6);
 	ATF_CHECK_EQ(nslots(uobj), 1);
+	ATF_CHECK_EQ(uvmexp.swpginuse, 1);	/* page 3's slot was freed */
 	/* A freed page comes back zero-filled. */
 	fill(uobj, 2, 1, NULL);
 	ATF_CHECK(page_is_zero(lookup(uobj, 2)));
@@ -678,41 +698,53 @@ swslot_edges(int npages)
 {
 	struct uvm_object *uobj;
 	int idx[3] = { 0, npages / 2, npages - 1 };
+	int slot[3] = { 0, 0, 0 }, repl;
 	int n = 0;
 
 	uobj = uao_create((vsize_t)npages * PAGE_SIZE, 0);
 	for (int i = 0; i < 3; i++)
 		ATF_CHECK_EQ(findslot(uobj, idx[i]), 0);
 	for (int i = 0; i < 3; i++) {
-		if (i > 0 && idx[i] == idx[i - 1])
+		if (i > 0 && idx[i] == idx[i - 1]) {
+			slot[i] = slot[i - 1];
 			continue;
-		ATF_CHECK_EQ(setslot(uobj, idx[i], 1000 + idx[i]), 0);
+		}
+		slot[i] = newslot();
+		ATF_CHECK_EQ(setslot(uobj, idx[i], slot[i]), 0);
 		n++;
 	}
 	A_CHECK(uobj);
 	ATF_CHECK_EQ(nslots(uobj), n);
 	for (int i = 0; i < 3; i++)
-		ATF_CHECK_EQ(findslot(uobj, idx[i]), 1000 + idx[i]);
+		ATF_CHECK_EQ(findslot(uobj, idx[i]), slot[i]);
 	if (npages > 2)
 		ATF_CHECK_EQ(findslot(uobj, 1), 0);
-	/* Replacing returns the old slot and does not count twice. */
-	ATF_CHECK_EQ(setslot(uobj, idx[2], 7), 1000 + idx[2]);
-	ATF_CHECK_EQ(findslot(uobj, idx[2]), 7);
+	/* Replacing returns the old slot (now the caller's) and does not
+	 * count twice. */
+	repl = newslot();
+	ATF_CHECK_EQ(setslot(uobj, idx[2], repl), slot[2]);
+	uvm_swap_free(slot[2], 1);
+	ATF_CHECK_EQ(findslot(uobj, idx[2]), repl);
 	ATF_CHECK_EQ(nslots(uobj), n);
 	mutex_enter(uobj->vmobjlock);
-	uao_dropswap(uobj, idx[2]);
+	uao_dropswap(uobj, idx[2]);	/* frees repl */
 	uao_dropswap(uobj, idx[2]);	/* dropping nothing is fine */
 	mutex_exit(uobj->vmobjlock);
 	ATF_CHECK_EQ(findslot(uobj, idx[2]), 0);
 	ATF_CHECK_EQ(nslots(uobj), n - 1);
 	A_CHECK(uobj);
-	for (int i = 0; i < 2; i++)
-		(void)setslot(uobj, idx[i], 0);
+	for (int i = 0; i < 2; i++) {
+		int old = setslot(uobj, idx[i], 0);
+
+		if (old != 0)
+			uvm_swap_free(old, 1);
+	}
 	ATF_CHECK_EQ(nslots(uobj), 0);
 	for (int i = 0; i < 3; i++)
 		ATF_CHECK_EQ(findslot(uobj, idx[i]), 0);
 	A_CHECK(uobj);
 	uao_detach(uobj);
+	ATF_CHECK_EQ(uvmexp.swpginuse, 0);
 }
 
 ATF_TC_WITHOUT_HEAD(swslot_array_set_find_drop);
@@ -745,24 +777,27 @@ ATF_TC_BODY(swslot_hash_many_slots_and_collisions, tc)
 {
 	struct uvm_object *uobj;
 	const int npages = 1 << 16, step = 37;
+	static int slots[(1 << 16) / 37 + 1];
 	int n = 0;
 
 	boot();
 	uobj = uao_create((vsize_t)npages * PAGE_SIZE, 0);
 	for (int i = 0; i < npages; i += step, n++)
-		ATF_REQUIRE_EQ(setslot(uobj, i, i + 1), 0);
+		ATF_REQUIRE_EQ(setslot(uobj, i, slots[i / step] = newslot()), 0);
 	A_CHECK(uobj);
 	ATF_CHECK_EQ(nslots(uobj), n);
 	for (int i = 0; i < npages; i++)
-		if (findslot(uobj, i) != (i % step == 0 ? i + 1 : 0))
+		if (findslot(uobj, i) != (i % step == 0 ? slots[i / step] : 0))
 			atf_tc_fail("page %d: slot %d", i, findslot(uobj, i));
 	/* Clear every other one; the rest must be unaffected. */
-	for (int i = 0; i < npages; i += 2 * step, n--)
-		ATF_REQUIRE_EQ(setslot(uobj, i, 0), i + 1);
+	for (int i = 0; i < npages; i += 2 * step, n--) {
+		ATF_REQUIRE_EQ(setslot(uobj, i, 0), slots[i / step]);
+		uvm_swap_free(slots[i / step], 1);
+	}
 	ATF_CHECK_EQ(nslots(uobj), n);
 	A_CHECK(uobj);
 	for (int i = step; i < npages; i += 2 * step)
-		ATF_CHECK_EQ(findslot(uobj, i), i + 1);
+		ATF_CHECK_EQ(findslot(uobj, i), slots[i / step]);
 	uao_detach(uobj);
 	h_shutdown();
 }
@@ -778,24 +813,29 @@ ATF_TC_BODY(swslot_dropswap_range_array_and_hash, tc)
 		struct uvm_object *uobj = uao_create((vsize_t)np * PAGE_SIZE,
 		    0);
 
+		static int slots[5000];
+
 		for (int i = 0; i < np; i++)
-			setslot(uobj, i, i + 1);
+			setslot(uobj, i, slots[i] = newslot());
 		mutex_enter(uobj->vmobjlock);
 		uao_dropswap_range(uobj, 10 * PAGE_SIZE, 30 * PAGE_SIZE);
 		mutex_exit(uobj->vmobjlock);
 		A_CHECK(uobj);
 		ATF_CHECK_EQ(nslots(uobj), np - 20);
+		ATF_CHECK_EQ(uvmexp.swpginuse, np - 20);
 		for (int i = 0; i < np; i++)
 			ATF_CHECK_EQ(findslot(uobj, i),
-			    i >= 10 && i < 30 ? 0 : i + 1);
+			    i >= 10 && i < 30 ? 0 : slots[i]);
 		mutex_enter(uobj->vmobjlock);
 		uao_dropswap_range(uobj, 35 * PAGE_SIZE, 0);
 		mutex_exit(uobj->vmobjlock);
 		A_CHECK(uobj);
 		ATF_CHECK_EQ(nslots(uobj), 35 - 20);
-		ATF_CHECK_EQ(findslot(uobj, 34), 35);
+		ATF_CHECK_EQ(uvmexp.swpginuse, 35 - 20);
+		ATF_CHECK_EQ(findslot(uobj, 34), slots[34]);
 		ATF_CHECK_EQ(findslot(uobj, 35), 0);
 		uao_detach(uobj);
+		ATF_CHECK_EQ(uvmexp.swpginuse, 0);
 	}
 	h_shutdown();
 }
@@ -887,7 +927,7 @@ ATF_TC_BODY(kernobj_flags_reset_for_next_boot, tc)
 	boot();
 	kobj1 = uao_create(0, UAO_FLAG_KERNSWAP);
 	ATF_CHECK(UVM_OBJ_IS_KERN_OBJECT(kobj1));
-	setslot(kobj1, 7, 70);	/* left behind: shutdown must free it */
+	setslot(kobj1, 7, newslot());	/* left behind: shutdown frees it */
 	h_shutdown();
 	boot();
 	kobj2 = uao_create(0, UAO_FLAG_KERNSWAP);

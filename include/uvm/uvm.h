@@ -15,6 +15,8 @@
 #include <uvm/uvm_anon.h>
 #include <uvm/uvm_amap.h>
 #include <uvm/uvm_map.h>
+#include <uvm/uvm_swap.h>
+#include <uvm/uvm_vnode.h>
 #include <uvm/uvm_pmap.h>
 #include <uvm/uvm_machine.h>
 

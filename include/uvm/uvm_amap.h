@@ -111,11 +111,6 @@ void	uvm_anon_dropswap(struct vm_anon *);	/* locked */
 /* Lock the object owning the anon's loaned page (if any); the page. */
 struct vm_page *uvm_anon_lockloanpg(struct vm_anon *);
 /*
- * Releasing swap slots: the swap layer installs its slot-freeing function
- * here when it starts; while it is NULL no anon can hold a slot.
- */
-extern void (*uvm_anon_swslot_free)(int slot, int nslots);
-/*
  * The amap/anon layer's invariant checker: NULL or a description of the
  * first violation.  NULL amap: check every amap, and every anon's
  * reference count against the amaps that hold it.

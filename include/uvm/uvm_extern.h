@@ -135,6 +135,12 @@ struct pmap;
 #define UBC_UNMAP	0x010	/* unmap pages now -- don't leave cached */
 #define UBC_PARTIALOK	0x100	/* return early on error */
 
+/* uvm_kernacc()/uvm_chgkprot() rw: the access, as buf(9)'s b_flags. */
+#ifndef B_READ
+#define B_READ		0x00100000	/* read access */
+#define B_WRITE		0x00000000	/* write access */
+#endif
+
 /* uvm_map_pageable() lockflags. */
 #define UVM_LK_ENTER	0x1	/* map locked on entry */
 #define UVM_LK_EXIT	0x2	/* leave map locked on exit */

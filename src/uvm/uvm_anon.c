@@ -34,8 +34,6 @@
 
 static struct pool uvm_anon_pool;
 
-void (*uvm_anon_swslot_free)(int, int);
-
 /*
  * uvm_anon_init: set up the anon pool (boot).
  */
@@ -93,9 +91,7 @@ uvm_anon_dropswap(struct vm_anon *anon)
 	KASSERT(anon->an_lock == NULL || mutex_owned(anon->an_lock));
 	if (anon->an_swslot == 0)
 		return;
-	KASSERTMSG(uvm_anon_swslot_free != NULL,
-	    "uvm_anon_dropswap: slot %d with no swap layer", anon->an_swslot);
-	(*uvm_anon_swslot_free)(anon->an_swslot, 1);
+	uvm_swap_free(anon->an_swslot, 1);
 	anon->an_swslot = 0;
 }
 

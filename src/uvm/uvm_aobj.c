@@ -198,6 +198,9 @@ uao_swslots_free(struct uvm_aobj *aobj)
 
 			while ((elt = LIST_FIRST(&aobj->u_swhash[i])) != NULL) {
 				LIST_REMOVE(elt, list);
+				for (int j = 0; j < UAO_SWHASH_CLUSTER_SIZE; j++)
+					if (elt->slots[j] != 0)
+						uvm_swap_free(elt->slots[j], 1);
 				aobj->u_nslots -= elt->count;
 				pool_put(&uao_swhash_elt_pool, elt);
 			}
@@ -206,9 +209,12 @@ uao_swslots_free(struct uvm_aobj *aobj)
 		    (aobj->u_swhashmask + 1) * sizeof(*aobj->u_swhash));
 		aobj->u_swhash = NULL;
 	} else if (aobj->u_swslots != NULL) {
-		for (int i = 0; i < aobj->u_pages; i++)
-			if (aobj->u_swslots[i] != 0)
+		for (int i = 0; i < aobj->u_pages; i++) {
+			if (aobj->u_swslots[i] != 0) {
+				uvm_swap_free(aobj->u_swslots[i], 1);
 				aobj->u_nslots--;
+			}
+		}
 		kmem_free(aobj->u_swslots, (size_t)aobj->u_pages * sizeof(int));
 		aobj->u_swslots = NULL;
 	}
@@ -328,18 +334,22 @@ uao_set_swslot(struct uvm_object *uobj, int pageidx, int slot)
 }
 
 /*
- * uao_dropswap: forget the swap slot of page pageidx of uobj.
+ * uao_dropswap: free the swap slot of page pageidx of uobj, if any.
  *
  * => uobj is locked.
  */
 void
 uao_dropswap(struct uvm_object *uobj, int pageidx)
 {
-	(void)uao_set_swslot(uobj, pageidx, 0);
+	int slot;
+
+	slot = uao_set_swslot(uobj, pageidx, 0);
+	if (slot != 0)
+		uvm_swap_free(slot, 1);
 }
 
 /*
- * uao_dropswap_range: forget the slots of every page in [start, end) of
+ * uao_dropswap_range: free the slots of every page in [start, end) of
  * uobj; end 0 means the end of the object.
  *
  * => uobj is locked; start and end are page aligned.
@@ -379,6 +389,7 @@ uao_dropswap_range(struct uvm_object *uobj, voff_t start, voff_t end)
 				if (base + j < sidx || base + j >= eidx ||
 				    elt->slots[j] == 0)
 					continue;
+				uvm_swap_free(elt->slots[j], 1);
 				elt->slots[j] = 0;
 				elt->count--;
 				aobj->u_nslots--;

@@ -89,6 +89,12 @@ void	uvm_anon_init(void);
 void	uvm_anon_fini(void);
 void	uvm_aobj_init(void);
 void	uvm_aobj_fini(void);
+/* uvm_bio.c: UBC windows (after uvm_km_init), and dropping an object's. */
+void	ubc_init(void);
+void	ubc_fini(void);
+void	ubc_purge(struct uvm_object *);
+/* uvm_swap.c */
+void	uvm_swap_fini(void);
 /* uvm_km.c: the kernel map covers [start, end). */
 void	uvm_km_init(vaddr_t start, vaddr_t end);
 void	uvm_km_fini(void);

@@ -68,6 +68,7 @@ uvm_init(void)
 	uvm_map_init();
 	uvm_aobj_init();
 	uvm_km_init(kvm_start, kvm_end);
+	ubc_init();
 	uvm_booted = true;
 }
 

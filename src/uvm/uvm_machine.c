@@ -53,6 +53,18 @@ machine_validate(const struct uvm_machine *m, psize_t *physmaxp)
 		    m->m_nsegs, UVM_MACHINE_MAXSEGS);
 		return EINVAL;
 	}
+	if (m->m_nswap < 0 || m->m_nswap > UVM_MACHINE_MAXSWAP) {
+		kprintf("uvm_machine_boot: %d swap devices (at most %d)\n",
+		    m->m_nswap, UVM_MACHINE_MAXSWAP);
+		return EINVAL;
+	}
+	for (int i = 0; i < m->m_nswap; i++) {
+		if (m->m_swap[i].sw_path == NULL || m->m_swap[i].sw_size < 0) {
+			kprintf("uvm_machine_boot: swap device %d has no path"
+			    " or a negative size\n", i);
+			return EINVAL;
+		}
+	}
 	if (m->m_nsegs == 0) {
 		if (m->m_ramsize < 16 * pgsz || (m->m_ramsize & (pgsz - 1))) {
 			kprintf("uvm_machine_boot: RAM size %ju must be a"
@@ -164,6 +176,18 @@ uvm_machine_boot(const struct uvm_machine *m)
 	}
 	uvm_init();
 	uvm_init_limits(&lwp0);
+	uvm_swap_init();
+	for (int i = 0; i < m->m_nswap; i++) {
+		const struct uvm_machine_swap *sw = &m->m_swap[i];
+
+		error = uvm_swap_on(sw->sw_path, sw->sw_size, sw->sw_priority);
+		if (error) {
+			kprintf("uvm_machine_boot: swap device %s: error %d\n",
+			    sw->sw_path != NULL ? sw->sw_path : "(null)", error);
+			uvm_machine_shutdown();
+			return error;
+		}
+	}
 	if (!m->m_quiet)
 		kprintf("uvm: %d pages of %d bytes, %d free, pmap %s\n",
 		    uvmexp.npages, uvmexp.pagesize, uvmexp.free,
@@ -176,11 +200,13 @@ uvm_machine_shutdown(void)
 {
 	if (!uvm_booted)
 		return;
+	ubc_fini();
 	uvm_km_fini();
 	uvm_map_fini();
 	uvm_aobj_fini();
 	uvm_anon_fini();
 	uvm_amap_fini();
+	uvm_swap_fini();
 	pmap_shutdown();
 	uvm_page_fini();
 	uvm_physseg_fini();

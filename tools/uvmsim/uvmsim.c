@@ -3,9 +3,9 @@
  *
  * Boots a machine described by the command line, prints its physical
  * memory layout and the uvmexp page counters, exercises the page
- * allocator, and shuts down.  Lua workloads, the built-in default
- * workload and the BSD-shaped views come with the uvmsim issue; this is
- * the part the foundation can already run.
+ * allocator, runs the built-in workload (workload.c: processes that map
+ * memory, fork and write copy-on-write, every byte verified), and shuts
+ * down.
  *
  * Exit status: 0 on success, 1 if the machine failed to boot or a check
  * failed, 2 for bad usage.
@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "uvmsim.h"
 
 static void
 usage(FILE *fp)
@@ -198,6 +200,8 @@ main(int argc, char **argv)
 	print_layout();
 	print_counters("after boot");
 	rv = exercise();
+	printf("\n");
+	rv |= uvmsim_workload();
 	uvm_machine_shutdown();
 	printf("uvmsim: %s\n", rv == 0 ? "all checks passed" : "FAILED");
 	return rv;

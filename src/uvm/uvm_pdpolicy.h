@@ -1,0 +1,60 @@
+/*
+ * uvm_pdpolicy.h: the page replacement policy interface (NetBSD's
+ * uvmpdpol_* shape) between the page layer, the pagedaemon and a
+ * policy.
+ *
+ * A policy owns the paging queues: it decides which queue a page is on
+ * (the PQ_ACTIVE/PQ_INACTIVE bits and PQ_PRIVATE of pg->pqflags are
+ * its), keeps uvmexp.active and uvmexp.inactive, and chooses victims for
+ * the pagedaemon.  The page layer's uvm_pageactivate() and friends call
+ * it; nothing else touches the queues.  The machine picks a policy at
+ * boot by name (struct uvm_machine m_policy): "clock" (the default) or
+ * "clockpro".
+ *
+ * Locking: every function is called with uvm_pageqlock held, and the
+ * page's owner locked where a page is passed in.
+ */
+
+#ifndef _UVM_UVM_PDPOLICY_H_
+#define _UVM_UVM_PDPOLICY_H_
+
+#include <uvm/uvm.h>
+
+struct uvm_pdpolicy {
+	const char *pdp_name;
+	/* Boot and shutdown (queues empty at fini). */
+	void	(*pdp_init)(void);
+	void	(*pdp_fini)(void);
+	/* Recompute targets (inactarg ...) after uvmexp tunables change. */
+	void	(*pdp_tune)(void);
+	/* A page was used / is less useful / leaves the queues / arrives. */
+	void	(*pdp_pageactivate)(struct vm_page *);
+	void	(*pdp_pagedeactivate)(struct vm_page *);
+	void	(*pdp_pagedequeue)(struct vm_page *);
+	void	(*pdp_pageenqueue)(struct vm_page *);
+	bool	(*pdp_pageisqueued_p)(struct vm_page *);
+	/* An anon is freed (CLOCK-Pro keeps history of evicted pages). */
+	void	(*pdp_anfree)(struct vm_anon *);
+	/* The pagedaemon: should it scan, and which pages to look at. */
+	bool	(*pdp_needsscan_p)(void);
+	void	(*pdp_scaninit)(void);
+	/*
+	 * Next page to consider for eviction, or NULL at the end of the
+	 * scan.  The page stays queued; the daemon locks its owner and
+	 * decides (referenced pages go back through pdp_pageactivate).
+	 */
+	struct vm_page *(*pdp_selectvictim)(void);
+	/* Move pages between queues to meet the targets. */
+	void	(*pdp_balancequeue)(int swap_shortage);
+	/* Pages the policy could give back (for the daemon's targets). */
+	void	(*pdp_estimatepageable)(int *active, int *inactive);
+	/* Invariant checker: NULL or a description. */
+	const char *(*pdp_check)(void);
+};
+
+extern const struct uvm_pdpolicy uvm_pdpolicy_clock;
+extern const struct uvm_pdpolicy uvm_pdpolicy_clockpro;
+/* The machine's policy (uvm_pdaemon.c selects it at boot). */
+extern const struct uvm_pdpolicy *uvmpdpol;
+
+#endif /* _UVM_UVM_PDPOLICY_H_ */

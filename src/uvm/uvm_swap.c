@@ -1,0 +1,619 @@
+/*
+ * uvm_swap.c: swap devices, swap slots and swap I/O.
+ *
+ * A swap device is a host file (kfile) of swd_npages pages.  Devices are
+ * numbered into one global space of slots (the "drum"): device d owns
+ * slots [swd_drumoffset, swd_drumoffset + swd_npages).  Slot 0 is never
+ * a device's, so 0 means "no slot" to anons and aobjs.  Drum ranges are
+ * not reused after a device is switched off.
+ *
+ * Each device keeps a bitmap of allocated slots and one of bad slots.
+ * uvm_swap_alloc() looks for a contiguous run (the pagedaemon writes
+ * clusters into one run with one I/O), next-fit from a rotor, skipping
+ * full words; devices are tried in priority order (lower first) and
+ * devices of equal priority take turns (round-robin): the device that
+ * served an allocation goes to the end of its priority group.
+ *
+ * A bad slot (a read failed there) stays allocated forever: freeing it
+ * does nothing, so it is never handed out again.
+ *
+ * Counters: uvmexp.nswapdev, swpages (all slots of all devices),
+ * swpgavail (slots of enabled devices), swpginuse (allocated slots,
+ * bad ones included); pageins/pgswapin per read, pgswapout per page
+ * written; uvm_swap_nwrites counts write I/Os.
+ *
+ * Locking: swap_lock (a leaf below the owners' locks) protects the
+ * device list, the bitmaps and the counters above.  I/O runs without it;
+ * swd_io counts I/Os in flight so SWAP_OFF can wait for them (swap_cv).
+ */
+
+#include "uvm_impl.h"
+#include <uvm/uvm_swap.h>
+
+struct swapdev {
+	TAILQ_ENTRY(swapdev) swd_next;	/* s: in priority order */
+	char		*swd_path;	/* c: as given to SWAP_ON */
+	struct kfile	*swd_kf;	/* c: the backing file */
+	dev_t		swd_dev;	/* c: a device number for swapent */
+	int		swd_flags;	/* s: SWF_* */
+	int		swd_priority;	/* s: lower is used first */
+	int		swd_drumoffset;	/* c: first slot */
+	int		swd_npages;	/* c: number of slots */
+	int		swd_npginuse;	/* s: allocated slots (incl. bad) */
+	int		swd_npgbad;	/* s: bad slots */
+	int		swd_rotor;	/* s: next-fit start */
+	int		swd_io;		/* s: I/Os in flight */
+	uint64_t	*swd_used;	/* s: bit set: slot allocated */
+	uint64_t	*swd_bad;	/* s: bit set: slot bad */
+};
+
+static kmutex_t swap_lock;
+static kcondvar_t swap_cv;		/* an I/O finished */
+static TAILQ_HEAD(, swapdev) swap_devs = TAILQ_HEAD_INITIALIZER(swap_devs);
+static int swap_nextdrum;		/* s: next device's drum offset */
+static dev_t swap_nextdev;		/* s: next device number */
+unsigned long uvm_swap_nwrites;		/* s */
+
+#define BITS		64
+#define NWORDS(n)	(((size_t)(n) + BITS - 1) / BITS)
+#define BIT_ISSET(m, i)	(((m)[(i) / BITS] >> ((i) % BITS)) & 1)
+#define BIT_SET(m, i)	((m)[(i) / BITS] |= (uint64_t)1 << ((i) % BITS))
+#define BIT_CLR(m, i)	((m)[(i) / BITS] &= ~((uint64_t)1 << ((i) % BITS)))
+
+/*
+ * uvm_swap_init: boot: no devices.
+ */
+void
+uvm_swap_init(void)
+{
+	mutex_init(&swap_lock, MUTEX_DEFAULT, IPL_NONE);
+	cv_init(&swap_cv, "swapio");
+	TAILQ_INIT(&swap_devs);
+	swap_nextdrum = 1;
+	swap_nextdev = 1;
+	uvm_swap_nwrites = 0;
+}
+
+static void
+swapdev_destroy(struct swapdev *sdp)
+{
+	kfile_close(sdp->swd_kf);
+	kmem_strfree(sdp->swd_path);
+	kmem_free(sdp->swd_used, NWORDS(sdp->swd_npages) * sizeof(uint64_t));
+	kmem_free(sdp->swd_bad, NWORDS(sdp->swd_npages) * sizeof(uint64_t));
+	kmem_free(sdp, sizeof(*sdp));
+}
+
+/*
+ * uvm_swap_fini: shutdown: close every device.  Whoever held slots is
+ * gone by now.
+ */
+void
+uvm_swap_fini(void)
+{
+	struct swapdev *sdp;
+
+	while ((sdp = TAILQ_FIRST(&swap_devs)) != NULL) {
+		TAILQ_REMOVE(&swap_devs, sdp, swd_next);
+		KASSERT(sdp->swd_io == 0);
+		swapdev_destroy(sdp);
+	}
+	cv_destroy(&swap_cv);
+	mutex_destroy(&swap_lock);
+}
+
+/* Insert sdp after every device of priority <= its own. swap_lock held. */
+static void
+swapdev_insert(struct swapdev *sdp)
+{
+	struct swapdev *o;
+
+	KASSERT(mutex_owned(&swap_lock));
+	TAILQ_FOREACH(o, &swap_devs, swd_next) {
+		if (o->swd_priority > sdp->swd_priority) {
+			TAILQ_INSERT_BEFORE(o, sdp, swd_next);
+			return;
+		}
+	}
+	TAILQ_INSERT_TAIL(&swap_devs, sdp, swd_next);
+}
+
+static struct swapdev *
+swapdev_bypath(const char *path)
+{
+	struct swapdev *sdp;
+
+	KASSERT(mutex_owned(&swap_lock));
+	TAILQ_FOREACH(sdp, &swap_devs, swd_next)
+		if (strcmp(sdp->swd_path, path) == 0)
+			return sdp;
+	return NULL;
+}
+
+/* The device that owns slot. swap_lock held. */
+static struct swapdev *
+swapdev_byslot(int slot)
+{
+	struct swapdev *sdp;
+
+	KASSERT(mutex_owned(&swap_lock));
+	TAILQ_FOREACH(sdp, &swap_devs, swd_next)
+		if (slot >= sdp->swd_drumoffset &&
+		    slot < sdp->swd_drumoffset + sdp->swd_npages)
+			return sdp;
+	return NULL;
+}
+
+/*
+ * uvm_swap_on: start swapping on the host file path, of size bytes
+ * (0: the file's current size; otherwise the file is created if needed
+ * and sized), at priority.
+ *
+ * => EINVAL: no path, or less than one page of swap; EBUSY: already on;
+ *    the host error (ENOENT, EACCES, ...) if the file cannot be opened.
+ */
+int
+uvm_swap_on(const char *path, off_t size, int priority)
+{
+	struct swapdev *sdp;
+	struct kfile *kf;
+	off_t fsize;
+	int error, npages;
+
+	if (path == NULL || path[0] == '\0' || size < 0 ||
+	    strlen(path) > SWAP_PATH_MAX)
+		return EINVAL;
+	mutex_enter(&swap_lock);
+	sdp = swapdev_bypath(path);
+	mutex_exit(&swap_lock);
+	if (sdp != NULL)
+		return EBUSY;
+
+	error = kfile_open(path, KF_READ | KF_WRITE |
+	    (size != 0 ? KF_CREAT : 0), &kf);
+	if (error)
+		return error;
+	if (size != 0)
+		error = kfile_truncate(kf, size);
+	if (error == 0)
+		error = kfile_size(kf, &fsize);
+	if (error) {
+		kfile_close(kf);
+		return error;
+	}
+	if (fsize / (off_t)PAGE_SIZE < 1 ||
+	    fsize / (off_t)PAGE_SIZE > INT_MAX / 2) {
+		kfile_close(kf);
+		return EINVAL;
+	}
+	npages = (int)(fsize / (off_t)PAGE_SIZE);
+
+	sdp = kmem_zalloc(sizeof(*sdp), KM_SLEEP);
+	sdp->swd_path = kmem_strdup(path, KM_SLEEP);
+	sdp->swd_kf = kf;
+	sdp->swd_priority = priority;
+	sdp->swd_npages = npages;
+	sdp->swd_used = kmem_zalloc(NWORDS(npages) * sizeof(uint64_t),
+	    KM_SLEEP);
+	sdp->swd_bad = kmem_zalloc(NWORDS(npages) * sizeof(uint64_t),
+	    KM_SLEEP);
+
+	mutex_enter(&swap_lock);
+	if (swapdev_bypath(path) != NULL || swap_nextdrum > INT_MAX - npages) {
+		error = swapdev_bypath(path) != NULL ? EBUSY : ENOSPC;
+		mutex_exit(&swap_lock);
+		swapdev_destroy(sdp);
+		return error;
+	}
+	sdp->swd_dev = swap_nextdev++;
+	sdp->swd_drumoffset = swap_nextdrum;
+	swap_nextdrum += npages;
+	sdp->swd_flags = SWF_ENABLE;
+	swapdev_insert(sdp);
+	uvmexp.nswapdev++;
+	uvmexp.swpages += npages;
+	uvmexp.swpgavail += npages;
+	mutex_exit(&swap_lock);
+	return 0;
+}
+
+/*
+ * swap_off: stop swapping on path.  A device with slots in use (other
+ * than bad ones) cannot be taken away: EBUSY, and it stays on.
+ */
+static int
+swap_off(const char *path)
+{
+	struct swapdev *sdp;
+
+	if (path == NULL)
+		return EINVAL;
+	mutex_enter(&swap_lock);
+	sdp = swapdev_bypath(path);
+	if (sdp == NULL) {
+		mutex_exit(&swap_lock);
+		return ENXIO;
+	}
+	if (sdp->swd_npginuse - sdp->swd_npgbad != 0) {
+		mutex_exit(&swap_lock);
+		return EBUSY;
+	}
+	/* No new allocations; wait for I/O in flight. */
+	sdp->swd_flags &= ~SWF_ENABLE;
+	uvmexp.swpgavail -= sdp->swd_npages;
+	while (sdp->swd_io != 0)
+		cv_wait(&swap_cv, &swap_lock);
+	TAILQ_REMOVE(&swap_devs, sdp, swd_next);
+	uvmexp.nswapdev--;
+	uvmexp.swpages -= sdp->swd_npages;
+	uvmexp.swpginuse -= sdp->swd_npginuse;	/* the bad slots */
+	mutex_exit(&swap_lock);
+	swapdev_destroy(sdp);
+	return 0;
+}
+
+/*
+ * uvm_swap_stats: SWAP_STATS and SWAP_OSTATS of swapctl(2): copy no
+ * more than sec entries into sep (an array of struct oswapent for
+ * SWAP_OSTATS); *retval gets the number copied.
+ */
+void
+uvm_swap_stats(int cmd, struct swapent *sep, int sec, register_t *retval)
+{
+	struct oswapent *osep = (struct oswapent *)(void *)sep;
+	struct swapdev *sdp;
+	int n = 0;
+
+	KASSERT(cmd == SWAP_STATS || cmd == SWAP_OSTATS);
+	mutex_enter(&swap_lock);
+	TAILQ_FOREACH(sdp, &swap_devs, swd_next) {
+		int blks = (int)(PAGE_SIZE / DEV_BSIZE);
+
+		if (n >= sec)
+			break;
+		if (cmd == SWAP_OSTATS) {
+			osep[n].ose_dev = sdp->swd_dev;
+			osep[n].ose_flags = sdp->swd_flags;
+			osep[n].ose_nblks = sdp->swd_npages * blks;
+			osep[n].ose_inuse = sdp->swd_npginuse * blks;
+			osep[n].ose_priority = sdp->swd_priority;
+		} else {
+			sep[n].se_dev = sdp->swd_dev;
+			sep[n].se_flags = sdp->swd_flags;
+			sep[n].se_nblks = sdp->swd_npages * blks;
+			sep[n].se_inuse = sdp->swd_npginuse * blks;
+			sep[n].se_priority = sdp->swd_priority;
+			/* SWAP_ON checked it fits. */
+			memcpy(sep[n].se_path, sdp->swd_path,
+			    strlen(sdp->swd_path) + 1);
+		}
+		n++;
+	}
+	mutex_exit(&swap_lock);
+	*retval = n;
+}
+
+/*
+ * uvm_swapctl: the swapctl(2) system call's work.
+ */
+int
+uvm_swapctl(int cmd, void *arg, int misc, register_t *retval)
+{
+	struct swapdev *sdp;
+
+	*retval = 0;
+	switch (cmd) {
+	case SWAP_NSWAP:
+		mutex_enter(&swap_lock);
+		*retval = uvmexp.nswapdev;
+		mutex_exit(&swap_lock);
+		return 0;
+	case SWAP_STATS:
+	case SWAP_OSTATS:
+		if (misc < 0 || (arg == NULL && misc > 0))
+			return EINVAL;
+		uvm_swap_stats(cmd, arg, misc, retval);
+		return 0;
+	case SWAP_ON:
+		return uvm_swap_on(arg, 0, misc);
+	case SWAP_OFF:
+		return swap_off(arg);
+	case SWAP_CTL:
+		if (arg == NULL)
+			return EINVAL;
+		mutex_enter(&swap_lock);
+		sdp = swapdev_bypath(arg);
+		if (sdp == NULL) {
+			mutex_exit(&swap_lock);
+			return ENXIO;
+		}
+		TAILQ_REMOVE(&swap_devs, sdp, swd_next);
+		sdp->swd_priority = misc;
+		swapdev_insert(sdp);
+		mutex_exit(&swap_lock);
+		return 0;
+	default:
+		return EINVAL;
+	}
+}
+
+/*
+ * swapdev_findrun: first run of n free slots at or after from (next
+ * fit), else from the start.  -1 if none.
+ */
+static int
+swapdev_findrun(struct swapdev *sdp, int n)
+{
+	int npages = sdp->swd_npages;
+
+	for (int pass = 0; pass < 2; pass++) {
+		int i = pass == 0 ? sdp->swd_rotor : 0;
+		int run = 0;
+
+		while (i < npages) {
+			if (i % BITS == 0 && run == 0 &&
+			    sdp->swd_used[i / BITS] == ~(uint64_t)0) {
+				i += BITS;
+				continue;
+			}
+			if (BIT_ISSET(sdp->swd_used, i)) {
+				run = 0;
+			} else if (++run == n) {
+				return i - n + 1;
+			}
+			i++;
+		}
+	}
+	return -1;
+}
+
+/*
+ * uvm_swap_alloc: allocate *nslots contiguous slots.
+ *
+ * => with lessok, fewer may be returned (halving until a run fits);
+ *    *nslots is set to the number allocated.
+ * => returns the first slot, or 0 if there is no room.
+ */
+int
+uvm_swap_alloc(int *nslots, bool lessok)
+{
+	struct swapdev *sdp, *o;
+	int n = *nslots;
+
+	KASSERT(n > 0);
+	mutex_enter(&swap_lock);
+	for (; n > 0; n = lessok ? n / 2 : 0) {
+		TAILQ_FOREACH(sdp, &swap_devs, swd_next) {
+			int bit;
+
+			if ((sdp->swd_flags & SWF_ENABLE) == 0 ||
+			    sdp->swd_npages - sdp->swd_npginuse < n)
+				continue;
+			bit = swapdev_findrun(sdp, n);
+			if (bit < 0)
+				continue;
+			for (int i = bit; i < bit + n; i++)
+				BIT_SET(sdp->swd_used, i);
+			sdp->swd_npginuse += n;
+			sdp->swd_flags |= SWF_INUSE;
+			sdp->swd_rotor = (bit + n) % sdp->swd_npages;
+			uvmexp.swpginuse += n;
+			/* Round-robin: to the end of its priority group. */
+			o = TAILQ_NEXT(sdp, swd_next);
+			if (o != NULL && o->swd_priority == sdp->swd_priority) {
+				TAILQ_REMOVE(&swap_devs, sdp, swd_next);
+				swapdev_insert(sdp);
+			}
+			mutex_exit(&swap_lock);
+			*nslots = n;
+			return sdp->swd_drumoffset + bit;
+		}
+	}
+	mutex_exit(&swap_lock);
+	return 0;
+}
+
+/*
+ * uvm_swap_free: free slots [startslot, startslot + nslots); bad slots
+ * among them stay allocated.
+ */
+void
+uvm_swap_free(int startslot, int nslots)
+{
+	struct swapdev *sdp;
+
+	if (startslot == 0 || nslots == 0)
+		return;
+	mutex_enter(&swap_lock);
+	sdp = swapdev_byslot(startslot);
+	KASSERTMSG(sdp != NULL, "uvm_swap_free: slot %d is on no device",
+	    startslot);
+	KASSERT(startslot + nslots <= sdp->swd_drumoffset + sdp->swd_npages);
+	for (int i = startslot - sdp->swd_drumoffset;
+	    i < startslot - sdp->swd_drumoffset + nslots; i++) {
+		KASSERTMSG(BIT_ISSET(sdp->swd_used, i),
+		    "uvm_swap_free: slot %d is free", sdp->swd_drumoffset + i);
+		if (BIT_ISSET(sdp->swd_bad, i))
+			continue;
+		BIT_CLR(sdp->swd_used, i);
+		sdp->swd_npginuse--;
+		uvmexp.swpginuse--;
+	}
+	mutex_exit(&swap_lock);
+}
+
+/*
+ * uvm_swap_markbad: slots [startslot, startslot + nslots), allocated by
+ * the caller, are bad: they will never be freed or handed out again.
+ */
+void
+uvm_swap_markbad(int startslot, int nslots)
+{
+	struct swapdev *sdp;
+
+	mutex_enter(&swap_lock);
+	sdp = swapdev_byslot(startslot);
+	KASSERT(sdp != NULL);
+	for (int i = startslot - sdp->swd_drumoffset;
+	    i < startslot - sdp->swd_drumoffset + nslots; i++) {
+		KASSERT(BIT_ISSET(sdp->swd_used, i));
+		if (!BIT_ISSET(sdp->swd_bad, i)) {
+			BIT_SET(sdp->swd_bad, i);
+			sdp->swd_npgbad++;
+		}
+	}
+	mutex_exit(&swap_lock);
+	kprintf("swap: %d slot(s) at %d on %s marked bad\n", nslots,
+	    startslot, sdp->swd_path);
+}
+
+bool
+uvm_swap_isbad(int slot)
+{
+	struct swapdev *sdp;
+	bool bad;
+
+	mutex_enter(&swap_lock);
+	sdp = swapdev_byslot(slot);
+	bad = sdp != NULL && BIT_ISSET(sdp->swd_bad, slot - sdp->swd_drumoffset);
+	mutex_exit(&swap_lock);
+	return bad;
+}
+
+/* Start an I/O on the device of [slot, slot + n): its file and offset. */
+static struct swapdev *
+swap_io_begin(int slot, int n, off_t *offp)
+{
+	struct swapdev *sdp;
+
+	mutex_enter(&swap_lock);
+	sdp = swapdev_byslot(slot);
+	KASSERTMSG(sdp != NULL, "swap I/O: slot %d is on no device", slot);
+	KASSERT(slot + n <= sdp->swd_drumoffset + sdp->swd_npages);
+	sdp->swd_io++;
+	sdp->swd_flags |= SWF_BUSY;
+	mutex_exit(&swap_lock);
+	*offp = (off_t)(slot - sdp->swd_drumoffset) * (off_t)PAGE_SIZE;
+	return sdp;
+}
+
+static void
+swap_io_end(struct swapdev *sdp)
+{
+	mutex_enter(&swap_lock);
+	if (--sdp->swd_io == 0) {
+		sdp->swd_flags &= ~SWF_BUSY;
+		cv_broadcast(&swap_cv);
+	}
+	mutex_exit(&swap_lock);
+}
+
+/*
+ * uvm_swap_get: read the page at swslot into pg (busy, owned by the
+ * caller).  Returns 0 or EIO; the caller decides whether to mark the
+ * slot bad.  The read completes before returning.
+ */
+int
+uvm_swap_get(struct vm_page *pg, int swslot, int flags)
+{
+	struct swapdev *sdp;
+	off_t off;
+	int error;
+
+	KASSERT(pg->flags & PG_BUSY);
+	KASSERT(swslot > 0);
+	sdp = swap_io_begin(swslot, 1, &off);
+	error = kfile_read(sdp->swd_kf, uvm_page_kva(pg), PAGE_SIZE, off);
+	swap_io_end(sdp);
+	if (error)
+		return EIO;
+	mutex_enter(&swap_lock);
+	uvmexp.pageins++;
+	uvmexp.pgswapin++;
+	mutex_exit(&swap_lock);
+	return 0;
+}
+
+/*
+ * uvm_swap_put: write npages pages to slots [swslot, swslot + npages),
+ * which uvm_swap_alloc() returned as one run: one write I/O.  The write
+ * completes before returning.  Returns 0 or EIO.
+ */
+int
+uvm_swap_put(int swslot, struct vm_page **pps, int npages, int flags)
+{
+	struct swapdev *sdp;
+	char *buf;
+	off_t off;
+	int error;
+
+	KASSERT(swslot > 0 && npages > 0);
+	buf = kmem_alloc((size_t)npages * PAGE_SIZE, KM_SLEEP);
+	for (int i = 0; i < npages; i++) {
+		KASSERT(pps[i]->flags & PG_BUSY);
+		memcpy(buf + (size_t)i * PAGE_SIZE, uvm_page_kva(pps[i]),
+		    PAGE_SIZE);
+	}
+	sdp = swap_io_begin(swslot, npages, &off);
+	error = kfile_write(sdp->swd_kf, buf, (size_t)npages * PAGE_SIZE, off);
+	swap_io_end(sdp);
+	kmem_free(buf, (size_t)npages * PAGE_SIZE);
+	mutex_enter(&swap_lock);
+	uvm_swap_nwrites++;
+	if (error == 0)
+		uvmexp.pgswapout += npages;
+	mutex_exit(&swap_lock);
+	return error ? EIO : 0;
+}
+
+static int
+popcount_map(const uint64_t *m, int nbits)
+{
+	int n = 0;
+
+	for (size_t w = 0; w < NWORDS(nbits); w++)
+		n += __builtin_popcountll(m[w]);
+	return n;
+}
+
+/*
+ * uvm_swap_check: every device's counts equal its bitmaps, bad slots are
+ * allocated, and the uvmexp totals equal the sums over devices.
+ */
+const char *
+uvm_swap_check(void)
+{
+	struct swapdev *sdp;
+	int pages = 0, avail = 0, inuse = 0, ndev = 0;
+	const char *why = NULL;
+
+	mutex_enter(&swap_lock);
+	TAILQ_FOREACH(sdp, &swap_devs, swd_next) {
+		ndev++;
+		pages += sdp->swd_npages;
+		if (sdp->swd_flags & SWF_ENABLE)
+			avail += sdp->swd_npages;
+		inuse += sdp->swd_npginuse;
+		if (popcount_map(sdp->swd_used, sdp->swd_npages) !=
+		    sdp->swd_npginuse)
+			why = "swap: a device's slots in use differ from its bitmap";
+		else if (popcount_map(sdp->swd_bad, sdp->swd_npages) !=
+		    sdp->swd_npgbad)
+			why = "swap: a device's bad slots differ from its bitmap";
+		for (size_t w = 0; why == NULL &&
+		    w < NWORDS(sdp->swd_npages); w++)
+			if (sdp->swd_bad[w] & ~sdp->swd_used[w])
+				why = "swap: a bad slot is free";
+		if (TAILQ_NEXT(sdp, swd_next) != NULL &&
+		    TAILQ_NEXT(sdp, swd_next)->swd_priority < sdp->swd_priority)
+			why = "swap: devices are not in priority order";
+		if (why != NULL)
+			break;
+	}
+	if (why == NULL && (ndev != uvmexp.nswapdev ||
+	    pages != uvmexp.swpages || avail != uvmexp.swpgavail ||
+	    inuse != uvmexp.swpginuse))
+		why = "swap: uvmexp totals differ from the devices'";
+	mutex_exit(&swap_lock);
+	return why;
+}

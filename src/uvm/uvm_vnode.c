@@ -1,0 +1,758 @@
+/*
+ * uvm_vnode.c: the vnode pager and the vnode layer over host files.
+ *
+ * A vnode is a host file and the uvm_object that caches its pages (see
+ * uvm_vnode.h).  The pager moves pages between the object and the file:
+ *
+ *	uvn_get		resident pages, else allocate and read them (one
+ *			host read per run of missing pages), plus
+ *			read-ahead for sequential access: once a request
+ *			starts where the previous one ended (or the caller
+ *			advises UVM_ADV_SEQUENTIAL) the window opens at 4
+ *			pages and doubles, to UVN_RA_MAXWIN, with each
+ *			further sequential request; any other access closes
+ *			it.  Pages past the end of the
+ *			file are never read: a request whose centre page is
+ *			past EOF fails with EINVAL (the BSD SIGBUS case).
+ *			Holes and the tail of the last page read as zeros.
+ *	uvn_put		clean (write back dirty pages, one host write per
+ *			run of contiguous dirty pages, never past EOF),
+ *			deactivate and/or free a range of pages.
+ *
+ * uvn_findpages() and uvm_vnp_setsize() are the seeds' interfaces for
+ * file systems; vn_open/vref/vrele/vn_read/vn_write/vn_truncate/vn_fsync
+ * are the small vnode layer the tests and uvmsim use.
+ *
+ * Locking: the object lock (vmobjlock) protects the page tree, v_size
+ * and the read-ahead state.  Host I/O runs without it, on pages made
+ * PG_BUSY first (busy pages are the I/O interlock, as in NetBSD).
+ * pgo_put is called with the lock held and returns with it released;
+ * pgo_get (unlocked mode) too.
+ */
+
+#include "uvm_impl.h"
+#include <uvm/uvm_vnode.h>
+
+#define UVN_RA_MINWIN	4
+
+static void	uvn_reference(struct uvm_object *);
+static void	uvn_detach(struct uvm_object *);
+static int	uvn_get(struct uvm_object *, voff_t, struct vm_page **, int *,
+		    int, vm_prot_t, int, int);
+static int	uvn_put(struct uvm_object *, voff_t, voff_t, int);
+
+const struct uvm_pagerops uvm_vnodeops = {
+	.pgo_reference = uvn_reference,
+	.pgo_detach = uvn_detach,
+	.pgo_get = uvn_get,
+	.pgo_put = uvn_put,
+	.pgo_name = "vnode",
+};
+
+static inline struct vnode *
+uvn_vnode(struct uvm_object *uobj)
+{
+	KASSERT(UVM_OBJ_IS_VNODE(uobj));
+	return UVM_OBJ_TO_VNODE(uobj);
+}
+
+/* ---------------------------------------------------------------------
+ * The vnode layer.
+ */
+
+/*
+ * vn_open: open the host file path as a vnode with one reference.
+ * => flags: VN_READ, VN_WRITE, VN_CREAT, VN_TRUNC.
+ * => returns 0, EINVAL, or the host's error (ENOENT, EACCES, ...).
+ */
+int
+vn_open(const char *path, int flags, struct vnode **vpp)
+{
+	struct vnode *vp;
+	struct kfile *kf;
+	off_t size;
+	int kflags = 0, error;
+
+	if (path == NULL || (flags & ~(VN_READ | VN_WRITE | VN_CREAT |
+	    VN_TRUNC)) != 0 || (flags & (VN_READ | VN_WRITE)) == 0)
+		return EINVAL;
+	if (flags & VN_READ)
+		kflags |= KF_READ;
+	if (flags & VN_WRITE)
+		kflags |= KF_WRITE;
+	if (flags & VN_CREAT)
+		kflags |= KF_CREAT;
+	if (flags & VN_TRUNC)
+		kflags |= KF_TRUNC;
+	error = kfile_open(path, kflags, &kf);
+	if (error)
+		return error;
+	error = kfile_size(kf, &size);
+	if (error) {
+		kfile_close(kf);
+		return error;
+	}
+	vp = kmem_zalloc(sizeof(*vp), KM_SLEEP);
+	uvm_obj_init(&vp->v_uobj, &uvm_vnodeops, true, 1);
+	vp->v_kf = kf;
+	vp->v_path = kmem_strdup(path, KM_SLEEP);
+	vp->v_size = size;
+	vp->v_ra_next = -1;		/* no access yet */
+	vp->v_usecount = 1;
+	vp->v_flags = flags & (VN_READ | VN_WRITE);
+	*vpp = vp;
+	return 0;
+}
+
+void
+vref(struct vnode *vp)
+{
+	KASSERT(vp->v_usecount > 0);
+	atomic_inc_uint(&vp->v_usecount);
+}
+
+/*
+ * vrele: drop a reference; the last one writes every dirty page back,
+ * frees the pages and closes the file.
+ */
+void
+vrele(struct vnode *vp)
+{
+	KASSERT(vp->v_usecount > 0);
+	if (atomic_dec_uint_nv(&vp->v_usecount) != 0)
+		return;
+	ubc_purge(&vp->v_uobj);
+	mutex_enter(vp->v_uobj.vmobjlock);
+	(void)uvn_put(&vp->v_uobj, 0, 0,
+	    PGO_ALLPAGES | PGO_CLEANIT | PGO_FREE | PGO_SYNCIO);
+	KASSERTMSG(vp->v_uobj.uo_npages == 0,
+	    "vrele: %d pages of %s left", vp->v_uobj.uo_npages, vp->v_path);
+	uvm_obj_destroy(&vp->v_uobj, true);
+	kfile_close(vp->v_kf);
+	kmem_strfree(vp->v_path);
+	kmem_free(vp, sizeof(*vp));
+}
+
+static void
+uvn_reference(struct uvm_object *uobj)
+{
+	vref(uvn_vnode(uobj));
+}
+
+static void
+uvn_detach(struct uvm_object *uobj)
+{
+	vrele(uvn_vnode(uobj));
+}
+
+voff_t
+vn_size(struct vnode *vp)
+{
+	voff_t size;
+
+	mutex_enter(vp->v_uobj.vmobjlock);
+	size = vp->v_size;
+	mutex_exit(vp->v_uobj.vmobjlock);
+	return size;
+}
+
+/*
+ * vn_read: read from the file at uio_offset through UBC.  Reads stop at
+ * the end of the file.
+ */
+int
+vn_read(struct vnode *vp, struct uio *uio, int ioflag)
+{
+	voff_t size;
+	vsize_t todo;
+
+	if ((vp->v_flags & VN_READ) == 0)
+		return EBADF;
+	if (uio->uio_offset < 0)
+		return EINVAL;
+	size = vn_size(vp);
+	if (uio->uio_offset >= size || uio->uio_resid == 0)
+		return 0;
+	todo = MIN(uio->uio_resid, (vsize_t)(size - uio->uio_offset));
+	return ubc_uiomove(&vp->v_uobj, uio, todo, UVM_ADV_NORMAL,
+	    UBC_READ | UBC_PARTIALOK);
+}
+
+/*
+ * vn_write: write to the file at uio_offset (or its end, IO_APPEND)
+ * through UBC, growing it as needed; IO_SYNC writes the pages back
+ * before returning.
+ */
+int
+vn_write(struct vnode *vp, struct uio *uio, int ioflag)
+{
+	voff_t oldsize, end;
+	vsize_t todo;
+	int error;
+
+	if ((vp->v_flags & VN_WRITE) == 0)
+		return EBADF;
+	if (ioflag & IO_APPEND)
+		uio->uio_offset = vn_size(vp);
+	if (uio->uio_offset < 0 ||
+	    uio->uio_offset + (off_t)uio->uio_resid < uio->uio_offset)
+		return EINVAL;
+	if (uio->uio_resid == 0)
+		return 0;
+	todo = uio->uio_resid;
+	end = uio->uio_offset + (voff_t)todo;
+	oldsize = vn_size(vp);
+	if (end > oldsize) {
+		error = kfile_truncate(vp->v_kf, end);
+		if (error)
+			return error;
+		uvm_vnp_setsize(vp, end);
+	}
+	error = ubc_uiomove(&vp->v_uobj, uio, todo, UVM_ADV_NORMAL,
+	    UBC_WRITE | UBC_PARTIALOK);
+	if (error && uio->uio_offset < end && end > oldsize) {
+		/* Give back what was not written. */
+		voff_t newsize = MAX(oldsize, uio->uio_offset);
+
+		uvm_vnp_setsize(vp, newsize);
+		(void)kfile_truncate(vp->v_kf, newsize);
+	}
+	if (error == 0 && (ioflag & IO_SYNC))
+		error = vn_fsync(vp);
+	return error;
+}
+
+/*
+ * vn_truncate: set the file's size: pages past the new end go, the
+ * tail of the last page reads as zeros, a larger size reads as zeros.
+ */
+int
+vn_truncate(struct vnode *vp, voff_t size)
+{
+	int error;
+
+	if (size < 0)
+		return EINVAL;
+	if ((vp->v_flags & VN_WRITE) == 0)
+		return EBADF;
+	if (size < vn_size(vp)) {
+		uvm_vnp_setsize(vp, size);
+		error = kfile_truncate(vp->v_kf, size);
+	} else {
+		error = kfile_truncate(vp->v_kf, size);
+		if (error == 0)
+			uvm_vnp_setsize(vp, size);
+	}
+	return error;
+}
+
+/*
+ * vn_fsync: write every dirty page back and flush the host file.
+ */
+int
+vn_fsync(struct vnode *vp)
+{
+	int error;
+
+	mutex_enter(vp->v_uobj.vmobjlock);
+	error = uvn_put(&vp->v_uobj, 0, 0,
+	    PGO_ALLPAGES | PGO_CLEANIT | PGO_SYNCIO);
+	if (error == 0)
+		error = kfile_sync(vp->v_kf);
+	return error;
+}
+
+/* ---------------------------------------------------------------------
+ * The pager.
+ */
+
+/*
+ * uvn_io: read or write npages pages [off, off + npages) of the file
+ * to/from pps (busy), in one host I/O.  Reads past EOF give zeros;
+ * writes stop at EOF.  Object unlocked.
+ */
+static int
+uvn_io(struct vnode *vp, voff_t off, struct vm_page **pps, int npages,
+    voff_t size, bool write)
+{
+	size_t len = (size_t)npages * PAGE_SIZE;
+	char *buf;
+	int error;
+
+	if (write && off + (voff_t)len > size)
+		len = size > off ? (size_t)(size - off) : 0;
+	if (len == 0)
+		return 0;
+	buf = kmem_alloc((size_t)npages * PAGE_SIZE, KM_SLEEP);
+	if (write) {
+		for (int i = 0; i < npages; i++)
+			memcpy(buf + (size_t)i * PAGE_SIZE,
+			    uvm_page_kva(pps[i]), PAGE_SIZE);
+		error = kfile_write(vp->v_kf, buf, len, off);
+	} else {
+		error = kfile_read(vp->v_kf, buf, len, off);
+		if (error == 0) {
+			/* The tail past EOF reads as zeros. */
+			voff_t valid = size > off ? size - off : 0;
+
+			if ((voff_t)len > valid)
+				memset(buf + valid, 0, len - (size_t)valid);
+			for (int i = 0; i < npages; i++)
+				memcpy(uvm_page_kva(pps[i]),
+				    buf + (size_t)i * PAGE_SIZE, PAGE_SIZE);
+		}
+	}
+	kmem_free(buf, (size_t)npages * PAGE_SIZE);
+	return error ? EIO : 0;
+}
+
+/*
+ * uvn_readahead: after a miss at [off, end) that continues the last
+ * access, read the next window of pages that are not resident, in one
+ * I/O, and leave them on the inactive queue (PQ_READAHEAD) for the
+ * reader to come.
+ *
+ * => object locked on entry and exit (unlocked during the I/O).
+ */
+static void
+uvn_readahead(struct vnode *vp, voff_t end)
+{
+	struct uvm_object *uobj = &vp->v_uobj;
+	struct vm_page *pgs[UVN_RA_MAXWIN];
+	voff_t eof = round_page(vp->v_size), off;
+	int n = 0, error;
+
+	KASSERT(mutex_owned(uobj->vmobjlock));
+	/* The run of missing pages right after the request. */
+	for (off = end; n < vp->v_ra_win && off < eof; off += PAGE_SIZE) {
+		struct vm_page *pg;
+
+		if (uvm_pagelookup(uobj, off) != NULL)
+			break;
+		pg = uvm_pagealloc(uobj, off, NULL, 0);
+		if (pg == NULL)
+			break;
+		pgs[n++] = pg;
+	}
+	if (n == 0)
+		return;
+	vp->v_nreadio++;
+	mutex_exit(uobj->vmobjlock);
+	error = uvn_io(vp, end, pgs, n, vp->v_size, false);
+	mutex_enter(uobj->vmobjlock);
+	for (int i = 0; i < n; i++) {
+		struct vm_page *pg = pgs[i];
+
+		if (error) {
+			/* Read-ahead is a hint: drop what failed. */
+			uvm_pagefree(pg);
+			continue;
+		}
+		pg->flags &= (uint16_t)~PG_FAKE;
+		mutex_enter(&uvm_pageqlock);
+		uvm_pagedeactivate(pg);
+		pg->pqflags |= PQ_READAHEAD;
+		mutex_exit(&uvm_pageqlock);
+		uvm_pageunbusy(pg);
+	}
+	if (error == 0)
+		vp->v_npagesread += (unsigned long)n;
+}
+
+/*
+ * uvn_get: get pages [offset, offset + *npagesp) of the file.
+ *
+ * => object locked.
+ * => PGO_LOCKED: only resident pages that are not busy are returned (not
+ *    busied), the others' entries NULL; nothing sleeps, no I/O; the
+ *    object stays locked.  0 if the centre page was found, else EBUSY.
+ * => otherwise every page inside the file is returned busy (the caller
+ *    unbusies and queues them), read from the file if not resident
+ *    (unless PGO_OVERWRITE: the caller overwrites them whole); entries
+ *    for pages past EOF are NULL.  The object is unlocked on return.
+ *    EINVAL if the centre page is past EOF (without PGO_PASTEOF),
+ *    ENOMEM if pages ran out, EIO if the host read failed: nothing is
+ *    returned then.
+ */
+static int
+uvn_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
+    int *npagesp, int centeridx, vm_prot_t access_type, int advice,
+    int flags)
+{
+	struct vnode *vp = uvn_vnode(uobj);
+	int npages = *npagesp, i, error = 0;
+	voff_t eof, end;
+
+	KASSERT(mutex_owned(uobj->vmobjlock));
+	KASSERT((offset & PAGE_MASK) == 0 && npages > 0);
+	KASSERT(centeridx >= 0 && centeridx < npages);
+	eof = (flags & PGO_PASTEOF) ? (voff_t)INT64_MAX :
+	    round_page(vp->v_size);
+
+	if (flags & PGO_LOCKED) {
+		int found = 0;
+
+		for (i = 0; i < npages; i++) {
+			voff_t off = offset + ptoa((voff_t)i);
+			struct vm_page *pg = NULL;
+
+			if (off < eof)
+				pg = uvm_pagelookup(uobj, off);
+			if (pg != NULL && (pg->flags & PG_BUSY) == 0) {
+				pps[i] = pg;
+				found++;
+				if (pg->pqflags & PQ_READAHEAD) {
+					mutex_enter(&uvm_pageqlock);
+					pg->pqflags &= ~PQ_READAHEAD;
+					mutex_exit(&uvm_pageqlock);
+				}
+			} else {
+				pps[i] = NULL;
+			}
+		}
+		*npagesp = found;
+		return pps[centeridx] != NULL ? 0 : EBUSY;
+	}
+
+	if (offset + ptoa((voff_t)centeridx) >= eof) {
+		mutex_exit(uobj->vmobjlock);
+		return EINVAL;
+	}
+	/* Busy every page of the request inside the file. */
+	for (i = 0; i < npages; i++) {
+		voff_t off = offset + ptoa((voff_t)i);
+		struct vm_page *pg;
+
+		pps[i] = NULL;
+		if (off >= eof)
+			continue;
+again:
+		pg = uvm_pagelookup(uobj, off);
+		if (pg != NULL && (pg->flags & PG_BUSY) != 0) {
+			uvm_pagewait(pg, uobj->vmobjlock, "uvnget");
+			mutex_enter(uobj->vmobjlock);
+			goto again;
+		}
+		if (pg == NULL) {
+			pg = uvm_pagealloc(uobj, off, NULL, 0);
+			if (pg == NULL) {
+				error = ENOMEM;
+				break;
+			}
+		} else {
+			pg->flags |= PG_BUSY;
+			if (pg->pqflags & PQ_READAHEAD) {
+				mutex_enter(&uvm_pageqlock);
+				pg->pqflags &= ~PQ_READAHEAD;
+				mutex_exit(&uvm_pageqlock);
+			}
+		}
+		pps[i] = pg;
+	}
+	/* Read the runs of pages that are not valid yet. */
+	for (i = 0; error == 0 && i < npages; ) {
+		int n;
+		voff_t size;
+
+		if (pps[i] == NULL || (pps[i]->flags & PG_FAKE) == 0 ||
+		    (flags & PGO_OVERWRITE) != 0) {
+			i++;
+			continue;
+		}
+		for (n = 1; i + n < npages && pps[i + n] != NULL &&
+		    (pps[i + n]->flags & PG_FAKE) != 0; n++)
+			continue;
+		size = vp->v_size;
+		vp->v_nreadio++;
+		mutex_exit(uobj->vmobjlock);
+		error = uvn_io(vp, pps[i]->offset, &pps[i], n, size, false);
+		mutex_enter(uobj->vmobjlock);
+		if (error == 0) {
+			vp->v_npagesread += (unsigned long)n;
+			for (int j = i; j < i + n; j++)
+				pps[j]->flags &= (uint16_t)~PG_FAKE;
+		}
+		i += n;
+	}
+	if (error) {
+		for (i = 0; i < npages; i++) {
+			struct vm_page *pg = pps[i];
+
+			if (pg == NULL)
+				continue;
+			if (pg->flags & PG_FAKE) {
+				/* Never valid: it goes. */
+				uvm_pagefree(pg);
+			} else {
+				mutex_enter(&uvm_pageqlock);
+				uvm_pageenqueue(pg);
+				mutex_exit(&uvm_pageqlock);
+				uvm_pageunbusy(pg);
+			}
+			pps[i] = NULL;
+		}
+		mutex_exit(uobj->vmobjlock);
+		return error;
+	}
+
+	/* Read-ahead for sequential access. */
+	end = offset + ptoa((voff_t)npages);
+	if ((offset == vp->v_ra_next || advice == UVM_ADV_SEQUENTIAL) &&
+	    advice != UVM_ADV_RANDOM) {
+		vp->v_ra_win = vp->v_ra_win == 0 ? UVN_RA_MINWIN :
+		    MIN(vp->v_ra_win * 2, UVN_RA_MAXWIN);
+		uvn_readahead(vp, end);
+	} else {
+		vp->v_ra_win = 0;
+	}
+	vp->v_ra_next = end;
+	mutex_exit(uobj->vmobjlock);
+	return 0;
+}
+
+/*
+ * uvn_put: clean, deactivate and/or free pages [start, end) (end 0 or
+ * PGO_ALLPAGES: to the end).
+ *
+ * => object locked on entry, unlocked on return.
+ * => PGO_CLEANIT writes dirty pages back, PGO_DEACTIVATE deactivates,
+ *    PGO_FREE frees (dirty ones are written first only with CLEANIT;
+ *    wired pages are kept); PGO_BUSYFAIL: EBUSY instead of waiting for a
+ *    busy page.  Returns 0 or the first error (EIO: the pages stay
+ *    dirty).
+ */
+static int
+uvn_put(struct uvm_object *uobj, voff_t start, voff_t end, int flags)
+{
+	struct vnode *vp = uvn_vnode(uobj);
+	struct vm_page *run[16];
+	uint64_t idx[16];
+	void *found[16];
+	int error = 0;
+
+	KASSERT(mutex_owned(uobj->vmobjlock));
+	if ((flags & PGO_ALLPAGES) != 0) {
+		start = 0;
+		end = 0;
+	}
+	start = trunc_page(start);
+	end = end == 0 ? (voff_t)INT64_MAX : round_page(end);
+
+	for (voff_t off = start; off < end; ) {
+		unsigned int n, i;
+		int nrun = 0;
+
+		n = uvm_radix_gang_lookup(&uobj->uo_pages,
+		    (uint64_t)(off >> PAGE_SHIFT), found, idx, 16, false);
+		if (n == 0)
+			break;
+		for (i = 0; i < n; i++) {
+			struct vm_page *pg = found[i];
+			voff_t poff = (voff_t)idx[i] << PAGE_SHIFT;
+
+			if (poff >= end)
+				break;
+			if (pg->flags & PG_BUSY) {
+				break;
+			}
+			/* Dirty pages to clean gather into a run. */
+			if ((flags & PGO_CLEANIT) != 0) {
+				bool dirty;
+
+				pmap_page_protect(pg, VM_PROT_READ);
+				dirty = uvm_pagecheckdirty(pg, true);
+				if (dirty && (nrun == 0 ||
+				    run[nrun - 1]->offset + (voff_t)PAGE_SIZE ==
+				    poff)) {
+					pg->flags |= PG_BUSY;
+					run[nrun++] = pg;
+					continue;
+				}
+				if (dirty) {
+					/* Not contiguous: next round. */
+					pg->flags &= (uint16_t)~PG_CLEAN;
+					pg->flags |= PG_DIRTY;
+					break;
+				}
+			}
+			if (nrun != 0)
+				break;
+			off = poff + PAGE_SIZE;
+			if (flags & PGO_FREE) {
+				if (pg->wire_count != 0)
+					continue;
+				pmap_page_protect(pg, VM_PROT_NONE);
+				uvm_pagefree(pg);
+			} else if (flags & PGO_DEACTIVATE) {
+				(void)pmap_clear_reference(pg);
+				mutex_enter(&uvm_pageqlock);
+				uvm_pagedeactivate(pg);
+				mutex_exit(&uvm_pageqlock);
+			}
+		}
+		if (nrun != 0) {
+			voff_t size = vp->v_size;
+			int werror;
+
+			vp->v_nwriteio++;
+			mutex_exit(uobj->vmobjlock);
+			werror = uvn_io(vp, run[0]->offset, run, nrun, size, true);
+			mutex_enter(uobj->vmobjlock);
+			if (werror == 0)
+				vp->v_npageswritten += (unsigned long)nrun;
+			for (int j = 0; j < nrun; j++) {
+				struct vm_page *pg = run[j];
+
+				if (werror) {
+					pg->flags &= (uint16_t)~PG_CLEAN;
+					pg->flags |= PG_DIRTY;
+				}
+				uvm_pageunbusy(pg);
+			}
+			if (werror) {
+				if (error == 0)
+					error = werror;
+				off = run[nrun - 1]->offset + PAGE_SIZE;
+			} else if (flags & (PGO_FREE | PGO_DEACTIVATE)) {
+				/* Clean now: look at them again to free. */
+				off = run[0]->offset;
+			} else {
+				off = run[nrun - 1]->offset + PAGE_SIZE;
+			}
+			continue;
+		}
+		if (i < n) {
+			struct vm_page *pg = found[i];
+			voff_t poff = (voff_t)idx[i] << PAGE_SHIFT;
+
+			if (poff >= end)
+				break;
+			if (pg->flags & PG_BUSY) {
+				if (flags & PGO_BUSYFAIL) {
+					error = EBUSY;
+					break;
+				}
+				uvm_pagewait(pg, uobj->vmobjlock, "uvnput");
+				mutex_enter(uobj->vmobjlock);
+				off = poff;
+			}
+		}
+	}
+	mutex_exit(uobj->vmobjlock);
+	return error;
+}
+
+/* ---------------------------------------------------------------------
+ * Interfaces for file systems.
+ */
+
+/*
+ * uvm_vnp_setsize: the file's size is now newsize.  Shrinking frees the
+ * pages past the new end (unmapping them: a later fault there fails with
+ * EINVAL) and zeroes the tail of the last partial page.
+ */
+void
+uvm_vnp_setsize(struct vnode *vp, voff_t newsize)
+{
+	struct uvm_object *uobj = &vp->v_uobj;
+	voff_t pgend = round_page(newsize);
+
+	KASSERT(newsize >= 0);
+	mutex_enter(uobj->vmobjlock);
+	if (newsize >= vp->v_size) {
+		vp->v_size = newsize;
+		mutex_exit(uobj->vmobjlock);
+		return;
+	}
+	vp->v_size = newsize;
+	if (newsize != pgend) {
+		struct vm_page *pg;
+
+		while ((pg = uvm_pagelookup(uobj, trunc_page(newsize))) !=
+		    NULL && (pg->flags & PG_BUSY) != 0) {
+			uvm_pagewait(pg, uobj->vmobjlock, "uvnsetsz");
+			mutex_enter(uobj->vmobjlock);
+		}
+		if (pg != NULL) {
+			memset((char *)uvm_page_kva(pg) + (newsize & PAGE_MASK),
+			    0, (size_t)(pgend - newsize));
+			pg->flags &= (uint16_t)~PG_CLEAN;
+			pg->flags |= PG_DIRTY;
+		}
+	}
+	(void)uvn_put(uobj, pgend, 0, PGO_FREE);
+}
+
+/*
+ * uvn_findpages: look up or create pages [offset, offset + *npagesp) of
+ * uobj (a vnode), mark them busy and return them in pps; *npagesp gets
+ * the number returned.  Entries for skipped pages are NULL.
+ *
+ * => object locked (it may be dropped and retaken while waiting).
+ * => flags: UFP_ALL (every page), UFP_NOWAIT (skip pages that are busy
+ *    or cannot be allocated now), UFP_NOALLOC (skip missing pages),
+ *    UFP_NOCACHE (skip resident pages), UFP_NORDONLY (skip PG_RDONLY
+ *    pages), UFP_DIRTYONLY (stop at the first clean or missing page;
+ *    the pages returned are marked clean, for the caller writes them
+ *    out), UFP_BACKWARD (fill from the end).
+ */
+void
+uvn_findpages(struct uvm_object *uobj, voff_t offset, int *npagesp,
+    struct vm_page **pps, int flags)
+{
+	int npages = *npagesp, found = 0, i, step;
+
+	KASSERT(mutex_owned(uobj->vmobjlock));
+	KASSERT((offset & PAGE_MASK) == 0);
+	i = (flags & UFP_BACKWARD) ? npages - 1 : 0;
+	step = (flags & UFP_BACKWARD) ? -1 : 1;
+	for (int k = 0; k < npages; k++)
+		pps[k] = NULL;
+	for (; i >= 0 && i < npages; i += step) {
+		voff_t off = offset + ptoa((voff_t)i);
+		struct vm_page *pg;
+
+again:
+		pg = uvm_pagelookup(uobj, off);
+		if (pg == NULL) {
+			if (flags & (UFP_NOALLOC | UFP_DIRTYONLY)) {
+				if (flags & UFP_DIRTYONLY)
+					break;
+				continue;
+			}
+			pg = uvm_pagealloc(uobj, off, NULL, 0);
+			if (pg == NULL) {
+				if (flags & UFP_NOWAIT)
+					continue;
+				/* Out of pages: return what we have. */
+				break;
+			}
+			pps[i] = pg;
+			found++;
+			continue;
+		}
+		if (flags & UFP_NOCACHE)
+			continue;
+		if (pg->flags & PG_BUSY) {
+			if (flags & UFP_NOWAIT) {
+				if (flags & UFP_DIRTYONLY)
+					break;
+				continue;
+			}
+			uvm_pagewait(pg, uobj->vmobjlock, "uvnfp");
+			mutex_enter(uobj->vmobjlock);
+			goto again;
+		}
+		if ((flags & UFP_NORDONLY) && (pg->flags & PG_RDONLY))
+			continue;
+		if (flags & UFP_DIRTYONLY) {
+			pmap_page_protect(pg, VM_PROT_READ);
+			if (!uvm_pagecheckdirty(pg, true))
+				break;
+		}
+		pg->flags |= PG_BUSY;
+		pps[i] = pg;
+		found++;
+	}
+	*npagesp = found;
+}

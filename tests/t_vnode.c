@@ -1,0 +1,563 @@
+/*
+ * t_vnode: files: the vnode pager over host files, UBC (ubc_uiomove,
+ * ubc_alloc/release), file mappings, truncation, read-ahead,
+ * uvn_findpages.
+ */
+#include "h_machine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Stack buffers sized for the largest page size the tests boot with. */
+#define PAGE_SIZE_MAX_TEST	4096
+
+static struct vnode *vp;
+
+static unsigned char
+pat(voff_t off, int seed)
+{
+	return (unsigned char)(off * 31 + (off >> 12) * 7 + (voff_t)seed);
+}
+
+/*
+ * Boot and open a fresh file of npages pages plus extra bytes holding
+ * pattern seed.  (Sizes are given in pages because PAGE_SIZE is only
+ * known once the machine is booted.)
+ */
+static void
+setup(int npages, voff_t extra, int seed)
+{
+	voff_t size;
+	FILE *f;
+
+	h_boot(16 << 20, 0);
+	size = (voff_t)npages * (voff_t)PAGE_SIZE + extra;
+	unlink("file.dat");
+	f = fopen("file.dat", "w");
+	ATF_REQUIRE(f != NULL);
+	for (voff_t i = 0; i < size; i++)
+		fputc(pat(i, seed), f);
+	fclose(f);
+	ATF_REQUIRE_EQ(vn_open("file.dat", VN_READ | VN_WRITE, &vp), 0);
+	ATF_CHECK_EQ(vn_size(vp), size);
+	H_CHECK(NULL);
+}
+
+static void
+teardown(void)
+{
+	vrele(vp);
+	H_CHECK(NULL);
+	h_shutdown();
+}
+
+static int
+kio(struct vnode *v, void *buf, size_t len, voff_t off, enum uio_rw rw)
+{
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct uio uio = {
+		.uio_iov = &iov, .uio_iovcnt = 1, .uio_offset = off,
+		.uio_resid = len, .uio_rw = rw, .uio_vmspace = NULL,
+	};
+
+	return rw == UIO_READ ? vn_read(v, &uio, 0) : vn_write(v, &uio, 0);
+}
+
+/* Host file bytes [off, off + len) equal pattern seed (or zero: -1)? */
+static bool
+host_holds(voff_t off, size_t len, int seed)
+{
+	FILE *f = fopen("file.dat", "r");
+	bool ok = true;
+
+	ATF_REQUIRE(f != NULL);
+	fseeko(f, off, SEEK_SET);
+	for (size_t i = 0; i < len && ok; i++) {
+		int c = fgetc(f);
+		int want = seed < 0 ? 0 : pat(off + (voff_t)i, seed);
+
+		if (c != want)
+			ok = false;
+	}
+	fclose(f);
+	return ok;
+}
+
+static struct vmspace *
+map_file(vaddr_t *vap, vsize_t len, bool shared)
+{
+	struct vmspace *vm;
+
+	vm = uvmspace_alloc(VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS, false);
+	*vap = 0;
+	vref(vp);	/* the mapping's reference */
+	ATF_REQUIRE_EQ(uvm_map(&vm->vm_map, vap, len, &vp->v_uobj, 0, 0,
+	    UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_RW,
+	    shared ? UVM_INH_SHARE : UVM_INH_COPY, UVM_ADV_NORMAL,
+	    shared ? 0 : UVM_FLAG_COPYONW)), 0);
+	H_CHECK(&vm->vm_map);
+	return vm;
+}
+
+ATF_TC_WITHOUT_HEAD(vn_open_errors);
+ATF_TC_BODY(vn_open_errors, tc)
+{
+	struct vnode *v;
+
+	h_boot(16 << 20, 0);
+	ATF_CHECK_EQ(vn_open("does/not/exist", VN_READ, &v), ENOENT);
+	ATF_CHECK_EQ(vn_open("x", 0, &v), EINVAL);
+	ATF_CHECK_EQ(vn_open("x", VN_READ | 0x100, &v), EINVAL);
+	ATF_CHECK_EQ(vn_open(NULL, VN_READ, &v), EINVAL);
+	h_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(ubc_read_returns_file_bytes_and_stops_at_eof);
+ATF_TC_BODY(ubc_read_returns_file_bytes_and_stops_at_eof, tc)
+{
+	size_t size;
+	unsigned char *buf;
+	struct iovec iov;
+	struct uio uio;
+
+	setup(5, 123, 1);
+	size = 5 * PAGE_SIZE + 123;
+	buf = malloc(size + 1000);
+	ATF_REQUIRE_EQ(kio(vp, buf, size, 0, UIO_READ), 0);
+	for (size_t i = 0; i < size; i++)
+		if (buf[i] != pat((voff_t)i, 1))
+			atf_tc_fail("byte %zu differs", i);
+	/* Reads past EOF move nothing. */
+	iov.iov_base = buf;
+	iov.iov_len = 1000;
+	uio = (struct uio){ .uio_iov = &iov, .uio_iovcnt = 1,
+	    .uio_offset = (off_t)size - 10, .uio_resid = 1000,
+	    .uio_rw = UIO_READ };
+	ATF_REQUIRE_EQ(vn_read(vp, &uio, 0), 0);
+	ATF_CHECK_EQ(uio.uio_resid, 990);
+	H_CHECK(NULL);
+	free(buf);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(ubc_write_reaches_host_file_after_fsync);
+ATF_TC_BODY(ubc_write_reaches_host_file_after_fsync, tc)
+{
+	unsigned char buf[3000];
+
+	setup(3, 0, 1);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = pat((voff_t)(i + 1000), 2);
+	ATF_REQUIRE_EQ(kio(vp, buf, sizeof(buf), 1000, UIO_WRITE), 0);
+	H_CHECK(NULL);
+	ATF_REQUIRE_EQ(vn_fsync(vp), 0);
+	ATF_CHECK(host_holds(0, 1000, 1));
+	ATF_CHECK(host_holds(1000, sizeof(buf), 2));
+	ATF_CHECK(host_holds(4000, 3 * PAGE_SIZE - 4000, 1));
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(ubc_write_past_eof_grows_file_with_zero_gap);
+ATF_TC_BODY(ubc_write_past_eof_grows_file_with_zero_gap, tc)
+{
+	unsigned char buf[100], back[100];
+
+	setup(0, 100, 1);
+	memset(buf, 0xee, sizeof(buf));
+	ATF_REQUIRE_EQ(kio(vp, buf, sizeof(buf), 3 * PAGE_SIZE, UIO_WRITE), 0);
+	ATF_CHECK_EQ(vn_size(vp), (voff_t)(3 * PAGE_SIZE + 100));
+	ATF_REQUIRE_EQ(kio(vp, back, sizeof(back), 2 * PAGE_SIZE, UIO_READ), 0);
+	for (size_t i = 0; i < sizeof(back); i++)
+		ATF_REQUIRE_EQ(back[i], 0);
+	ATF_REQUIRE_EQ(vn_fsync(vp), 0);
+	ATF_CHECK(host_holds(100, 2 * PAGE_SIZE, -1));
+	H_CHECK(NULL);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(ubc_write_then_mapping_read_sees_it);
+ATF_TC_BODY(ubc_write_then_mapping_read_sees_it, tc)
+{
+	unsigned char buf[64], back[64];
+	struct vmspace *vm;
+	vaddr_t va;
+
+	setup(2, 0, 1);
+	memset(buf, 0x42, sizeof(buf));
+	ATF_REQUIRE_EQ(kio(vp, buf, sizeof(buf), PAGE_SIZE + 8, UIO_WRITE), 0);
+	vm = map_file(&va, 2 * PAGE_SIZE, true);
+	ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)(va + PAGE_SIZE + 8), back,
+	    sizeof(back)), 0);
+	ATF_CHECK(memcmp(buf, back, sizeof(buf)) == 0);
+	ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)va, back, 1), 0);
+	ATF_CHECK_EQ(back[0], pat(0, 1));
+	H_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(mapping_write_then_ubc_read_and_host_after_clean);
+ATF_TC_BODY(mapping_write_then_ubc_read_and_host_after_clean, tc)
+{
+	unsigned char buf[64], back[64];
+	struct vmspace *vm;
+	vaddr_t va;
+
+	setup(2, 0, 1);
+	vm = map_file(&va, 2 * PAGE_SIZE, true);
+	memset(buf, 0x77, sizeof(buf));
+	ATF_REQUIRE_EQ(copyout_vmspace(vm, buf, (void *)(va + 100),
+	    sizeof(buf)), 0);
+	H_CHECK(&vm->vm_map);
+	ATF_REQUIRE_EQ(kio(vp, back, sizeof(back), 100, UIO_READ), 0);
+	ATF_CHECK(memcmp(buf, back, sizeof(back)) == 0);
+	/* Not in the host file until cleaned. */
+	ATF_REQUIRE_EQ(vn_fsync(vp), 0);
+	{
+		FILE *f = fopen("file.dat", "r");
+		unsigned char h[64];
+
+		ATF_REQUIRE(f != NULL);
+		fseek(f, 100, SEEK_SET);
+		ATF_REQUIRE_EQ(fread(h, 1, sizeof(h), f), sizeof(h));
+		fclose(f);
+		ATF_CHECK(memcmp(h, buf, sizeof(h)) == 0);
+	}
+	uvmspace_free(vm);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(two_shared_mappings_see_each_other);
+ATF_TC_BODY(two_shared_mappings_see_each_other, tc)
+{
+	struct vmspace *a, *b;
+	vaddr_t va, vb;
+	char c = 'Q', back = 0;
+
+	setup(1, 0, 1);
+	a = map_file(&va, PAGE_SIZE, true);
+	b = map_file(&vb, PAGE_SIZE, true);
+	ATF_REQUIRE_EQ(copyin_vmspace(b, (void *)(vb + 5), &back, 1), 0);
+	ATF_REQUIRE_EQ(copyout_vmspace(a, &c, (void *)(va + 5), 1), 0);
+	ATF_REQUIRE_EQ(copyin_vmspace(b, (void *)(vb + 5), &back, 1), 0);
+	ATF_CHECK_EQ(back, 'Q');
+	H_CHECK(&a->vm_map);
+	H_CHECK(&b->vm_map);
+	uvmspace_free(a);
+	uvmspace_free(b);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(changes_survive_unmap_and_remap);
+ATF_TC_BODY(changes_survive_unmap_and_remap, tc)
+{
+	struct vmspace *vm;
+	vaddr_t va;
+	char c = 'Z', back = 0;
+
+	setup(1, 0, 1);
+	vm = map_file(&va, PAGE_SIZE, true);
+	ATF_REQUIRE_EQ(copyout_vmspace(vm, &c, (void *)(va + 9), 1), 0);
+	uvm_unmap(&vm->vm_map, va, va + PAGE_SIZE);
+	H_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	vm = map_file(&va, PAGE_SIZE, true);
+	ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)(va + 9), &back, 1), 0);
+	ATF_CHECK_EQ(back, 'Z');
+	uvmspace_free(vm);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(private_mapping_writes_never_reach_file);
+ATF_TC_BODY(private_mapping_writes_never_reach_file, tc)
+{
+	struct vmspace *priv, *shared;
+	vaddr_t vpv, vsh;
+	char c = 'P', back = 0;
+
+	setup(1, 0, 1);
+	priv = map_file(&vpv, PAGE_SIZE, false);
+	shared = map_file(&vsh, PAGE_SIZE, true);
+	ATF_REQUIRE_EQ(copyin_vmspace(shared, (void *)vsh, &back, 1), 0);
+	ATF_REQUIRE_EQ(copyout_vmspace(priv, &c, (void *)vpv, 1), 0);
+	H_CHECK(&priv->vm_map);
+	ATF_REQUIRE_EQ(copyin_vmspace(priv, (void *)vpv, &back, 1), 0);
+	ATF_CHECK_EQ(back, 'P');
+	ATF_REQUIRE_EQ(copyin_vmspace(shared, (void *)vsh, &back, 1), 0);
+	ATF_CHECK_EQ((unsigned char)back, pat(0, 1));
+	ATF_REQUIRE_EQ(kio(vp, &back, 1, 0, UIO_READ), 0);
+	ATF_CHECK_EQ((unsigned char)back, pat(0, 1));
+	ATF_REQUIRE_EQ(vn_fsync(vp), 0);
+	ATF_CHECK(host_holds(0, PAGE_SIZE, 1));
+	uvmspace_free(priv);
+	uvmspace_free(shared);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(truncate_while_mapped_keeps_head_fails_past_eof_regrow_zero);
+ATF_TC_BODY(truncate_while_mapped_keeps_head_fails_past_eof_regrow_zero, tc)
+{
+	struct vmspace *vm;
+	vaddr_t va;
+	voff_t half;
+	unsigned char back[8];
+
+	setup(3, 0, 1);
+	half = PAGE_SIZE + PAGE_SIZE / 2;
+	vm = map_file(&va, 3 * PAGE_SIZE, true);
+	/* Fault all three pages in. */
+	for (int i = 0; i < 3; i++)
+		ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)(va + ptoa(i)),
+		    back, 1), 0);
+	ATF_REQUIRE_EQ(vn_truncate(vp, half), 0);
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK_EQ(vn_size(vp), half);
+	/* Below the new size: kept. */
+	ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)(va + half - 1), back, 1),
+	    0);
+	ATF_CHECK_EQ(back[0], pat(half - 1, 1));
+	/* The tail of the last page reads as zeros. */
+	ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)(va + half), back, 8), 0);
+	for (int i = 0; i < 8; i++)
+		ATF_CHECK_EQ(back[i], 0);
+	/* Past EOF: the fault fails with the EOF error, not EFAULT. */
+	ATF_CHECK_EQ(uvm_fault(&vm->vm_map, va + 2 * PAGE_SIZE,
+	    VM_PROT_READ), EINVAL);
+	/* Regrow: reads zeros. */
+	ATF_REQUIRE_EQ(vn_truncate(vp, 3 * PAGE_SIZE), 0);
+	ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)(va + 2 * PAGE_SIZE + 5),
+	    back, 8), 0);
+	for (int i = 0; i < 8; i++)
+		ATF_CHECK_EQ(back[i], 0);
+	H_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(offsets_above_4g_do_not_wrap);
+ATF_TC_BODY(offsets_above_4g_do_not_wrap, tc)
+{
+	voff_t big = ((voff_t)5 << 30) + 12345;
+	char out[32], back[32];
+
+	setup(1, 0, 1);
+	memset(out, 'G', sizeof(out));
+	ATF_REQUIRE_EQ(kio(vp, out, sizeof(out), big, UIO_WRITE), 0);
+	ATF_CHECK_EQ(vn_size(vp), big + (voff_t)sizeof(out));
+	memset(back, 0, sizeof(back));
+	ATF_REQUIRE_EQ(kio(vp, back, sizeof(back), big, UIO_READ), 0);
+	ATF_CHECK(memcmp(out, back, sizeof(back)) == 0);
+	/* The page sits at its own offset, not at big mod 4 GiB. */
+	mutex_enter(vp->v_uobj.vmobjlock);
+	ATF_CHECK(uvm_pagelookup(&vp->v_uobj, trunc_page(big)) != NULL);
+	ATF_CHECK(uvm_pagelookup(&vp->v_uobj,
+	    trunc_page(big) & 0xffffffff) == NULL);
+	mutex_exit(vp->v_uobj.vmobjlock);
+	/* The first page is untouched. */
+	ATF_REQUIRE_EQ(kio(vp, back, 1, 0, UIO_READ), 0);
+	ATF_CHECK_EQ((unsigned char)back[0], pat(0, 1));
+	H_CHECK(NULL);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(readahead_grows_on_sequential_not_on_random);
+ATF_TC_BODY(readahead_grows_on_sequential_not_on_random, tc)
+{
+	const int n = 64;
+	char c;
+	unsigned long ios;
+
+	setup(n, 0, 1);
+	/* Sequential, a page at a time: few I/Os. */
+	for (int i = 0; i < n; i++) {
+		ATF_REQUIRE_EQ(kio(vp, &c, 1, (voff_t)i * PAGE_SIZE, UIO_READ),
+		    0);
+		ATF_CHECK_EQ((unsigned char)c, pat((voff_t)i * PAGE_SIZE, 1));
+	}
+	ios = vp->v_nreadio;
+	ATF_CHECK_MSG(ios <= (unsigned long)n / 4,
+	    "%lu read I/Os for %d sequential pages", ios, n);
+	ATF_CHECK_EQ(vp->v_ra_win, UVN_RA_MAXWIN);
+	H_CHECK(NULL);
+	vrele(vp);
+	/* Random: one I/O per page, no read-ahead. */
+	ATF_REQUIRE_EQ(vn_open("file.dat", VN_READ, &vp), 0);
+	for (int i = 0; i < 16; i++) {
+		int pg = (i * 37) % n;
+
+		if (i > 0 && pg == ((i - 1) * 37) % n + 1)
+			continue;
+		ATF_REQUIRE_EQ(kio(vp, &c, 1, (voff_t)pg * PAGE_SIZE,
+		    UIO_READ), 0);
+	}
+	ATF_CHECK_EQ(vp->v_npagesread, vp->v_nreadio);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(host_read_error_gives_eio_and_nothing_breaks);
+ATF_TC_BODY(host_read_error_gives_eio_and_nothing_breaks, tc)
+{
+	char buf[16];
+
+	setup(4, 0, 1);
+	kern_fault_set(KFI_IO_READ, 1, 0);
+	ATF_CHECK_EQ(kio(vp, buf, sizeof(buf), 0, UIO_READ), EIO);
+	kern_fault_clear();
+	H_CHECK(NULL);
+	ATF_REQUIRE_EQ(kio(vp, buf, sizeof(buf), 0, UIO_READ), 0);
+	ATF_CHECK_EQ((unsigned char)buf[3], pat(3, 1));
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(setsize_shrink_zeroes_tail_and_frees_pages);
+ATF_TC_BODY(setsize_shrink_zeroes_tail_and_frees_pages, tc)
+{
+	char buf[PAGE_SIZE_MAX_TEST];
+
+	(void)buf;
+	setup(4, 0, 1);
+	ATF_REQUIRE_EQ(kio(vp, buf, 16, 3 * PAGE_SIZE, UIO_READ), 0);
+	ATF_REQUIRE_EQ(kio(vp, buf, 16, 0, UIO_READ), 0);
+	uvm_vnp_setsize(vp, 100);
+	H_CHECK(NULL);
+	mutex_enter(vp->v_uobj.vmobjlock);
+	ATF_CHECK(uvm_pagelookup(&vp->v_uobj, 3 * PAGE_SIZE) == NULL);
+	{
+		struct vm_page *pg = uvm_pagelookup(&vp->v_uobj, 0);
+
+		if (pg != NULL) {
+			unsigned char *p = uvm_page_kva(pg);
+			ATF_CHECK_EQ(p[99], pat(99, 1));
+			ATF_CHECK_EQ(p[100], 0);
+			ATF_CHECK_EQ(p[PAGE_SIZE - 1], 0);
+		}
+	}
+	mutex_exit(vp->v_uobj.vmobjlock);
+	teardown();
+}
+
+static int
+findpages(voff_t off, int n, struct vm_page **pps, int flags)
+{
+	int got = n;
+
+	mutex_enter(vp->v_uobj.vmobjlock);
+	uvn_findpages(&vp->v_uobj, off, &got, pps, flags);
+	mutex_exit(vp->v_uobj.vmobjlock);
+	return got;
+}
+
+/* Give back what uvn_findpages returned: new (never read) pages go. */
+static void
+unbusy(struct vm_page **pps, int n)
+{
+	mutex_enter(vp->v_uobj.vmobjlock);
+	for (int i = 0; i < n; i++) {
+		if (pps[i] == NULL)
+			continue;
+		if (pps[i]->flags & PG_FAKE) {
+			uvm_pagefree(pps[i]);
+		} else {
+			mutex_enter(&uvm_pageqlock);
+			uvm_pageactivate(pps[i]);
+			mutex_exit(&uvm_pageqlock);
+			uvm_pageunbusy(pps[i]);
+		}
+	}
+	mutex_exit(vp->v_uobj.vmobjlock);
+}
+
+ATF_TC_WITHOUT_HEAD(findpages_every_flag);
+ATF_TC_BODY(findpages_every_flag, tc)
+{
+	struct vm_page *pps[4];
+	char c;
+
+	setup(8, 0, 1);
+	/* Page 1 resident, the others not. */
+	ATF_REQUIRE_EQ(kio(vp, &c, 1, PAGE_SIZE, UIO_READ), 0);
+	vp->v_ra_win = 0;
+
+	/* UFP_NOALLOC: only the resident page. */
+	ATF_CHECK_EQ(findpages(0, 4, pps, UFP_NOALLOC), 1);
+	ATF_CHECK(pps[0] == NULL && pps[1] != NULL && pps[2] == NULL);
+	ATF_CHECK(pps[1]->flags & PG_BUSY);
+	/* UFP_NOWAIT: the busy one is skipped, the others allocated. */
+	{
+		struct vm_page *q[4];
+
+		ATF_CHECK_EQ(findpages(0, 3, q, UFP_NOWAIT), 2);
+		ATF_CHECK(q[0] != NULL && q[1] == NULL && q[2] != NULL);
+		ATF_CHECK(q[0]->flags & PG_FAKE);
+		unbusy(q, 3);
+	}
+	unbusy(pps, 4);
+	H_CHECK(NULL);
+	/* UFP_NOCACHE: only new pages. */
+	ATF_CHECK_EQ(findpages(0, 3, pps, UFP_NOCACHE), 2);
+	ATF_CHECK(pps[0] != NULL && pps[1] == NULL && pps[2] != NULL);
+	unbusy(pps, 3);
+	/* UFP_ALL: every page. */
+	ATF_CHECK_EQ(findpages(0, 3, pps, UFP_ALL), 3);
+	ATF_CHECK(pps[0] && pps[1] && pps[2]);
+	unbusy(pps, 3);
+	H_CHECK(NULL);
+	/* UFP_NORDONLY: a PG_RDONLY page is skipped. */
+	mutex_enter(vp->v_uobj.vmobjlock);
+	uvm_pagelookup(&vp->v_uobj, PAGE_SIZE)->flags |= PG_RDONLY;
+	mutex_exit(vp->v_uobj.vmobjlock);
+	ATF_CHECK_EQ(findpages(PAGE_SIZE, 1, pps, UFP_NORDONLY), 0);
+	mutex_enter(vp->v_uobj.vmobjlock);
+	uvm_pagelookup(&vp->v_uobj, PAGE_SIZE)->flags &= ~PG_RDONLY;
+	mutex_exit(vp->v_uobj.vmobjlock);
+	/* UFP_BACKWARD: filled from the end. */
+	ATF_CHECK_EQ(findpages(4 * PAGE_SIZE, 4, pps,
+	    UFP_BACKWARD | UFP_NOALLOC), 0);
+	ATF_CHECK_EQ(findpages(4 * PAGE_SIZE, 4, pps, UFP_BACKWARD), 4);
+	ATF_CHECK_EQ(pps[3]->offset, 7 * PAGE_SIZE);
+	ATF_CHECK_EQ(pps[0]->offset, 4 * PAGE_SIZE);
+	unbusy(pps, 4);
+	H_CHECK(NULL);
+	/* UFP_DIRTYONLY: stops at the first clean page, yields clean. */
+	{
+		char w[2 * PAGE_SIZE_MAX_TEST];
+
+		memset(w, 'd', 2 * PAGE_SIZE);
+		ATF_REQUIRE_EQ(kio(vp, w, 2 * PAGE_SIZE, 2 * PAGE_SIZE,
+		    UIO_WRITE), 0);
+		ATF_REQUIRE_EQ(kio(vp, &c, 1, 4 * PAGE_SIZE, UIO_READ), 0);
+		ATF_CHECK_EQ(findpages(2 * PAGE_SIZE, 4, pps, UFP_DIRTYONLY),
+		    2);
+		ATF_CHECK(pps[0] && pps[1] && !pps[2] && !pps[3]);
+		ATF_CHECK(pps[0]->flags & PG_CLEAN);
+		unbusy(pps, 4);
+		/* They are clean now: nothing is dirty any more. */
+		ATF_CHECK_EQ(findpages(2 * PAGE_SIZE, 2, pps, UFP_DIRTYONLY),
+		    0);
+	}
+	H_CHECK(NULL);
+	teardown();
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, vn_open_errors);
+	ATF_TP_ADD_TC(tp, ubc_read_returns_file_bytes_and_stops_at_eof);
+	ATF_TP_ADD_TC(tp, ubc_write_reaches_host_file_after_fsync);
+	ATF_TP_ADD_TC(tp, ubc_write_past_eof_grows_file_with_zero_gap);
+	ATF_TP_ADD_TC(tp, ubc_write_then_mapping_read_sees_it);
+	ATF_TP_ADD_TC(tp, mapping_write_then_ubc_read_and_host_after_clean);
+	ATF_TP_ADD_TC(tp, two_shared_mappings_see_each_other);
+	ATF_TP_ADD_TC(tp, changes_survive_unmap_and_remap);
+	ATF_TP_ADD_TC(tp, private_mapping_writes_never_reach_file);
+	ATF_TP_ADD_TC(tp,
+	    truncate_while_mapped_keeps_head_fails_past_eof_regrow_zero);
+	ATF_TP_ADD_TC(tp, offsets_above_4g_do_not_wrap);
+	ATF_TP_ADD_TC(tp, readahead_grows_on_sequential_not_on_random);
+	ATF_TP_ADD_TC(tp, host_read_error_gives_eio_and_nothing_breaks);
+	ATF_TP_ADD_TC(tp, setsize_shrink_zeroes_tail_and_frees_pages);
+	ATF_TP_ADD_TC(tp, findpages_every_flag);
+	return atf_no_error();
+}
