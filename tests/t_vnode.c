@@ -516,8 +516,8 @@ ATF_TC_BODY(findpages_every_flag, tc)
 	ATF_CHECK_EQ(findpages(4 * PAGE_SIZE, 4, pps,
 	    UFP_BACKWARD | UFP_NOALLOC), 0);
 	ATF_CHECK_EQ(findpages(4 * PAGE_SIZE, 4, pps, UFP_BACKWARD), 4);
-	ATF_CHECK_EQ(pps[3]->offset, 7 * PAGE_SIZE);
-	ATF_CHECK_EQ(pps[0]->offset, 4 * PAGE_SIZE);
+	ATF_CHECK_EQ(pps[3]->offset, (voff_t)(7 * PAGE_SIZE));
+	ATF_CHECK_EQ(pps[0]->offset, (voff_t)(4 * PAGE_SIZE));
 	unbusy(pps, 4);
 	H_CHECK(NULL);
 	/* UFP_DIRTYONLY: stops at the first clean page, yields clean. */
