@@ -258,6 +258,42 @@ ATF_TC_BODY(integrity_3x_ram_threaded_clock, tc)
 	integrity(UVM_DAEMON_THREADED, "clock");
 }
 
+/* CLOCK-Pro is a separate file; a library built without it refuses it. */
+static void
+require_clockpro(void)
+{
+	struct uvm_machine m;
+
+	uvm_machine_defaults(&m);
+	m.m_quiet = true;
+	m.m_policy = "clockpro";
+	if (uvm_machine_boot(&m) != 0)
+		atf_tc_skip("this library has no clockpro policy");
+	h_shutdown();
+}
+
+ATF_TC(integrity_3x_ram_stepped_clockpro);
+ATF_TC_HEAD(integrity_3x_ram_stepped_clockpro, tc)
+{
+	atf_tc_set_md_var(tc, "timeout", "120");
+}
+ATF_TC_BODY(integrity_3x_ram_stepped_clockpro, tc)
+{
+	require_clockpro();
+	integrity(UVM_DAEMON_STEPPED, "clockpro");
+}
+
+ATF_TC(integrity_3x_ram_threaded_clockpro);
+ATF_TC_HEAD(integrity_3x_ram_threaded_clockpro, tc)
+{
+	atf_tc_set_md_var(tc, "timeout", "120");
+}
+ATF_TC_BODY(integrity_3x_ram_threaded_clockpro, tc)
+{
+	require_clockpro();
+	integrity(UVM_DAEMON_THREADED, "clockpro");
+}
+
 /*
  * Clustering: dirty pages gathered by one pass go to swap in runs:
  * pages written per write I/O well above 1, and one pdpageouts per I/O.
@@ -685,6 +721,8 @@ ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, integrity_3x_ram_stepped_clock);
 	ATF_TP_ADD_TC(tp, integrity_3x_ram_threaded_clock);
+	ATF_TP_ADD_TC(tp, integrity_3x_ram_stepped_clockpro);
+	ATF_TP_ADD_TC(tp, integrity_3x_ram_threaded_clockpro);
 	ATF_TP_ADD_TC(tp, pageout_clusters_dirty_pages_into_runs);
 	ATF_TP_ADD_TC(tp, swap_full_reactivates_dirty_pages_no_data_lost);
 	ATF_TP_ADD_TC(tp, bad_slot_on_read_fails_only_that_access);
