@@ -47,8 +47,16 @@
 #include <uvm/uvm_aobj.h>
 #include <uvm/uvm_swap.h>
 
-/* Policies this library may have been linked with. */
-extern const struct uvm_pdpolicy uvm_pdpolicy_clockpro __attribute__((__weak__));
+/*
+ * CLOCK-Pro lives in its own file, which a tree may not have yet: refer
+ * to it only if it is there (a weak reference would not pull it out of a
+ * static library).
+ */
+#if defined(__has_include)
+#if __has_include("uvm_pdpolicy_clockpro.c")
+#define UVM_HAVE_CLOCKPRO 1
+#endif
+#endif
 
 const struct uvm_pdpolicy *uvmpdpol = &uvm_pdpolicy_clock;
 
@@ -85,10 +93,12 @@ uvm_pdpolicy_select(const char *name)
 		uvmpdpol = &uvm_pdpolicy_clock;
 		return 0;
 	}
-	if (strcmp(name, "clockpro") == 0 && &uvm_pdpolicy_clockpro != NULL) {
+#ifdef UVM_HAVE_CLOCKPRO
+	if (strcmp(name, "clockpro") == 0) {
 		uvmpdpol = &uvm_pdpolicy_clockpro;
 		return 0;
 	}
+#endif
 	return EINVAL;
 }
 
