@@ -31,6 +31,7 @@
  */
 
 #include "uvm_impl.h"
+#include "uvm_pdpolicy.h"
 
 static struct pool uvm_anon_pool;
 
@@ -184,11 +185,23 @@ uvm_anon_lockloanpg(struct vm_anon *anon)
 void
 uvm_anfree(struct vm_anon *anon)
 {
+	bool paged = anon->an_swslot != 0;
+
 	KASSERT(anon->an_ref == 0);
 	KASSERT(anon->an_lock == NULL || mutex_owned(anon->an_lock));
 	uvm_anon_dropswap(anon);
 	if (anon->an_page != NULL)
 		uvm_anon_droppage(anon);
+	if (paged) {
+		/* The policy may remember it as evicted (CLOCK-Pro). */
+		bool taken = !mutex_owned(&uvm_pageqlock);
+
+		if (taken)
+			mutex_enter(&uvm_pageqlock);
+		uvmpdpol->pdp_anfree(anon);
+		if (taken)
+			mutex_exit(&uvm_pageqlock);
+	}
 	anon->an_lock = NULL;
 	pool_put(&uvm_anon_pool, anon);
 	atomic_dec_uint((unsigned int *)&uvmexp.nanon);
