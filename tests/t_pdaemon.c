@@ -7,6 +7,7 @@
  */
 #include "h_machine.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <uvm/uvm_anon.h>
 #include <uvm/uvm_aobj.h>
 #include <uvm/uvm_swap.h>
+#include <uvm/uvm_vnode.h>
 
 #define MB		((psize_t)1024 * 1024)
 #define UMIN		((vaddr_t)0x10000)
@@ -120,7 +122,7 @@ static int
 check_page(struct vmspace *vm, vaddr_t va, unsigned who, unsigned pg,
     unsigned gen)
 {
-	unsigned char want[PAGE_SIZE], got[PAGE_SIZE];
+	static unsigned char want[4096], got[4096];	/* 4 KiB pages */
 
 	if (copyin_vmspace(vm, (void *)va, got, PAGE_SIZE) != 0)
 		return -1;
@@ -685,6 +687,83 @@ ATF_TC_BODY(clock_reactivates_referenced_frees_clean_without_io, tc)
 	shutdown_pd();
 }
 
+/*
+ * File pages: under pressure, dirty pages of a shared file mapping are
+ * written back through the vnode pager and freed, clean ones freed; the
+ * host file then holds what was written, and the mapping reads it back.
+ */
+ATF_TC_WITHOUT_HEAD(dirty_file_pages_written_back_and_freed);
+ATF_TC_BODY(dirty_file_pages_written_back_and_freed, tc)
+{
+	struct vmspace *vm, *anonvm;
+	struct vnode *vp;
+	vaddr_t va = VA0;
+	static unsigned char want[4096], got[4096];	/* 4 KiB pages */
+	int nf = 200, na = 1200, fd, gone = 0, po0;
+	FILE *f;
+
+	boot_pd(4 * MB, 16 * MB, UVM_DAEMON_STEPPED, NULL);
+	unlink("pdfile.dat");
+	f = fopen("pdfile.dat", "w");
+	ATF_REQUIRE(f != NULL);
+	memset(got, 0, sizeof(got));
+	for (int p = 0; p < nf; p++)
+		ATF_REQUIRE_EQ(fwrite(got, 1, PAGE_SIZE, f), PAGE_SIZE);
+	fclose(f);
+	ATF_REQUIRE_EQ(vn_open("pdfile.dat", VN_READ | VN_WRITE, &vp), 0);
+	vm = newvm();
+	vref(vp);
+	ATF_REQUIRE_EQ(uvm_map(&vm->vm_map, &va, ptoa((vsize_t)nf),
+	    &vp->v_uobj, 0, 0, UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_RW,
+	    UVM_INH_SHARE, UVM_ADV_NORMAL, UVM_FLAG_FIXED)), 0);
+	for (int p = 0; p < nf; p++)
+		ATF_REQUIRE_EQ(write_page(vm, VA0 + ptoa(p), 77, p, 0), 0);
+	ATF_CHECK_EQ(vp->v_uobj.uo_npages, nf);
+	PD_CHECK(&vm->vm_map);
+
+	po0 = uvmexp.pdpageouts;
+	anonvm = newvm();
+	map_anon(anonvm, VA0, na);
+	for (int p = 0; p < na; p++)
+		ATF_REQUIRE_EQ(write_page(anonvm, VA0 + ptoa(p), 8, p, 0), 0);
+	PD_CHECK(&anonvm->vm_map);
+	ATF_CHECK(vp->v_uobj.uo_npages < nf);
+	ATF_CHECK(uvmexp.pdobscan > 0);
+	ATF_CHECK(uvmexp.pdpageouts > po0);
+
+	/* Pages that left memory are in the host file. */
+	fd = open("pdfile.dat", O_RDONLY);
+	ATF_REQUIRE(fd >= 0);
+	for (int p = 0; p < nf; p++) {
+		struct vm_page *pg;
+
+		mutex_enter(vp->v_uobj.vmobjlock);
+		pg = uvm_pagelookup(&vp->v_uobj, ptoa((voff_t)p));
+		mutex_exit(vp->v_uobj.vmobjlock);
+		if (pg != NULL)
+			continue;
+		gone++;
+		pattern(want, 77, p, 0);
+		ATF_REQUIRE_EQ(pread(fd, got, PAGE_SIZE, (off_t)ptoa(p)),
+		    (ssize_t)PAGE_SIZE);
+		ATF_REQUIRE_MSG(memcmp(want, got, PAGE_SIZE) == 0,
+		    "file page %d not written back", p);
+	}
+	close(fd);
+	ATF_CHECK(gone > 0);
+	for (int p = 0; p < nf; p++)
+		ATF_REQUIRE_EQ(check_page(vm, VA0 + ptoa(p), 77, p, 0), 0);
+	for (int p = 0; p < na; p++)
+		ATF_REQUIRE_EQ(check_page(anonvm, VA0 + ptoa(p), 8, p, 0), 0);
+	PD_CHECK(&vm->vm_map);
+	uvmspace_free(anonvm);
+	uvmspace_free(vm);
+	vrele(vp);
+	PD_CHECK(NULL);
+	shutdown_pd();
+	unlink("pdfile.dat");
+}
+
 ATF_TC_WITHOUT_HEAD(unknown_policy_fails_boot_einval);
 ATF_TC_BODY(unknown_policy_fails_boot_einval, tc)
 {
@@ -731,6 +810,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, reserves_keep_daemon_able_to_run);
 	ATF_TP_ADD_TC(tp, counters_match_what_happened);
 	ATF_TP_ADD_TC(tp, clock_reactivates_referenced_frees_clean_without_io);
+	ATF_TP_ADD_TC(tp, dirty_file_pages_written_back_and_freed);
 	ATF_TP_ADD_TC(tp, unknown_policy_fails_boot_einval);
 	ATF_TP_ADD_TC(tp, tuning_follows_netbsd);
 	return atf_no_error();

@@ -547,6 +547,13 @@ uvmpd_scan_page(struct vm_page *pg, kmutex_t *lock, bool clusterlock,
 		uvmpd_reactivate(pg);
 		goto unlock;
 	}
+	/*
+	 * A page marked clean may still have been written through a
+	 * writable mapping (the fault handler maps resident neighbours
+	 * writable): believe the pmap's modified bit first.
+	 */
+	if (pmap_is_modified(pg))
+		pg->flags = (uint16_t)((pg->flags & ~PG_CLEAN) | PG_DIRTY);
 	pmap_page_protect(pg, VM_PROT_NONE);
 	dirty = uvm_pagecheckdirty(pg, true);
 
