@@ -18,8 +18,9 @@
  *	paging_random_pages	4 KiB reads at random pages, pages/s, vs
  *				random pread+pwrite on the dd file
  *
- * dd runs through system() in the same run, with the same block sizes
- * the pagedaemon uses at most (64 KiB clusters).
+ * dd runs through system() in the same run, in 64 KiB blocks (the
+ * pagedaemon writes clusters of up to 64 pages, reads one page at a
+ * time).
  */
 #include <fcntl.h>
 #include <stdint.h>

@@ -60,7 +60,7 @@
 
 const struct uvm_pdpolicy *uvmpdpol = &uvm_pdpolicy_clock;
 
-#define UVMPD_CLUSTER		16	/* pages per swap write, at most */
+#define UVMPD_CLUSTER		64	/* pages per swap write, at most */
 #define UVMPD_FRUITLESS		3	/* passes freeing nothing: give up */
 #define UVMPD_SWAPSHORT_PCT	90	/* swap shortage above this use */
 
