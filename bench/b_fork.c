@@ -1,6 +1,6 @@
 /*
- * b_fork: uvmspace_fork of an address space with 64 MiB of resident
- * anonymous memory vs Linux fork() of a process that has touched 64 MiB.
+ * b_fork: uvmspace_fork of an address space with 1 GiB of resident
+ * anonymous memory vs Linux fork() of a process that has touched 1 GiB.
  * The median of several runs, in microseconds per fork.
  */
 #include <sys/mman.h>
@@ -16,7 +16,7 @@
 #undef MADV_FREE
 #include <uvm/uvm.h>
 
-#define BYTES	((size_t)64 << 20)
+#define BYTES	((size_t)1 << 30)
 #define RUNS	9
 #define UVA	((vaddr_t)0x10000000)
 
@@ -132,6 +132,6 @@ main(void)
 {
 	double o = ours(), q = peer();
 
-	printf("RESULT uvmspace_fork_64MiB %.1f %.1f us/fork\n", o, q);
+	printf("RESULT uvmspace_fork_1GiB %.1f %.1f us/fork\n", o, q);
 	return 0;
 }
