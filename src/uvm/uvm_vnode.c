@@ -10,8 +10,9 @@
  *			starts where the previous one ended (or the caller
  *			advises UVM_ADV_SEQUENTIAL) the window opens at 4
  *			pages and doubles, to UVN_RA_MAXWIN, with each
- *			further sequential request; any other access closes
- *			it.  Pages past the end of the
+ *			further sequential request (one starting where the
+ *			last request or the last read-ahead ended); any
+ *			other access closes it.  Pages past the end of the
  *			file are never read: a request whose centre page is
  *			past EOF fails with EINVAL (the BSD SIGBUS case).
  *			Holes and the tail of the last page read as zeros.
@@ -98,6 +99,7 @@ vn_open(const char *path, int flags, struct vnode **vpp)
 	vp->v_path = kmem_strdup(path, KM_SLEEP);
 	vp->v_size = size;
 	vp->v_ra_next = -1;		/* no access yet */
+	vp->v_ra_end = -1;
 	vp->v_usecount = 1;
 	vp->v_flags = flags & (VN_READ | VN_WRITE);
 	*vpp = vp;
@@ -123,8 +125,16 @@ vrele(struct vnode *vp)
 		return;
 	ubc_purge(&vp->v_uobj);
 	mutex_enter(vp->v_uobj.vmobjlock);
-	(void)uvn_put(&vp->v_uobj, 0, 0,
-	    PGO_ALLPAGES | PGO_CLEANIT | PGO_FREE | PGO_SYNCIO);
+	if (uvn_put(&vp->v_uobj, 0, 0,
+	    PGO_ALLPAGES | PGO_CLEANIT | PGO_FREE | PGO_SYNCIO) != 0) {
+		/*
+		 * The host file would not take them (EIO): the data is
+		 * lost, as a kernel loses it when it must reclaim a
+		 * vnode whose writes fail; the pages go all the same.
+		 */
+		mutex_enter(vp->v_uobj.vmobjlock);
+		(void)uvn_put(&vp->v_uobj, 0, 0, PGO_ALLPAGES | PGO_FREE);
+	}
 	KASSERTMSG(vp->v_uobj.uo_npages == 0,
 	    "vrele: %d pages of %s left", vp->v_uobj.uo_npages, vp->v_path);
 	uvm_obj_destroy(&vp->v_uobj, true);
@@ -307,19 +317,20 @@ uvn_io(struct vnode *vp, voff_t off, struct vm_page **pps, int npages,
 }
 
 /*
- * uvn_readahead: after a miss at [off, end) that continues the last
+ * uvn_readahead: after a request [off, end) that continues the last
  * access, read the next window of pages that are not resident, in one
  * I/O, and leave them on the inactive queue (PQ_READAHEAD) for the
  * reader to come.
  *
  * => object locked on entry and exit (unlocked during the I/O).
+ * => returns the offset just past the pages read (end if none).
  */
-static void
+static voff_t
 uvn_readahead(struct vnode *vp, voff_t end)
 {
 	struct uvm_object *uobj = &vp->v_uobj;
 	struct vm_page *pgs[UVN_RA_MAXWIN];
-	voff_t eof = round_page(vp->v_size), off;
+	voff_t eof = round_page(vp->v_size), off, size;
 	int n = 0, error;
 
 	KASSERT(mutex_owned(uobj->vmobjlock));
@@ -335,10 +346,11 @@ uvn_readahead(struct vnode *vp, voff_t end)
 		pgs[n++] = pg;
 	}
 	if (n == 0)
-		return;
+		return end;
 	vp->v_nreadio++;
+	size = vp->v_size;
 	mutex_exit(uobj->vmobjlock);
-	error = uvn_io(vp, end, pgs, n, vp->v_size, false);
+	error = uvn_io(vp, end, pgs, n, size, false);
 	mutex_enter(uobj->vmobjlock);
 	for (int i = 0; i < n; i++) {
 		struct vm_page *pg = pgs[i];
@@ -355,8 +367,10 @@ uvn_readahead(struct vnode *vp, voff_t end)
 		mutex_exit(&uvm_pageqlock);
 		uvm_pageunbusy(pg);
 	}
-	if (error == 0)
-		vp->v_npagesread += (unsigned long)n;
+	if (error != 0)
+		return end;
+	vp->v_npagesread += (unsigned long)n;
+	return end + ptoa((voff_t)n);
 }
 
 /*
@@ -381,7 +395,7 @@ uvn_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
 {
 	struct vnode *vp = uvn_vnode(uobj);
 	int npages = *npagesp, i, error = 0;
-	voff_t eof, end;
+	voff_t eof, end, raend;
 
 	KASSERT(mutex_owned(uobj->vmobjlock));
 	KASSERT((offset & PAGE_MASK) == 0 && npages > 0);
@@ -419,11 +433,12 @@ uvn_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
 		return EINVAL;
 	}
 	/* Busy every page of the request inside the file. */
+	for (i = 0; i < npages; i++)
+		pps[i] = NULL;
 	for (i = 0; i < npages; i++) {
 		voff_t off = offset + ptoa((voff_t)i);
 		struct vm_page *pg;
 
-		pps[i] = NULL;
 		if (off >= eof)
 			continue;
 again:
@@ -495,15 +510,23 @@ again:
 		return error;
 	}
 
-	/* Read-ahead for sequential access. */
+	/*
+	 * Read-ahead for sequential access: a request that starts where
+	 * the last one ended, or where the last read-ahead ended (a
+	 * reader of mapped pages consumes the read-ahead pages without
+	 * calling us, and comes back at its end).
+	 */
 	end = offset + ptoa((voff_t)npages);
-	if ((offset == vp->v_ra_next || advice == UVM_ADV_SEQUENTIAL) &&
-	    advice != UVM_ADV_RANDOM) {
+	if ((offset == vp->v_ra_next || offset == vp->v_ra_end ||
+	    advice == UVM_ADV_SEQUENTIAL) && advice != UVM_ADV_RANDOM) {
 		vp->v_ra_win = vp->v_ra_win == 0 ? UVN_RA_MINWIN :
 		    MIN(vp->v_ra_win * 2, UVN_RA_MAXWIN);
-		uvn_readahead(vp, end);
+		raend = uvn_readahead(vp, end);
+		if (raend != end)
+			vp->v_ra_end = raend;
 	} else {
 		vp->v_ra_win = 0;
+		vp->v_ra_end = -1;
 	}
 	vp->v_ra_next = end;
 	mutex_exit(uobj->vmobjlock);
