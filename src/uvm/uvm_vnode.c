@@ -280,6 +280,8 @@ vn_fsync(struct vnode *vp)
  * uvn_io: read or write npages pages [off, off + npages) of the file
  * to/from pps (busy), in one host I/O.  Reads past EOF give zeros;
  * writes stop at EOF.  Object unlocked.
+ * => returns 0 or EIO (the host I/O failed, or the host file no longer
+ *    holds bytes below size that a read needs).
  */
 static int
 uvn_io(struct vnode *vp, voff_t off, struct vm_page **pps, int npages,
@@ -301,6 +303,20 @@ uvn_io(struct vnode *vp, voff_t off, struct vm_page **pps, int npages,
 		error = kfile_write(vp->v_kf, buf, len, off);
 	} else {
 		error = kfile_read(vp->v_kf, buf, len, off);
+		if (error == 0) {
+			/*
+			 * The bytes below the size the VM knows must come
+			 * from the file: if the host file lost them (it
+			 * was cut short behind our back), the data is
+			 * gone, and reading zeros would hide it.
+			 */
+			off_t hsize;
+			voff_t need = MIN(off + (voff_t)len, size);
+
+			if (kfile_size(vp->v_kf, &hsize) != 0 ||
+			    (voff_t)hsize < need)
+				error = EIO;
+		}
 		if (error == 0) {
 			/* The tail past EOF reads as zeros. */
 			voff_t valid = size > off ? size - off : 0;
