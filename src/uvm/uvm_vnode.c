@@ -283,6 +283,51 @@ vn_fsync(struct vnode *vp)
  * => returns 0 or EIO (the host I/O failed, or the host file no longer
  *    holds bytes below size that a read needs).
  */
+/*
+ * The host I/O bounce buffer: one of UVN_RA_MAXWIN pages is kept for the
+ * next I/O (allocating and freeing one per I/O costs host mmap calls
+ * and first-touch faults); uvn_iobuf is it, or NULL while in use (a
+ * second I/O at the same time allocates its own).
+ */
+static void *uvn_iobuf;
+
+static void *
+uvn_iobuf_get(size_t len)
+{
+	void *buf;
+
+	if (len > (size_t)UVN_RA_MAXWIN * PAGE_SIZE)
+		return kmem_alloc(len, KM_SLEEP);
+	buf = __atomic_exchange_n(&uvn_iobuf, NULL, __ATOMIC_ACQUIRE);
+	if (buf == NULL)
+		buf = kmem_alloc((size_t)UVN_RA_MAXWIN * PAGE_SIZE, KM_SLEEP);
+	return buf;
+}
+
+static void
+uvn_iobuf_put(void *buf, size_t len)
+{
+	void *none = NULL;
+
+	if (len > (size_t)UVN_RA_MAXWIN * PAGE_SIZE) {
+		kmem_free(buf, len);
+		return;
+	}
+	if (!__atomic_compare_exchange_n(&uvn_iobuf, &none, buf, false,
+	    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		kmem_free(buf, (size_t)UVN_RA_MAXWIN * PAGE_SIZE);
+}
+
+/* The machine is going away (and the page size may change). */
+void
+uvn_iobuf_drain(void)
+{
+	void *buf = __atomic_exchange_n(&uvn_iobuf, NULL, __ATOMIC_ACQUIRE);
+
+	if (buf != NULL)
+		kmem_free(buf, (size_t)UVN_RA_MAXWIN * PAGE_SIZE);
+}
+
 static int
 uvn_io(struct vnode *vp, voff_t off, struct vm_page **pps, int npages,
     voff_t size, bool write)
@@ -295,7 +340,7 @@ uvn_io(struct vnode *vp, voff_t off, struct vm_page **pps, int npages,
 		len = size > off ? (size_t)(size - off) : 0;
 	if (len == 0)
 		return 0;
-	buf = kmem_alloc((size_t)npages * PAGE_SIZE, KM_SLEEP);
+	buf = uvn_iobuf_get((size_t)npages * PAGE_SIZE);
 	if (write) {
 		for (int i = 0; i < npages; i++)
 			memcpy(buf + (size_t)i * PAGE_SIZE,
@@ -328,7 +373,7 @@ uvn_io(struct vnode *vp, voff_t off, struct vm_page **pps, int npages,
 				    buf + (size_t)i * PAGE_SIZE, PAGE_SIZE);
 		}
 	}
-	kmem_free(buf, (size_t)npages * PAGE_SIZE);
+	uvn_iobuf_put(buf, (size_t)npages * PAGE_SIZE);
 	return error ? EIO : 0;
 }
 
