@@ -969,6 +969,67 @@ ATF_TC_BODY(mapping_at_file_offset_above_4g, tc)
 	teardown();
 }
 
+ATF_TC_WITHOUT_HEAD(ubc_alloc_window_reads_writes_and_stops_at_eof);
+ATF_TC_BODY(ubc_alloc_window_reads_writes_and_stops_at_eof, tc)
+{
+	vsize_t len;
+	unsigned char *win;
+	struct vm_page *pg;
+	struct vmspace *vm;
+	vaddr_t va;
+	unsigned char back[4];
+
+	setup(3, 100, 1);
+	/* A read window holds the file's bytes, busy until released. */
+	len = 2 * PAGE_SIZE;
+	win = ubc_alloc(&vp->v_uobj, 10, &len, UVM_ADV_NORMAL, UBC_READ);
+	ATF_REQUIRE(win != NULL);
+	ATF_CHECK_EQ(len, 2 * PAGE_SIZE);
+	ATF_CHECK_EQ(win[0], pat(10, 1));
+	ATF_CHECK_EQ(win[PAGE_SIZE], pat(PAGE_SIZE + 10, 1));
+	pg = lookup(0);
+	ATF_REQUIRE(pg != NULL);
+	ATF_CHECK(pg->flags & PG_BUSY);
+	ubc_release(win, 0);
+	ATF_CHECK((pg->flags & PG_BUSY) == 0);
+	ATF_CHECK(pg->pqflags & PQ_ACTIVE);
+	H_CHECK(NULL);
+	/* The window ends at the end of the file's last page. */
+	len = 16 * PAGE_SIZE;
+	win = ubc_alloc(&vp->v_uobj, 2 * PAGE_SIZE, &len, UVM_ADV_NORMAL,
+	    UBC_READ);
+	ATF_REQUIRE(win != NULL);
+	ATF_CHECK_EQ(len, 2 * PAGE_SIZE);
+	ubc_release(win, UBC_UNMAP);
+	/* Past EOF: nothing. */
+	len = PAGE_SIZE;
+	ATF_CHECK(ubc_alloc(&vp->v_uobj, 5 * PAGE_SIZE, &len, UVM_ADV_NORMAL,
+	    UBC_READ) == NULL);
+	ATF_CHECK_EQ(len, 0);
+	/* A FAULTBUSY write window: the page is not read, ends dirty. */
+	len = PAGE_SIZE;
+	win = ubc_alloc(&vp->v_uobj, 2 * PAGE_SIZE, &len, UVM_ADV_NORMAL,
+	    UBC_WRITE | UBC_FAULTBUSY);
+	ATF_REQUIRE(win != NULL);
+	memset(win, 'u', PAGE_SIZE);
+	ubc_release(win, 0);
+	pg = lookup(2 * PAGE_SIZE);
+	ATF_REQUIRE(pg != NULL);
+	ATF_CHECK(pg->flags & PG_DIRTY);
+	ATF_CHECK((pg->flags & (PG_BUSY | PG_FAKE)) == 0);
+	/* A mapping sees it, and the host file after fsync. */
+	vm = map_file(&va, 3 * PAGE_SIZE, true);
+	ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)(va + 2 * PAGE_SIZE + 7),
+	    back, 4), 0);
+	ATF_CHECK(memcmp(back, "uuuu", 4) == 0);
+	ATF_REQUIRE_EQ(vn_fsync(vp), 0);
+	ATF_CHECK(!host_holds(2 * PAGE_SIZE, 1, 1));
+	ATF_CHECK(host_holds(PAGE_SIZE, PAGE_SIZE, 1));
+	H_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	teardown();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, vn_open_errors);
@@ -998,6 +1059,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, vrele_with_failing_writes_drops_pages);
 	ATF_TP_ADD_TC(tp, vanished_host_file_gives_eio_resident_pages_stay);
 	ATF_TP_ADD_TC(tp, mapping_at_file_offset_above_4g);
+	ATF_TP_ADD_TC(tp, ubc_alloc_window_reads_writes_and_stops_at_eof);
 	ATF_TP_ADD_TC(tp, findpages_every_flag);
 	return atf_no_error();
 }
