@@ -1030,6 +1030,43 @@ ATF_TC_BODY(ubc_alloc_window_reads_writes_and_stops_at_eof, tc)
 	teardown();
 }
 
+ATF_TC_WITHOUT_HEAD(map_clean_and_mincore_on_anonymous_memory);
+ATF_TC_BODY(map_clean_and_mincore_on_anonymous_memory, tc)
+{
+	struct vmspace *vm;
+	vaddr_t va = 0;
+	char c = 'A', back = 1, vec[4];
+	int nanon;
+
+	h_boot(16 << 20, 0);
+	vm = uvmspace_alloc(VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS, false);
+	ATF_REQUIRE_EQ(uvm_map(&vm->vm_map, &va, 4 * PAGE_SIZE, NULL,
+	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_RW,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_COPYONW)), 0);
+	nanon = uvmexp.nanon;
+	ATF_REQUIRE_EQ(copyout_vmspace(vm, &c, (void *)(va + PAGE_SIZE), 1),
+	    0);
+	ATF_REQUIRE_EQ(uvm_mincore(&vm->vm_map, va, 4 * PAGE_SIZE, vec), 0);
+	ATF_CHECK(vec[0] == 0 && vec[1] == 1 && vec[2] == 0 && vec[3] == 0);
+	ATF_REQUIRE_EQ(uvm_map_clean(&vm->vm_map, va, va + 4 * PAGE_SIZE,
+	    PGO_DEACTIVATE), 0);
+	ATF_REQUIRE_EQ(uvm_mincore(&vm->vm_map, va, 4 * PAGE_SIZE, vec), 0);
+	ATF_CHECK_EQ(vec[1], 1);
+	ATF_REQUIRE_EQ(uvm_map_clean(&vm->vm_map, va, va + 4 * PAGE_SIZE,
+	    PGO_FREE), 0);
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK_EQ(uvmexp.nanon, nanon);
+	ATF_REQUIRE_EQ(uvm_mincore(&vm->vm_map, va, 4 * PAGE_SIZE, vec), 0);
+	ATF_CHECK_EQ(vec[1], 0);
+	/* Freed anonymous memory reads as zeros again. */
+	ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)(va + PAGE_SIZE), &back, 1),
+	    0);
+	ATF_CHECK_EQ(back, 0);
+	uvmspace_free(vm);
+	H_CHECK(NULL);
+	h_shutdown();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, vn_open_errors);
@@ -1060,6 +1097,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, vanished_host_file_gives_eio_resident_pages_stay);
 	ATF_TP_ADD_TC(tp, mapping_at_file_offset_above_4g);
 	ATF_TP_ADD_TC(tp, ubc_alloc_window_reads_writes_and_stops_at_eof);
+	ATF_TP_ADD_TC(tp, map_clean_and_mincore_on_anonymous_memory);
 	ATF_TP_ADD_TC(tp, findpages_every_flag);
 	return atf_no_error();
 }
