@@ -35,6 +35,7 @@
 #include <uvm/uvm_vnode.h>
 
 #define UVN_RA_MINWIN	4
+#define UVN_IO_MAXPAGES	(2 * UVN_RA_MAXWIN)	/* a request's run + read-ahead */
 
 static void	uvn_reference(struct uvm_object *);
 static void	uvn_detach(struct uvm_object *);
@@ -284,7 +285,7 @@ vn_fsync(struct vnode *vp)
  *    holds bytes below size that a read needs).
  */
 /*
- * The host I/O bounce buffer: one of UVN_RA_MAXWIN pages is kept for the
+ * The host I/O bounce buffer: one of UVN_IO_MAXPAGES pages is kept for the
  * next I/O (allocating and freeing one per I/O costs host mmap calls
  * and first-touch faults); uvn_iobuf is it, or NULL while in use (a
  * second I/O at the same time allocates its own).
@@ -296,11 +297,11 @@ uvn_iobuf_get(size_t len)
 {
 	void *buf;
 
-	if (len > (size_t)UVN_RA_MAXWIN * PAGE_SIZE)
+	if (len > (size_t)UVN_IO_MAXPAGES * PAGE_SIZE)
 		return kmem_alloc(len, KM_SLEEP);
 	buf = __atomic_exchange_n(&uvn_iobuf, NULL, __ATOMIC_ACQUIRE);
 	if (buf == NULL)
-		buf = kmem_alloc((size_t)UVN_RA_MAXWIN * PAGE_SIZE, KM_SLEEP);
+		buf = kmem_alloc((size_t)UVN_IO_MAXPAGES * PAGE_SIZE, KM_SLEEP);
 	return buf;
 }
 
@@ -309,13 +310,13 @@ uvn_iobuf_put(void *buf, size_t len)
 {
 	void *none = NULL;
 
-	if (len > (size_t)UVN_RA_MAXWIN * PAGE_SIZE) {
+	if (len > (size_t)UVN_IO_MAXPAGES * PAGE_SIZE) {
 		kmem_free(buf, len);
 		return;
 	}
 	if (!__atomic_compare_exchange_n(&uvn_iobuf, &none, buf, false,
 	    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
-		kmem_free(buf, (size_t)UVN_RA_MAXWIN * PAGE_SIZE);
+		kmem_free(buf, (size_t)UVN_IO_MAXPAGES * PAGE_SIZE);
 }
 
 /* The machine is going away (and the page size may change). */
@@ -325,7 +326,7 @@ uvn_iobuf_drain(void)
 	void *buf = __atomic_exchange_n(&uvn_iobuf, NULL, __ATOMIC_ACQUIRE);
 
 	if (buf != NULL)
-		kmem_free(buf, (size_t)UVN_RA_MAXWIN * PAGE_SIZE);
+		kmem_free(buf, (size_t)UVN_IO_MAXPAGES * PAGE_SIZE);
 }
 
 static int
@@ -378,25 +379,24 @@ uvn_io(struct vnode *vp, voff_t off, struct vm_page **pps, int npages,
 }
 
 /*
- * uvn_readahead: after a request [off, end) that continues the last
- * access, read the next window of pages that are not resident, in one
- * I/O, and leave them on the inactive queue (PQ_READAHEAD) for the
- * reader to come.
+ * uvn_ra_alloc: allocate the read-ahead pages after a request that ends
+ * at end: the run of up to v_ra_win (and max) missing pages there,
+ * inside the file.  They are busy and PG_FAKE until uvn_ra_done().
  *
- * => object locked on entry and exit (unlocked during the I/O).
- * => returns the offset just past the pages read (end if none).
+ * => object locked.
+ * => returns how many (0 if the page at end is resident or past EOF).
  */
-static voff_t
-uvn_readahead(struct vnode *vp, voff_t end)
+static int
+uvn_ra_alloc(struct vnode *vp, voff_t end, struct vm_page **pgs, int max)
 {
 	struct uvm_object *uobj = &vp->v_uobj;
-	struct vm_page *pgs[UVN_RA_MAXWIN];
-	voff_t eof = round_page(vp->v_size), off, size;
-	int n = 0, error;
+	voff_t eof = round_page(vp->v_size), off;
+	int n = 0;
 
 	KASSERT(mutex_owned(uobj->vmobjlock));
-	/* The run of missing pages right after the request. */
-	for (off = end; n < vp->v_ra_win && off < eof; off += PAGE_SIZE) {
+	KASSERT(vp->v_ra_win <= UVN_RA_MAXWIN);
+	max = MIN(max, vp->v_ra_win);
+	for (off = end; n < max && off < eof; off += PAGE_SIZE) {
 		struct vm_page *pg;
 
 		if (uvm_pagelookup(uobj, off) != NULL)
@@ -406,18 +406,24 @@ uvn_readahead(struct vnode *vp, voff_t end)
 			break;
 		pgs[n++] = pg;
 	}
-	if (n == 0)
-		return end;
-	vp->v_nreadio++;
-	size = vp->v_size;
-	mutex_exit(uobj->vmobjlock);
-	error = uvn_io(vp, end, pgs, n, size, false);
-	mutex_enter(uobj->vmobjlock);
+	return n;
+}
+
+/*
+ * uvn_ra_done: the read of read-ahead pages pgs[0 .. n) ended with
+ * error: the pages read wait on the inactive queue (PQ_READAHEAD) for
+ * the reader to come; after an error they go (read-ahead is a hint).
+ *
+ * => object locked.
+ */
+static void
+uvn_ra_done(struct vnode *vp, struct vm_page **pgs, int n, int error)
+{
+	KASSERT(mutex_owned(vp->v_uobj.vmobjlock));
 	for (int i = 0; i < n; i++) {
 		struct vm_page *pg = pgs[i];
 
 		if (error) {
-			/* Read-ahead is a hint: drop what failed. */
 			uvm_pagefree(pg);
 			continue;
 		}
@@ -428,10 +434,37 @@ uvn_readahead(struct vnode *vp, voff_t end)
 		mutex_exit(&uvm_pageqlock);
 		uvm_pageunbusy(pg);
 	}
-	if (error != 0)
+	if (error == 0)
+		vp->v_npagesread += (unsigned long)n;
+}
+
+/*
+ * uvn_readahead: after a request [off, end) that continues the last
+ * access, read the next window of pages that are not resident, in one
+ * I/O (see uvn_ra_alloc and uvn_ra_done).
+ *
+ * => object locked on entry and exit (unlocked during the I/O).
+ * => returns the offset just past the pages read (end if none).
+ */
+static voff_t
+uvn_readahead(struct vnode *vp, voff_t end)
+{
+	struct uvm_object *uobj = &vp->v_uobj;
+	struct vm_page *pgs[UVN_RA_MAXWIN];
+	voff_t size;
+	int n, error;
+
+	KASSERT(mutex_owned(uobj->vmobjlock));
+	n = uvn_ra_alloc(vp, end, pgs, UVN_RA_MAXWIN);
+	if (n == 0)
 		return end;
-	vp->v_npagesread += (unsigned long)n;
-	return end + ptoa((voff_t)n);
+	vp->v_nreadio++;
+	size = vp->v_size;
+	mutex_exit(uobj->vmobjlock);
+	error = uvn_io(vp, end, pgs, n, size, false);
+	mutex_enter(uobj->vmobjlock);
+	uvn_ra_done(vp, pgs, n, error);
+	return error ? end : end + ptoa((voff_t)n);
 }
 
 /*
@@ -455,8 +488,10 @@ uvn_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
     int flags)
 {
 	struct vnode *vp = uvn_vnode(uobj);
-	int npages = *npagesp, i, error = 0;
+	struct vm_page *rapgs[UVN_RA_MAXWIN];
+	int npages = *npagesp, i, error = 0, nra = 0;
 	voff_t eof, end, raend;
+	bool seq, merged = false;
 
 	KASSERT(mutex_owned(uobj->vmobjlock));
 	KASSERT((offset & PAGE_MASK) == 0 && npages > 0);
@@ -525,9 +560,39 @@ again:
 		}
 		pps[i] = pg;
 	}
+	/*
+	 * Read-ahead for sequential access: a request that starts where
+	 * the last one ended, or where the last read-ahead ended (a
+	 * reader of mapped pages consumes the read-ahead pages without
+	 * calling us, and comes back at its end).  If the request's last
+	 * page is read from the file, the read-ahead pages are read with
+	 * it, in the same I/O.
+	 */
+	end = offset + ptoa((voff_t)npages);
+	seq = (offset == vp->v_ra_next || offset == vp->v_ra_end ||
+	    advice == UVM_ADV_SEQUENTIAL) && advice != UVM_ADV_RANDOM;
+	if (seq) {
+		vp->v_ra_win = vp->v_ra_win == 0 ? UVN_RA_MINWIN :
+		    MIN(vp->v_ra_win * 2, UVN_RA_MAXWIN);
+		int nlast = 0;
+
+		/* The run of pages to read that ends the request. */
+		while ((flags & PGO_OVERWRITE) == 0 && nlast < npages &&
+		    pps[npages - 1 - nlast] != NULL &&
+		    (pps[npages - 1 - nlast]->flags & PG_FAKE) != 0)
+			nlast++;
+		if (nlast > 0 && nlast < UVN_IO_MAXPAGES)
+			nra = uvn_ra_alloc(vp, end, rapgs,
+			    UVN_IO_MAXPAGES - nlast);
+	} else {
+		vp->v_ra_win = 0;
+		vp->v_ra_end = -1;
+	}
+
 	/* Read the runs of pages that are not valid yet. */
 	for (i = 0; error == 0 && i < npages; ) {
-		int n;
+		struct vm_page *iopgs[UVN_IO_MAXPAGES], **io;
+		int n, nio;
 		voff_t size;
 
 		if (pps[i] == NULL || (pps[i]->flags & PG_FAKE) == 0 ||
@@ -538,10 +603,22 @@ again:
 		for (n = 1; i + n < npages && pps[i + n] != NULL &&
 		    (pps[i + n]->flags & PG_FAKE) != 0; n++)
 			continue;
+		io = &pps[i];
+		nio = n;
+		if (i + n == npages && nra > 0) {
+			KASSERT(n + nra <= UVN_IO_MAXPAGES);
+			/* The last run and the read-ahead: one I/O. */
+			memcpy(iopgs, &pps[i], sizeof(iopgs[0]) * (size_t)n);
+			memcpy(&iopgs[n], rapgs,
+			    sizeof(iopgs[0]) * (size_t)nra);
+			io = iopgs;
+			nio = n + nra;
+			merged = true;
+		}
 		size = vp->v_size;
 		vp->v_nreadio++;
 		mutex_exit(uobj->vmobjlock);
-		error = uvn_io(vp, pps[i]->offset, &pps[i], n, size, false);
+		error = uvn_io(vp, pps[i]->offset, io, nio, size, false);
 		mutex_enter(uobj->vmobjlock);
 		if (error == 0) {
 			vp->v_npagesread += (unsigned long)n;
@@ -549,6 +626,17 @@ again:
 				pps[j]->flags &= (uint16_t)~PG_FAKE;
 		}
 		i += n;
+	}
+	if (nra > 0 && !merged) {
+		/* Not read: an error came first.  They go. */
+		KASSERT(error != 0);
+		uvn_ra_done(vp, rapgs, nra, error);
+		nra = 0;
+	}
+	if (merged) {
+		uvn_ra_done(vp, rapgs, nra, error);
+		if (error == 0)
+			vp->v_ra_end = end + ptoa((voff_t)nra);
 	}
 	if (error) {
 		for (i = 0; i < npages; i++) {
@@ -570,24 +658,10 @@ again:
 		mutex_exit(uobj->vmobjlock);
 		return error;
 	}
-
-	/*
-	 * Read-ahead for sequential access: a request that starts where
-	 * the last one ended, or where the last read-ahead ended (a
-	 * reader of mapped pages consumes the read-ahead pages without
-	 * calling us, and comes back at its end).
-	 */
-	end = offset + ptoa((voff_t)npages);
-	if ((offset == vp->v_ra_next || offset == vp->v_ra_end ||
-	    advice == UVM_ADV_SEQUENTIAL) && advice != UVM_ADV_RANDOM) {
-		vp->v_ra_win = vp->v_ra_win == 0 ? UVN_RA_MINWIN :
-		    MIN(vp->v_ra_win * 2, UVN_RA_MAXWIN);
+	if (seq && !merged) {
 		raend = uvn_readahead(vp, end);
 		if (raend != end)
 			vp->v_ra_end = raend;
-	} else {
-		vp->v_ra_win = 0;
-		vp->v_ra_end = -1;
 	}
 	vp->v_ra_next = end;
 	mutex_exit(uobj->vmobjlock);
