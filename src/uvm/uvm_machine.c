@@ -201,6 +201,7 @@ uvm_machine_shutdown(void)
 	if (!uvm_booted)
 		return;
 	ubc_fini();
+	udv_fini();
 	uvm_km_fini();
 	uvm_map_fini();
 	uvm_aobj_fini();
