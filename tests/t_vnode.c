@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 /* Stack buffers sized for the largest page size the tests boot with. */
@@ -541,6 +542,531 @@ ATF_TC_BODY(findpages_every_flag, tc)
 	teardown();
 }
 
+/* Like map_file, with a file offset and advice. */
+static struct vmspace *
+map_file_at(vaddr_t *vap, vsize_t len, voff_t off, bool shared, int advice)
+{
+	struct vmspace *vm;
+
+	vm = uvmspace_alloc(VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS, false);
+	*vap = 0;
+	vref(vp);
+	ATF_REQUIRE_EQ(uvm_map(&vm->vm_map, vap, len, &vp->v_uobj, off, 0,
+	    UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_RW,
+	    shared ? UVM_INH_SHARE : UVM_INH_COPY, advice,
+	    shared ? 0 : UVM_FLAG_COPYONW)), 0);
+	H_CHECK(&vm->vm_map);
+	return vm;
+}
+
+static struct vm_page *
+lookup(voff_t off)
+{
+	struct vm_page *pg;
+
+	mutex_enter(vp->v_uobj.vmobjlock);
+	pg = uvm_pagelookup(&vp->v_uobj, off);
+	mutex_exit(vp->v_uobj.vmobjlock);
+	return pg;
+}
+
+ATF_TC_WITHOUT_HEAD(map_clean_writes_dirty_mapped_pages_to_host);
+ATF_TC_BODY(map_clean_writes_dirty_mapped_pages_to_host, tc)
+{
+	struct vmspace *vm;
+	vaddr_t va;
+	char w[8] = "written";
+	unsigned long wio;
+
+	setup(4, 0, 1);
+	vm = map_file(&va, 4 * PAGE_SIZE, true);
+	ATF_REQUIRE_EQ(copyout_vmspace(vm, w, (void *)(va + PAGE_SIZE + 3),
+	    sizeof(w)), 0);
+	ATF_REQUIRE_EQ(copyout_vmspace(vm, w, (void *)(va + 2 * PAGE_SIZE),
+	    sizeof(w)), 0);
+	/* Only in memory so far. */
+	ATF_CHECK(host_holds(0, 4 * PAGE_SIZE, 1));
+	wio = vp->v_nwriteio;
+	ATF_REQUIRE_EQ(uvm_map_clean(&vm->vm_map, va, va + 4 * PAGE_SIZE,
+	    PGO_CLEANIT | PGO_SYNCIO), 0);
+	H_CHECK(&vm->vm_map);
+	/* Two contiguous dirty pages: one clustered write. */
+	ATF_CHECK_EQ(vp->v_nwriteio, wio + 1);
+	ATF_CHECK(host_holds(0, PAGE_SIZE + 3, 1));
+	{
+		FILE *f = fopen("file.dat", "r");
+		char h[8];
+
+		ATF_REQUIRE(f != NULL);
+		fseeko(f, PAGE_SIZE + 3, SEEK_SET);
+		ATF_REQUIRE_EQ(fread(h, 1, 8, f), 8);
+		ATF_CHECK(memcmp(h, w, 8) == 0);
+		fseeko(f, 2 * PAGE_SIZE, SEEK_SET);
+		ATF_REQUIRE_EQ(fread(h, 1, 8, f), 8);
+		ATF_CHECK(memcmp(h, w, 8) == 0);
+		fclose(f);
+	}
+	/* The pages are clean now and still resident: nothing to write. */
+	ATF_CHECK(lookup(PAGE_SIZE) != NULL);
+	ATF_REQUIRE_EQ(uvm_map_clean(&vm->vm_map, va, va + 4 * PAGE_SIZE,
+	    PGO_CLEANIT | PGO_SYNCIO), 0);
+	ATF_CHECK_EQ(vp->v_nwriteio, wio + 1);
+	uvmspace_free(vm);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(map_clean_errors_einval_efault_ebusy);
+ATF_TC_BODY(map_clean_errors_einval_efault_ebusy, tc)
+{
+	struct vmspace *vm;
+	vaddr_t va;
+
+	setup(4, 0, 1);
+	vm = map_file(&va, 2 * PAGE_SIZE, true);
+	ATF_CHECK_EQ(uvm_map_clean(&vm->vm_map, va, va + PAGE_SIZE, 0x100),
+	    EINVAL);
+	ATF_CHECK_EQ(uvm_map_clean(&vm->vm_map, va, va + PAGE_SIZE,
+	    PGO_FREE | PGO_DEACTIVATE), EINVAL);
+	ATF_CHECK_EQ(uvm_map_clean(&vm->vm_map, va + 1, va + PAGE_SIZE,
+	    PGO_CLEANIT), EINVAL);
+	/* Holes: running past the mapping's end, or starting in one. */
+	ATF_CHECK_EQ(uvm_map_clean(&vm->vm_map, va, va + 3 * PAGE_SIZE,
+	    PGO_CLEANIT), EFAULT);
+	ATF_CHECK_EQ(uvm_map_clean(&vm->vm_map, va + 2 * PAGE_SIZE,
+	    va + 3 * PAGE_SIZE, PGO_CLEANIT), EFAULT);
+	/* Wired: freeing refused, the rest allowed. */
+	ATF_REQUIRE_EQ(uvm_map_pageable(&vm->vm_map, va, va + PAGE_SIZE, false,
+	    0), 0);
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK_EQ(uvm_map_clean(&vm->vm_map, va, va + 2 * PAGE_SIZE,
+	    PGO_FREE), EBUSY);
+	ATF_CHECK(lookup(0) != NULL);
+	ATF_CHECK_EQ(uvm_map_clean(&vm->vm_map, va, va + 2 * PAGE_SIZE,
+	    PGO_DEACTIVATE), 0);
+	/* A wired page is not deactivated. */
+	ATF_CHECK((lookup(0)->pqflags & PQ_INACTIVE) == 0);
+	ATF_REQUIRE_EQ(uvm_map_pageable(&vm->vm_map, va, va + PAGE_SIZE, true,
+	    0), 0);
+	H_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(map_clean_free_writes_then_frees_object_pages);
+ATF_TC_BODY(map_clean_free_writes_then_frees_object_pages, tc)
+{
+	struct vmspace *vm;
+	vaddr_t va;
+	char c = 'F', back = 0;
+
+	setup(2, 0, 1);
+	vm = map_file(&va, 2 * PAGE_SIZE, true);
+	ATF_REQUIRE_EQ(copyout_vmspace(vm, &c, (void *)(va + 17), 1), 0);
+	ATF_REQUIRE(lookup(0) != NULL);
+	ATF_REQUIRE_EQ(uvm_map_clean(&vm->vm_map, va, va + 2 * PAGE_SIZE,
+	    PGO_FREE), 0);
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK(lookup(0) == NULL);
+	ATF_CHECK(host_holds(0, 17, 1));
+	ATF_CHECK(host_holds(18, PAGE_SIZE - 18, 1));
+	/* The mapping reads the byte back from the file. */
+	ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)(va + 17), &back, 1), 0);
+	ATF_CHECK_EQ(back, 'F');
+	uvmspace_free(vm);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(map_clean_free_discards_private_anon_pages);
+ATF_TC_BODY(map_clean_free_discards_private_anon_pages, tc)
+{
+	struct vmspace *vm;
+	vaddr_t va;
+	char c = 'P', back = 0, vec[2];
+	int nanon;
+
+	setup(2, 0, 1);
+	vm = map_file(&va, 2 * PAGE_SIZE, false);
+	nanon = uvmexp.nanon;
+	ATF_REQUIRE_EQ(copyout_vmspace(vm, &c, (void *)va, 1), 0);
+	ATF_CHECK_EQ(uvmexp.nanon, nanon + 1);
+	ATF_REQUIRE_EQ(uvm_mincore(&vm->vm_map, va, 2 * PAGE_SIZE, vec), 0);
+	ATF_CHECK(vec[0] == 1 && vec[1] == 0);
+	/* With CLEANIT, anon pages are only deactivated. */
+	ATF_REQUIRE_EQ(uvm_map_clean(&vm->vm_map, va, va + 2 * PAGE_SIZE,
+	    PGO_CLEANIT | PGO_FREE), 0);
+	ATF_CHECK_EQ(uvmexp.nanon, nanon + 1);
+	ATF_REQUIRE_EQ(uvm_map_clean(&vm->vm_map, va, va + 2 * PAGE_SIZE,
+	    PGO_FREE), 0);
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK_EQ(uvmexp.nanon, nanon);
+	/* The private copy is gone: the file's byte shows again. */
+	ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)va, &back, 1), 0);
+	ATF_CHECK_EQ((unsigned char)back, pat(0, 1));
+	ATF_CHECK(host_holds(0, 2 * PAGE_SIZE, 1));
+	uvmspace_free(vm);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(map_clean_deactivate_moves_pages_to_inactive);
+ATF_TC_BODY(map_clean_deactivate_moves_pages_to_inactive, tc)
+{
+	struct vmspace *vm;
+	vaddr_t va;
+	char c = 'D', vec[2];
+	struct vm_page *pg;
+
+	setup(2, 0, 1);
+	vm = map_file(&va, 2 * PAGE_SIZE, false);
+	ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)(va + PAGE_SIZE), &c, 1),
+	    0);
+	ATF_REQUIRE_EQ(copyout_vmspace(vm, &c, (void *)va, 1), 0);
+	pg = lookup(PAGE_SIZE);
+	ATF_REQUIRE(pg != NULL);
+	ATF_CHECK(pg->pqflags & PQ_ACTIVE);
+	ATF_REQUIRE_EQ(uvm_map_clean(&vm->vm_map, va, va + 2 * PAGE_SIZE,
+	    PGO_DEACTIVATE), 0);
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK(pg->pqflags & PQ_INACTIVE);
+	/* Deactivated pages stay resident, the anon's too. */
+	ATF_REQUIRE_EQ(uvm_mincore(&vm->vm_map, va, 2 * PAGE_SIZE, vec), 0);
+	ATF_CHECK(vec[0] == 1 && vec[1] == 1);
+	{
+		struct vm_map_entry *e;
+		struct vm_anon *anon;
+
+		vm_map_lock_read(&vm->vm_map);
+		ATF_REQUIRE(uvm_map_lookup_entry(&vm->vm_map, va, &e));
+		amap_lock(e->aref.ar_amap);
+		anon = amap_lookup(&e->aref, 0);
+		ATF_REQUIRE(anon != NULL && anon->an_page != NULL);
+		ATF_CHECK(anon->an_page->pqflags & PQ_INACTIVE);
+		amap_unlock(e->aref.ar_amap);
+		vm_map_unlock_read(&vm->vm_map);
+	}
+	uvmspace_free(vm);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(mincore_reports_residency_per_page);
+ATF_TC_BODY(mincore_reports_residency_per_page, tc)
+{
+	struct vmspace *vm;
+	vaddr_t va;
+	char c = 0, vec[5];
+
+	setup(4, 0, 1);
+	vm = map_file_at(&va, 4 * PAGE_SIZE, 0, true, UVM_ADV_RANDOM);
+	memset(vec, 7, sizeof(vec));
+	ATF_REQUIRE_EQ(uvm_mincore(&vm->vm_map, va, 4 * PAGE_SIZE, vec), 0);
+	ATF_CHECK(vec[0] == 0 && vec[1] == 0 && vec[2] == 0 && vec[3] == 0);
+	ATF_CHECK_EQ(vec[4], 7);
+	ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)va, &c, 1), 0);
+	ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)(va + 2 * PAGE_SIZE), &c,
+	    1), 0);
+	ATF_REQUIRE_EQ(uvm_mincore(&vm->vm_map, va, 4 * PAGE_SIZE, vec), 0);
+	ATF_CHECK(vec[0] == 1 && vec[1] == 0 && vec[2] == 1 && vec[3] == 0);
+	/* A partial last page counts; a sub-range starts at its page. */
+	ATF_REQUIRE_EQ(uvm_mincore(&vm->vm_map, va + 2 * PAGE_SIZE, 1, vec),
+	    0);
+	ATF_CHECK_EQ(vec[0], 1);
+	/* Freed pages are reported gone. */
+	ATF_REQUIRE_EQ(uvm_map_clean(&vm->vm_map, va, va + PAGE_SIZE,
+	    PGO_FREE), 0);
+	ATF_REQUIRE_EQ(uvm_mincore(&vm->vm_map, va, 4 * PAGE_SIZE, vec), 0);
+	ATF_CHECK(vec[0] == 0 && vec[2] == 1);
+	/* Errors: unaligned start, unmapped pages. */
+	ATF_CHECK_EQ(uvm_mincore(&vm->vm_map, va + 1, PAGE_SIZE, vec),
+	    EINVAL);
+	ATF_CHECK_EQ(uvm_mincore(&vm->vm_map, va, 5 * PAGE_SIZE, vec),
+	    ENOMEM);
+	ATF_CHECK_EQ(uvm_mincore(&vm->vm_map, va + 4 * PAGE_SIZE, PAGE_SIZE,
+	    vec), ENOMEM);
+	H_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(readahead_grows_on_sequential_mapping_faults);
+ATF_TC_BODY(readahead_grows_on_sequential_mapping_faults, tc)
+{
+	const int n = 128;
+	struct vmspace *vm;
+	vaddr_t va;
+	unsigned char c;
+
+	setup(n, 0, 1);
+	vm = map_file(&va, (vsize_t)n * PAGE_SIZE, true);
+	for (int i = 0; i < n; i++) {
+		ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)(va + ptoa(i)), &c,
+		    1), 0);
+		ATF_REQUIRE_EQ(c, pat((voff_t)i * PAGE_SIZE, 1));
+	}
+	ATF_CHECK_MSG(vp->v_nreadio <= (unsigned long)n / 8,
+	    "%lu read I/Os for %d sequentially faulted pages",
+	    vp->v_nreadio, n);
+	ATF_CHECK_EQ(vp->v_ra_win, UVN_RA_MAXWIN);
+	ATF_CHECK_EQ(vp->v_npagesread, (unsigned long)n);
+	H_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	vrele(vp);
+	/* Random faults (random advice): one page per I/O, no window. */
+	ATF_REQUIRE_EQ(vn_open("file.dat", VN_READ | VN_WRITE, &vp), 0);
+	vm = map_file_at(&va, (vsize_t)n * PAGE_SIZE, 0, true,
+	    UVM_ADV_RANDOM);
+	for (int i = 0; i < 16; i++) {
+		int pg = (i * 37) % n;
+
+		ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)(va + ptoa(pg)), &c,
+		    1), 0);
+		ATF_REQUIRE_EQ(c, pat((voff_t)pg * PAGE_SIZE, 1));
+	}
+	ATF_CHECK_EQ(vp->v_nreadio, 16);
+	ATF_CHECK_EQ(vp->v_npagesread, 16);
+	ATF_CHECK_EQ(vp->v_ra_win, 0);
+	uvmspace_free(vm);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(mapping_fault_host_read_error_gives_eio);
+ATF_TC_BODY(mapping_fault_host_read_error_gives_eio, tc)
+{
+	struct vmspace *vm;
+	vaddr_t va;
+	unsigned char c;
+	int npages;
+
+	setup(4, 0, 1);
+	vm = map_file(&va, 4 * PAGE_SIZE, true);
+	npages = vp->v_uobj.uo_npages;
+	kern_fault_set(KFI_IO_READ, 1, 1);
+	ATF_CHECK_EQ(uvm_fault(&vm->vm_map, va + PAGE_SIZE, VM_PROT_READ),
+	    EIO);
+	ATF_CHECK_EQ(copyin_vmspace(vm, (void *)(va + PAGE_SIZE), &c, 1),
+	    EFAULT);
+	kern_fault_clear();
+	/* No half-read page was left behind, nothing else changed. */
+	ATF_CHECK_EQ(vp->v_uobj.uo_npages, npages);
+	H_CHECK(&vm->vm_map);
+	ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)(va + PAGE_SIZE + 1), &c, 1),
+	    0);
+	ATF_CHECK_EQ(c, pat(PAGE_SIZE + 1, 1));
+	uvmspace_free(vm);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(host_write_error_keeps_pages_dirty_until_it_works);
+ATF_TC_BODY(host_write_error_keeps_pages_dirty_until_it_works, tc)
+{
+	struct vmspace *vm;
+	vaddr_t va;
+	char c = 'W';
+
+	setup(2, 0, 1);
+	vm = map_file(&va, 2 * PAGE_SIZE, true);
+	ATF_REQUIRE_EQ(copyout_vmspace(vm, &c, (void *)(va + 3), 1), 0);
+	kern_fault_set(KFI_IO_WRITE, 1, 1);
+	ATF_CHECK_EQ(vn_fsync(vp), EIO);
+	ATF_CHECK_EQ(uvm_map_clean(&vm->vm_map, va, va + 2 * PAGE_SIZE,
+	    PGO_CLEANIT | PGO_SYNCIO), EIO);
+	/* Freeing would lose the data: the page stays. */
+	ATF_CHECK_EQ(uvm_map_clean(&vm->vm_map, va, va + 2 * PAGE_SIZE,
+	    PGO_FREE), EIO);
+	ATF_CHECK(lookup(0) != NULL);
+	kern_fault_clear();
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK(host_holds(0, PAGE_SIZE, 1));
+	ATF_REQUIRE_EQ(vn_fsync(vp), 0);
+	ATF_CHECK(host_holds(0, 3, 1));
+	ATF_CHECK(host_holds(4, PAGE_SIZE - 4, 1));
+	ATF_CHECK(!host_holds(3, 1, 1));
+	uvmspace_free(vm);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(vrele_with_failing_writes_drops_pages);
+ATF_TC_BODY(vrele_with_failing_writes_drops_pages, tc)
+{
+	char buf[64];
+	int freepg;
+
+	setup(2, 0, 1);
+	memset(buf, 'x', sizeof(buf));
+	freepg = uvmexp.free;
+	ATF_REQUIRE_EQ(kio(vp, buf, sizeof(buf), 10, UIO_WRITE), 0);
+	kern_fault_set(KFI_IO_WRITE, 1, 1);
+	vrele(vp);
+	kern_fault_clear();
+	H_CHECK(NULL);
+	ATF_CHECK_EQ(uvmexp.free, freepg);
+	ATF_CHECK(host_holds(0, 2 * PAGE_SIZE, 1));
+	h_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(vanished_host_file_gives_eio_resident_pages_stay);
+ATF_TC_BODY(vanished_host_file_gives_eio_resident_pages_stay, tc)
+{
+	struct vmspace *vm;
+	vaddr_t va;
+	unsigned char c, buf[16];
+	int hfd;
+
+	setup(4, 0, 1);
+	vm = map_file_at(&va, 4 * PAGE_SIZE, 0, true, UVM_ADV_RANDOM);
+	ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)va, &c, 1), 0);
+	hfd = open("file.dat", O_RDWR);
+	ATF_REQUIRE(hfd >= 0);
+	/* Unlinked: still the same file (it lives while open). */
+	ATF_REQUIRE_EQ(unlink("file.dat"), 0);
+	ATF_REQUIRE_EQ(kio(vp, buf, 16, 3 * PAGE_SIZE, UIO_READ), 0);
+	ATF_CHECK_EQ(buf[0], pat(3 * PAGE_SIZE, 1));
+	/* Its contents vanish behind the VM's back. */
+	ATF_REQUIRE_EQ(ftruncate(hfd, 0), 0);
+	close(hfd);
+	ATF_CHECK_EQ(kio(vp, buf, 16, 2 * PAGE_SIZE, UIO_READ), EIO);
+	ATF_CHECK_EQ(uvm_fault(&vm->vm_map, va + PAGE_SIZE, VM_PROT_READ),
+	    EIO);
+	/* What is resident is still there. */
+	ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)(va + 5), &c, 1), 0);
+	ATF_CHECK_EQ(c, pat(5, 1));
+	ATF_REQUIRE_EQ(kio(vp, buf, 16, 3 * PAGE_SIZE + 16, UIO_READ), 0);
+	ATF_CHECK_EQ(buf[0], pat(3 * PAGE_SIZE + 16, 1));
+	H_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(mapping_at_file_offset_above_4g);
+ATF_TC_BODY(mapping_at_file_offset_above_4g, tc)
+{
+	voff_t big = (voff_t)5 << 30;
+	struct vmspace *vm;
+	vaddr_t va;
+	char out[8] = "bigfile", back[8];
+
+	setup(1, 0, 1);
+	ATF_REQUIRE_EQ(vn_truncate(vp, big + 2 * PAGE_SIZE), 0);
+	vm = map_file_at(&va, 2 * PAGE_SIZE, big, true, UVM_ADV_NORMAL);
+	ATF_REQUIRE_EQ(copyout_vmspace(vm, out, (void *)(va + PAGE_SIZE + 1),
+	    8), 0);
+	ATF_REQUIRE_EQ(kio(vp, back, 8, big + PAGE_SIZE + 1, UIO_READ), 0);
+	ATF_CHECK(memcmp(out, back, 8) == 0);
+	ATF_CHECK(lookup(big + PAGE_SIZE) != NULL);
+	ATF_CHECK(lookup((big + PAGE_SIZE) & 0xffffffff) == NULL);
+	ATF_REQUIRE_EQ(uvm_map_clean(&vm->vm_map, va, va + 2 * PAGE_SIZE,
+	    PGO_CLEANIT | PGO_SYNCIO), 0);
+	{
+		FILE *f = fopen("file.dat", "r");
+
+		ATF_REQUIRE(f != NULL);
+		fseeko(f, big + PAGE_SIZE + 1, SEEK_SET);
+		ATF_REQUIRE_EQ(fread(back, 1, 8, f), 8);
+		fclose(f);
+		ATF_CHECK(memcmp(out, back, 8) == 0);
+	}
+	ATF_CHECK(host_holds(0, PAGE_SIZE, 1));
+	H_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(ubc_alloc_window_reads_writes_and_stops_at_eof);
+ATF_TC_BODY(ubc_alloc_window_reads_writes_and_stops_at_eof, tc)
+{
+	vsize_t len;
+	unsigned char *win;
+	struct vm_page *pg;
+	struct vmspace *vm;
+	vaddr_t va;
+	unsigned char back[4];
+
+	setup(3, 100, 1);
+	/* A read window holds the file's bytes, busy until released. */
+	len = 2 * PAGE_SIZE;
+	win = ubc_alloc(&vp->v_uobj, 10, &len, UVM_ADV_NORMAL, UBC_READ);
+	ATF_REQUIRE(win != NULL);
+	ATF_CHECK_EQ(len, 2 * PAGE_SIZE);
+	ATF_CHECK_EQ(win[0], pat(10, 1));
+	ATF_CHECK_EQ(win[PAGE_SIZE], pat(PAGE_SIZE + 10, 1));
+	pg = lookup(0);
+	ATF_REQUIRE(pg != NULL);
+	ATF_CHECK(pg->flags & PG_BUSY);
+	ubc_release(win, 0);
+	ATF_CHECK((pg->flags & PG_BUSY) == 0);
+	ATF_CHECK(pg->pqflags & PQ_ACTIVE);
+	H_CHECK(NULL);
+	/* The window ends at the end of the file's last page. */
+	len = 16 * PAGE_SIZE;
+	win = ubc_alloc(&vp->v_uobj, 2 * PAGE_SIZE, &len, UVM_ADV_NORMAL,
+	    UBC_READ);
+	ATF_REQUIRE(win != NULL);
+	ATF_CHECK_EQ(len, 2 * PAGE_SIZE);
+	ubc_release(win, UBC_UNMAP);
+	/* Past EOF: nothing. */
+	len = PAGE_SIZE;
+	ATF_CHECK(ubc_alloc(&vp->v_uobj, 5 * PAGE_SIZE, &len, UVM_ADV_NORMAL,
+	    UBC_READ) == NULL);
+	ATF_CHECK_EQ(len, 0);
+	/* A FAULTBUSY write window: the page is not read, ends dirty. */
+	len = PAGE_SIZE;
+	win = ubc_alloc(&vp->v_uobj, 2 * PAGE_SIZE, &len, UVM_ADV_NORMAL,
+	    UBC_WRITE | UBC_FAULTBUSY);
+	ATF_REQUIRE(win != NULL);
+	memset(win, 'u', PAGE_SIZE);
+	ubc_release(win, 0);
+	pg = lookup(2 * PAGE_SIZE);
+	ATF_REQUIRE(pg != NULL);
+	ATF_CHECK(pg->flags & PG_DIRTY);
+	ATF_CHECK((pg->flags & (PG_BUSY | PG_FAKE)) == 0);
+	/* A mapping sees it, and the host file after fsync. */
+	vm = map_file(&va, 3 * PAGE_SIZE, true);
+	ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)(va + 2 * PAGE_SIZE + 7),
+	    back, 4), 0);
+	ATF_CHECK(memcmp(back, "uuuu", 4) == 0);
+	ATF_REQUIRE_EQ(vn_fsync(vp), 0);
+	ATF_CHECK(!host_holds(2 * PAGE_SIZE, 1, 1));
+	ATF_CHECK(host_holds(PAGE_SIZE, PAGE_SIZE, 1));
+	H_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(map_clean_and_mincore_on_anonymous_memory);
+ATF_TC_BODY(map_clean_and_mincore_on_anonymous_memory, tc)
+{
+	struct vmspace *vm;
+	vaddr_t va = 0;
+	char c = 'A', back = 1, vec[4];
+	int nanon;
+
+	h_boot(16 << 20, 0);
+	vm = uvmspace_alloc(VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS, false);
+	ATF_REQUIRE_EQ(uvm_map(&vm->vm_map, &va, 4 * PAGE_SIZE, NULL,
+	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_RW,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_COPYONW)), 0);
+	nanon = uvmexp.nanon;
+	ATF_REQUIRE_EQ(copyout_vmspace(vm, &c, (void *)(va + PAGE_SIZE), 1),
+	    0);
+	ATF_REQUIRE_EQ(uvm_mincore(&vm->vm_map, va, 4 * PAGE_SIZE, vec), 0);
+	ATF_CHECK(vec[0] == 0 && vec[1] == 1 && vec[2] == 0 && vec[3] == 0);
+	ATF_REQUIRE_EQ(uvm_map_clean(&vm->vm_map, va, va + 4 * PAGE_SIZE,
+	    PGO_DEACTIVATE), 0);
+	ATF_REQUIRE_EQ(uvm_mincore(&vm->vm_map, va, 4 * PAGE_SIZE, vec), 0);
+	ATF_CHECK_EQ(vec[1], 1);
+	ATF_REQUIRE_EQ(uvm_map_clean(&vm->vm_map, va, va + 4 * PAGE_SIZE,
+	    PGO_FREE), 0);
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK_EQ(uvmexp.nanon, nanon);
+	ATF_REQUIRE_EQ(uvm_mincore(&vm->vm_map, va, 4 * PAGE_SIZE, vec), 0);
+	ATF_CHECK_EQ(vec[1], 0);
+	/* Freed anonymous memory reads as zeros again. */
+	ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)(va + PAGE_SIZE), &back, 1),
+	    0);
+	ATF_CHECK_EQ(back, 0);
+	uvmspace_free(vm);
+	H_CHECK(NULL);
+	h_shutdown();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, vn_open_errors);
@@ -558,6 +1084,20 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, readahead_grows_on_sequential_not_on_random);
 	ATF_TP_ADD_TC(tp, host_read_error_gives_eio_and_nothing_breaks);
 	ATF_TP_ADD_TC(tp, setsize_shrink_zeroes_tail_and_frees_pages);
+	ATF_TP_ADD_TC(tp, map_clean_writes_dirty_mapped_pages_to_host);
+	ATF_TP_ADD_TC(tp, map_clean_errors_einval_efault_ebusy);
+	ATF_TP_ADD_TC(tp, map_clean_free_writes_then_frees_object_pages);
+	ATF_TP_ADD_TC(tp, map_clean_free_discards_private_anon_pages);
+	ATF_TP_ADD_TC(tp, map_clean_deactivate_moves_pages_to_inactive);
+	ATF_TP_ADD_TC(tp, mincore_reports_residency_per_page);
+	ATF_TP_ADD_TC(tp, readahead_grows_on_sequential_mapping_faults);
+	ATF_TP_ADD_TC(tp, mapping_fault_host_read_error_gives_eio);
+	ATF_TP_ADD_TC(tp, host_write_error_keeps_pages_dirty_until_it_works);
+	ATF_TP_ADD_TC(tp, vrele_with_failing_writes_drops_pages);
+	ATF_TP_ADD_TC(tp, vanished_host_file_gives_eio_resident_pages_stay);
+	ATF_TP_ADD_TC(tp, mapping_at_file_offset_above_4g);
+	ATF_TP_ADD_TC(tp, ubc_alloc_window_reads_writes_and_stops_at_eof);
+	ATF_TP_ADD_TC(tp, map_clean_and_mincore_on_anonymous_memory);
 	ATF_TP_ADD_TC(tp, findpages_every_flag);
 	return atf_no_error();
 }

@@ -167,6 +167,10 @@ bool	vm_map_locked_p(struct vm_map *);
  */
 const char *uvm_map_check(struct vm_map *);
 
+/* msync/madvise and mincore over a range (uvm_mmap.c). */
+int	uvm_map_clean(struct vm_map *, vaddr_t, vaddr_t, int);
+int	uvm_mincore(struct vm_map *, vaddr_t, vsize_t, char *);
+
 /* Print the map like pmap(1) / procstat -v. */
 void	uvm_map_printit(struct vm_map *, void (*)(const char *, ...));
 

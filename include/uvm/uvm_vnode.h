@@ -26,6 +26,7 @@ struct vnode {
 	int		v_flags;	/* c: VN_* */
 	/* Read-ahead state (o). */
 	voff_t		v_ra_next;	/* where a sequential reader is next */
+	voff_t		v_ra_end;	/* end of the last read-ahead, or -1 */
 	int		v_ra_win;	/* read-ahead window, pages (0: none) */
 	/* Statistics (o). */
 	unsigned long	v_nreadio;	/* read I/Os to the host file */

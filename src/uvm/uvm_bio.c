@@ -20,6 +20,11 @@
  * go meanwhile (paged out, truncated), their kernel mappings go with
  * them, and the next ubc_alloc() maps them again.
  *
+ * ubc_uiomove() (read/write) gets its pages the same way but moves the
+ * bytes through the direct map, without a window: mapping and unmapping
+ * kernel windows costs host mmap calls here, and NetBSD does the same
+ * on machines with a direct map (ubc_direct).
+ *
  * Locking: ubc_lock protects the window table; a window in use
  * (refcount > 0) belongs to its user.  The object lock is taken inside
  * ubc_lock's sections only through the pager, never the other way.
@@ -40,7 +45,6 @@ struct ubc_win {
 	int		uw_first;	/* user: first page in use */
 	int		uw_npages;	/* user: pages in use */
 	struct vm_page	*uw_pgs[UBC_WINPAGES];	/* user: busy pages */
-	bool		uw_fake[UBC_WINPAGES];	/* user: not read (overwrite) */
 };
 
 static kmutex_t ubc_lock;
@@ -77,6 +81,7 @@ ubc_fini(void)
 	    UVM_KMF_VAONLY);
 	kmem_free(ubc_wins, UBC_NWINS * sizeof(*ubc_wins));
 	ubc_wins = NULL;
+	uvn_iobuf_drain();
 	cv_destroy(&ubc_cv);
 	mutex_destroy(&ubc_lock);
 }
@@ -196,7 +201,6 @@ ubc_get(struct uvm_object *uobj, voff_t offset, vsize_t *lenp, int advice,
 	for (int i = first; i < first + npages; i++) {
 		struct vm_page *pg = uw->uw_pgs[i];
 
-		uw->uw_fake[i] = (pg->flags & PG_FAKE) != 0;
 		error = pmap_enter(pmap_kernel(), va + ptoa((vaddr_t)i),
 		    VM_PAGE_TO_PHYS(pg), prot, prot | PMAP_WIRED);
 		KASSERT(error == 0);
@@ -282,10 +286,42 @@ ubc_release(void *va, int flags)
 }
 
 /*
+ * ubc_pages_done: give back pages [0, npages) that ubc_uiomove() had
+ * busy: a write made them dirty (and valid: what was not written of a
+ * page never read was zeroed first), all go to the active queue.
+ */
+static void
+ubc_pages_done(struct uvm_object *uobj, struct vm_page **pgs, int npages,
+    bool write)
+{
+	mutex_enter(uobj->vmobjlock);
+	for (int i = 0; i < npages; i++) {
+		struct vm_page *pg = pgs[i];
+
+		if (write) {
+			pg->flags &= (uint16_t)~(PG_CLEAN | PG_FAKE);
+			pg->flags |= PG_DIRTY;
+		}
+		mutex_enter(&uvm_pageqlock);
+		uvm_pageactivate(pg);
+		mutex_exit(&uvm_pageqlock);
+		uvm_pageunbusy(pg);
+	}
+	mutex_exit(uobj->vmobjlock);
+}
+
+/*
  * ubc_uiomove: move todo bytes between uio (at uio_offset in uobj) and
- * the object's pages, a window at a time.
+ * the object's pages, UBC_WINPAGES pages at a time.
  *
- * => flags: UBC_READ or UBC_WRITE, UBC_UNMAP, UBC_PARTIALOK.
+ * The pages are had from the pager as ubc_alloc() has them (busy, read
+ * unless whole pages are overwritten) but the bytes move through the
+ * direct map (uvm_page_kva) instead of a window: no kernel mapping is
+ * made or torn down, as NetBSD's UBC does on machines with a direct
+ * map (ubc_direct).
+ *
+ * => flags: UBC_READ or UBC_WRITE, UBC_UNMAP (no window is used, so
+ *    nothing stays mapped either way), UBC_PARTIALOK.
  * => returns 0, or the first error, with uio telling how far it got.
  *    With UBC_PARTIALOK, running into pages that cannot be had after
  *    some bytes were moved ends the call early without an error.
@@ -296,49 +332,75 @@ int
 ubc_uiomove(struct uvm_object *uobj, struct uio *uio, vsize_t todo,
     int advice, int flags)
 {
+	const bool write = (flags & UBC_WRITE) != 0;
+	struct vm_page *pgs[UBC_WINPAGES];
 	vsize_t moved = 0;
 	int error = 0;
 
 	KASSERT(todo <= uio->uio_resid);
-	KASSERT(((flags & UBC_WRITE) != 0 && uio->uio_rw == UIO_WRITE) ||
+	KASSERT((write && uio->uio_rw == UIO_WRITE) ||
 	    ((flags & UBC_READ) != 0 && uio->uio_rw == UIO_READ));
 	while (todo > 0) {
-		vsize_t len = todo, done;
-		size_t resid0 = uio->uio_resid;
 		voff_t off = uio->uio_offset;
-		struct ubc_win *uw;
-		char *win;
-		int wflags = flags & (UBC_READ | UBC_WRITE);
+		voff_t pgoff = trunc_page(off);
+		vsize_t slot = (vsize_t)(off - pgoff);
+		vsize_t len = MIN(todo, ubc_winsize - slot), done = 0;
+		int npages, n, getflags = PGO_SYNCIO;
 
 		/* Whole pages overwritten need not be read. */
-		if ((flags & UBC_WRITE) && (off & PAGE_MASK) == 0 &&
-		    todo >= PAGE_SIZE) {
-			len = trunc_page(todo);
-			wflags |= UBC_FAULTBUSY;
+		if (write && slot == 0 && len >= PAGE_SIZE) {
+			len = trunc_page(len);
+			getflags |= PGO_OVERWRITE;
 		}
-		win = ubc_get(uobj, off, &len, advice, wflags, &error);
-		if (win == NULL) {
+		npages = (int)(round_page(slot + len) / PAGE_SIZE);
+		n = npages;
+		mutex_enter(uobj->vmobjlock);
+		error = (*uobj->pgops->pgo_get)(uobj, pgoff, pgs, &n, 0,
+		    write ? VM_PROT_WRITE : VM_PROT_READ, advice, getflags);
+		if (error == 0) {
+			/* Past EOF: stop before it. */
+			for (int i = 0; i < npages; i++) {
+				if (pgs[i] == NULL) {
+					for (int j = i; j < npages; j++)
+						KASSERT(pgs[j] == NULL);
+					npages = i;
+					len = MIN(len, ptoa((vsize_t)i) - slot);
+					break;
+				}
+			}
+			if (npages == 0)
+				error = EINVAL;
+		}
+		if (error != 0) {
 			if (moved != 0 && (flags & UBC_PARTIALOK) != 0)
 				error = 0;
 			return error;
 		}
-		error = uiomove(win, len, uio);
-		done = resid0 - uio->uio_resid;
-		uw = &ubc_wins[((vaddr_t)win - ubc_va) / ubc_winsize];
-		if (error && (flags & UBC_WRITE)) {
-			vaddr_t wva = ubc_win_va(uw);
+		for (int i = 0; i < npages && done < len; i++) {
+			vsize_t po = i == 0 ? slot : 0;
+			vsize_t plen = MIN(PAGE_SIZE - po, len - done);
+			char *kva = (char *)uvm_page_kva(pgs[i]);
+			size_t resid0 = uio->uio_resid;
 
-			for (int i = uw->uw_first;
-			    i < uw->uw_first + uw->uw_npages; i++) {
-				vaddr_t ps = wva + ptoa((vaddr_t)i);
-				vaddr_t from = MAX(ps, (vaddr_t)win + done);
+			error = uiomove(kva + po, plen, uio);
+			if (error != 0) {
+				vsize_t got = (vsize_t)(resid0 - uio->uio_resid);
 
-				if (uw->uw_fake[i] && from < ps + PAGE_SIZE)
-					memset((void *)from, 0,
-					    ps + PAGE_SIZE - from);
+				if (!write)
+					break;
+				/* New pages read as zeros past the point. */
+				for (int j = i; j < npages; j++) {
+					vsize_t from = j == i ? po + got : 0;
+
+					if (pgs[j]->flags & PG_FAKE)
+						memset((char *)uvm_page_kva(pgs[j]) +
+						    from, 0, PAGE_SIZE - from);
+				}
+				break;
 			}
+			done += plen;
 		}
-		ubc_release(win, flags & UBC_UNMAP);
+		ubc_pages_done(uobj, pgs, npages, write);
 		if (error)
 			return error;
 		moved += len;

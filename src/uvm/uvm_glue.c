@@ -189,8 +189,7 @@ uvm_uarea_free(vaddr_t uaddr)
 }
 
 /* ---------------------------------------------------------------------
- * Access checks and protection of kernel memory; wiring user memory for
- * I/O.
+ * Access checks of kernel memory; wiring user memory for I/O.
  */
 
 /*
@@ -212,26 +211,6 @@ uvm_kernacc(void *addr, size_t len, int rw)
 	rv = uvm_map_checkprot(kernel_map, saddr, eaddr, prot);
 	vm_map_unlock_read(kernel_map);
 	return rv;
-}
-
-/*
- * uvm_chgkprot: change the protection of kernel memory [addr, addr+len)
- * to read-only (B_READ) or read-write (B_WRITE), as a debugger does to
- * plant a breakpoint.  The range must be mapped in kernel_map with that
- * maximum protection; resident pages change at once.  Returns true on
- * success, false (nothing changed) otherwise.
- */
-bool
-uvm_chgkprot(void *addr, size_t len, int rw)
-{
-	vm_prot_t prot = (rw & B_READ) ? VM_PROT_READ :
-	    VM_PROT_READ | VM_PROT_WRITE;
-	vaddr_t sva = trunc_page((vaddr_t)addr);
-	vaddr_t eva = round_page((vaddr_t)addr + len);
-
-	if (eva <= sva)
-		return false;
-	return uvm_map_protect(kernel_map, sva, eva, prot, false) == 0;
 }
 
 /*

@@ -93,6 +93,10 @@ void	uvm_aobj_fini(void);
 void	ubc_init(void);
 void	ubc_fini(void);
 void	ubc_purge(struct uvm_object *);
+void	uvn_iobuf_drain(void);		/* uvm_vnode.c, at shutdown */
+/* uvm_device.c: the device switch and pager. */
+void	udv_init(void);
+void	udv_fini(void);
 /* uvm_swap.c */
 void	uvm_swap_fini(void);
 /*

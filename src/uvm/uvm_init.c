@@ -69,6 +69,7 @@ uvm_init(void)
 	uvm_aobj_init();
 	uvm_km_init(kvm_start, kvm_end);
 	ubc_init();
+	udv_init();
 	uvm_booted = true;
 }
 

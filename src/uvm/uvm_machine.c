@@ -220,6 +220,7 @@ uvm_machine_shutdown(void)
 		return;
 	uvm_pdaemon_stop();
 	ubc_fini();
+	udv_fini();
 	uvm_km_fini();
 	uvm_map_fini();
 	uvm_aobj_fini();

@@ -10,8 +10,9 @@
  *			starts where the previous one ended (or the caller
  *			advises UVM_ADV_SEQUENTIAL) the window opens at 4
  *			pages and doubles, to UVN_RA_MAXWIN, with each
- *			further sequential request; any other access closes
- *			it.  Pages past the end of the
+ *			further sequential request (one starting where the
+ *			last request or the last read-ahead ended); any
+ *			other access closes it.  Pages past the end of the
  *			file are never read: a request whose centre page is
  *			past EOF fails with EINVAL (the BSD SIGBUS case).
  *			Holes and the tail of the last page read as zeros.
@@ -34,6 +35,7 @@
 #include <uvm/uvm_vnode.h>
 
 #define UVN_RA_MINWIN	4
+#define UVN_IO_MAXPAGES	(2 * UVN_RA_MAXWIN)	/* a request's run + read-ahead */
 
 static void	uvn_reference(struct uvm_object *);
 static void	uvn_detach(struct uvm_object *);
@@ -98,6 +100,7 @@ vn_open(const char *path, int flags, struct vnode **vpp)
 	vp->v_path = kmem_strdup(path, KM_SLEEP);
 	vp->v_size = size;
 	vp->v_ra_next = -1;		/* no access yet */
+	vp->v_ra_end = -1;
 	vp->v_usecount = 1;
 	vp->v_flags = flags & (VN_READ | VN_WRITE);
 	*vpp = vp;
@@ -123,8 +126,16 @@ vrele(struct vnode *vp)
 		return;
 	ubc_purge(&vp->v_uobj);
 	mutex_enter(vp->v_uobj.vmobjlock);
-	(void)uvn_put(&vp->v_uobj, 0, 0,
-	    PGO_ALLPAGES | PGO_CLEANIT | PGO_FREE | PGO_SYNCIO);
+	if (uvn_put(&vp->v_uobj, 0, 0,
+	    PGO_ALLPAGES | PGO_CLEANIT | PGO_FREE | PGO_SYNCIO) != 0) {
+		/*
+		 * The host file would not take them (EIO): the data is
+		 * lost, as a kernel loses it when it must reclaim a
+		 * vnode whose writes fail; the pages go all the same.
+		 */
+		mutex_enter(vp->v_uobj.vmobjlock);
+		(void)uvn_put(&vp->v_uobj, 0, 0, PGO_ALLPAGES | PGO_FREE);
+	}
 	KASSERTMSG(vp->v_uobj.uo_npages == 0,
 	    "vrele: %d pages of %s left", vp->v_uobj.uo_npages, vp->v_path);
 	uvm_obj_destroy(&vp->v_uobj, true);
@@ -270,7 +281,54 @@ vn_fsync(struct vnode *vp)
  * uvn_io: read or write npages pages [off, off + npages) of the file
  * to/from pps (busy), in one host I/O.  Reads past EOF give zeros;
  * writes stop at EOF.  Object unlocked.
+ * => returns 0 or EIO (the host I/O failed, or the host file no longer
+ *    holds bytes below size that a read needs).
  */
+/*
+ * The host I/O bounce buffer: one of UVN_IO_MAXPAGES pages is kept for the
+ * next I/O (allocating and freeing one per I/O costs host mmap calls
+ * and first-touch faults); uvn_iobuf is it, or NULL while in use (a
+ * second I/O at the same time allocates its own).
+ */
+static void *uvn_iobuf;
+
+static void *
+uvn_iobuf_get(size_t len)
+{
+	void *buf;
+
+	if (len > (size_t)UVN_IO_MAXPAGES * PAGE_SIZE)
+		return kmem_alloc(len, KM_SLEEP);
+	buf = __atomic_exchange_n(&uvn_iobuf, NULL, __ATOMIC_ACQUIRE);
+	if (buf == NULL)
+		buf = kmem_alloc((size_t)UVN_IO_MAXPAGES * PAGE_SIZE, KM_SLEEP);
+	return buf;
+}
+
+static void
+uvn_iobuf_put(void *buf, size_t len)
+{
+	void *none = NULL;
+
+	if (len > (size_t)UVN_IO_MAXPAGES * PAGE_SIZE) {
+		kmem_free(buf, len);
+		return;
+	}
+	if (!__atomic_compare_exchange_n(&uvn_iobuf, &none, buf, false,
+	    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		kmem_free(buf, (size_t)UVN_IO_MAXPAGES * PAGE_SIZE);
+}
+
+/* The machine is going away (and the page size may change). */
+void
+uvn_iobuf_drain(void)
+{
+	void *buf = __atomic_exchange_n(&uvn_iobuf, NULL, __ATOMIC_ACQUIRE);
+
+	if (buf != NULL)
+		kmem_free(buf, (size_t)UVN_IO_MAXPAGES * PAGE_SIZE);
+}
+
 static int
 uvn_io(struct vnode *vp, voff_t off, struct vm_page **pps, int npages,
     voff_t size, bool write)
@@ -283,7 +341,7 @@ uvn_io(struct vnode *vp, voff_t off, struct vm_page **pps, int npages,
 		len = size > off ? (size_t)(size - off) : 0;
 	if (len == 0)
 		return 0;
-	buf = kmem_alloc((size_t)npages * PAGE_SIZE, KM_SLEEP);
+	buf = uvn_iobuf_get((size_t)npages * PAGE_SIZE);
 	if (write) {
 		for (int i = 0; i < npages; i++)
 			memcpy(buf + (size_t)i * PAGE_SIZE,
@@ -291,6 +349,20 @@ uvn_io(struct vnode *vp, voff_t off, struct vm_page **pps, int npages,
 		error = kfile_write(vp->v_kf, buf, len, off);
 	} else {
 		error = kfile_read(vp->v_kf, buf, len, off);
+		if (error == 0) {
+			/*
+			 * The bytes below the size the VM knows must come
+			 * from the file: if the host file lost them (it
+			 * was cut short behind our back), the data is
+			 * gone, and reading zeros would hide it.
+			 */
+			off_t hsize;
+			voff_t need = MIN(off + (voff_t)len, size);
+
+			if (kfile_size(vp->v_kf, &hsize) != 0 ||
+			    (voff_t)hsize < need)
+				error = EIO;
+		}
 		if (error == 0) {
 			/* The tail past EOF reads as zeros. */
 			voff_t valid = size > off ? size - off : 0;
@@ -302,29 +374,29 @@ uvn_io(struct vnode *vp, voff_t off, struct vm_page **pps, int npages,
 				    buf + (size_t)i * PAGE_SIZE, PAGE_SIZE);
 		}
 	}
-	kmem_free(buf, (size_t)npages * PAGE_SIZE);
+	uvn_iobuf_put(buf, (size_t)npages * PAGE_SIZE);
 	return error ? EIO : 0;
 }
 
 /*
- * uvn_readahead: after a miss at [off, end) that continues the last
- * access, read the next window of pages that are not resident, in one
- * I/O, and leave them on the inactive queue (PQ_READAHEAD) for the
- * reader to come.
+ * uvn_ra_alloc: allocate the read-ahead pages after a request that ends
+ * at end: the run of up to v_ra_win (and max) missing pages there,
+ * inside the file.  They are busy and PG_FAKE until uvn_ra_done().
  *
- * => object locked on entry and exit (unlocked during the I/O).
+ * => object locked.
+ * => returns how many (0 if the page at end is resident or past EOF).
  */
-static void
-uvn_readahead(struct vnode *vp, voff_t end)
+static int
+uvn_ra_alloc(struct vnode *vp, voff_t end, struct vm_page **pgs, int max)
 {
 	struct uvm_object *uobj = &vp->v_uobj;
-	struct vm_page *pgs[UVN_RA_MAXWIN];
 	voff_t eof = round_page(vp->v_size), off;
-	int n = 0, error;
+	int n = 0;
 
 	KASSERT(mutex_owned(uobj->vmobjlock));
-	/* The run of missing pages right after the request. */
-	for (off = end; n < vp->v_ra_win && off < eof; off += PAGE_SIZE) {
+	KASSERT(vp->v_ra_win <= UVN_RA_MAXWIN);
+	max = MIN(max, vp->v_ra_win);
+	for (off = end; n < max && off < eof; off += PAGE_SIZE) {
 		struct vm_page *pg;
 
 		if (uvm_pagelookup(uobj, off) != NULL)
@@ -334,17 +406,24 @@ uvn_readahead(struct vnode *vp, voff_t end)
 			break;
 		pgs[n++] = pg;
 	}
-	if (n == 0)
-		return;
-	vp->v_nreadio++;
-	mutex_exit(uobj->vmobjlock);
-	error = uvn_io(vp, end, pgs, n, vp->v_size, false);
-	mutex_enter(uobj->vmobjlock);
+	return n;
+}
+
+/*
+ * uvn_ra_done: the read of read-ahead pages pgs[0 .. n) ended with
+ * error: the pages read wait on the inactive queue (PQ_READAHEAD) for
+ * the reader to come; after an error they go (read-ahead is a hint).
+ *
+ * => object locked.
+ */
+static void
+uvn_ra_done(struct vnode *vp, struct vm_page **pgs, int n, int error)
+{
+	KASSERT(mutex_owned(vp->v_uobj.vmobjlock));
 	for (int i = 0; i < n; i++) {
 		struct vm_page *pg = pgs[i];
 
 		if (error) {
-			/* Read-ahead is a hint: drop what failed. */
 			uvm_pagefree(pg);
 			continue;
 		}
@@ -357,6 +436,35 @@ uvn_readahead(struct vnode *vp, voff_t end)
 	}
 	if (error == 0)
 		vp->v_npagesread += (unsigned long)n;
+}
+
+/*
+ * uvn_readahead: after a request [off, end) that continues the last
+ * access, read the next window of pages that are not resident, in one
+ * I/O (see uvn_ra_alloc and uvn_ra_done).
+ *
+ * => object locked on entry and exit (unlocked during the I/O).
+ * => returns the offset just past the pages read (end if none).
+ */
+static voff_t
+uvn_readahead(struct vnode *vp, voff_t end)
+{
+	struct uvm_object *uobj = &vp->v_uobj;
+	struct vm_page *pgs[UVN_RA_MAXWIN];
+	voff_t size;
+	int n, error;
+
+	KASSERT(mutex_owned(uobj->vmobjlock));
+	n = uvn_ra_alloc(vp, end, pgs, UVN_RA_MAXWIN);
+	if (n == 0)
+		return end;
+	vp->v_nreadio++;
+	size = vp->v_size;
+	mutex_exit(uobj->vmobjlock);
+	error = uvn_io(vp, end, pgs, n, size, false);
+	mutex_enter(uobj->vmobjlock);
+	uvn_ra_done(vp, pgs, n, error);
+	return error ? end : end + ptoa((voff_t)n);
 }
 
 /*
@@ -380,8 +488,10 @@ uvn_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
     int flags)
 {
 	struct vnode *vp = uvn_vnode(uobj);
-	int npages = *npagesp, i, error = 0;
-	voff_t eof, end;
+	struct vm_page *rapgs[UVN_RA_MAXWIN];
+	int npages = *npagesp, i, error = 0, nra = 0;
+	voff_t eof, end, raend;
+	bool seq, merged = false;
 
 	KASSERT(mutex_owned(uobj->vmobjlock));
 	KASSERT((offset & PAGE_MASK) == 0 && npages > 0);
@@ -419,11 +529,12 @@ uvn_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
 		return EINVAL;
 	}
 	/* Busy every page of the request inside the file. */
+	for (i = 0; i < npages; i++)
+		pps[i] = NULL;
 	for (i = 0; i < npages; i++) {
 		voff_t off = offset + ptoa((voff_t)i);
 		struct vm_page *pg;
 
-		pps[i] = NULL;
 		if (off >= eof)
 			continue;
 again:
@@ -449,9 +560,39 @@ again:
 		}
 		pps[i] = pg;
 	}
+	/*
+	 * Read-ahead for sequential access: a request that starts where
+	 * the last one ended, or where the last read-ahead ended (a
+	 * reader of mapped pages consumes the read-ahead pages without
+	 * calling us, and comes back at its end).  If the request's last
+	 * page is read from the file, the read-ahead pages are read with
+	 * it, in the same I/O.
+	 */
+	end = offset + ptoa((voff_t)npages);
+	seq = (offset == vp->v_ra_next || offset == vp->v_ra_end ||
+	    advice == UVM_ADV_SEQUENTIAL) && advice != UVM_ADV_RANDOM;
+	if (seq) {
+		vp->v_ra_win = vp->v_ra_win == 0 ? UVN_RA_MINWIN :
+		    MIN(vp->v_ra_win * 2, UVN_RA_MAXWIN);
+		int nlast = 0;
+
+		/* The run of pages to read that ends the request. */
+		while ((flags & PGO_OVERWRITE) == 0 && nlast < npages &&
+		    pps[npages - 1 - nlast] != NULL &&
+		    (pps[npages - 1 - nlast]->flags & PG_FAKE) != 0)
+			nlast++;
+		if (nlast > 0 && nlast < UVN_IO_MAXPAGES)
+			nra = uvn_ra_alloc(vp, end, rapgs,
+			    UVN_IO_MAXPAGES - nlast);
+	} else {
+		vp->v_ra_win = 0;
+		vp->v_ra_end = -1;
+	}
+
 	/* Read the runs of pages that are not valid yet. */
 	for (i = 0; error == 0 && i < npages; ) {
-		int n;
+		struct vm_page *iopgs[UVN_IO_MAXPAGES], **io;
+		int n, nio;
 		voff_t size;
 
 		if (pps[i] == NULL || (pps[i]->flags & PG_FAKE) == 0 ||
@@ -462,10 +603,22 @@ again:
 		for (n = 1; i + n < npages && pps[i + n] != NULL &&
 		    (pps[i + n]->flags & PG_FAKE) != 0; n++)
 			continue;
+		io = &pps[i];
+		nio = n;
+		if (i + n == npages && nra > 0) {
+			KASSERT(n + nra <= UVN_IO_MAXPAGES);
+			/* The last run and the read-ahead: one I/O. */
+			memcpy(iopgs, &pps[i], sizeof(iopgs[0]) * (size_t)n);
+			memcpy(&iopgs[n], rapgs,
+			    sizeof(iopgs[0]) * (size_t)nra);
+			io = iopgs;
+			nio = n + nra;
+			merged = true;
+		}
 		size = vp->v_size;
 		vp->v_nreadio++;
 		mutex_exit(uobj->vmobjlock);
-		error = uvn_io(vp, pps[i]->offset, &pps[i], n, size, false);
+		error = uvn_io(vp, pps[i]->offset, io, nio, size, false);
 		mutex_enter(uobj->vmobjlock);
 		if (error == 0) {
 			vp->v_npagesread += (unsigned long)n;
@@ -473,6 +626,17 @@ again:
 				pps[j]->flags &= (uint16_t)~PG_FAKE;
 		}
 		i += n;
+	}
+	if (nra > 0 && !merged) {
+		/* Not read: an error came first.  They go. */
+		KASSERT(error != 0);
+		uvn_ra_done(vp, rapgs, nra, error);
+		nra = 0;
+	}
+	if (merged) {
+		uvn_ra_done(vp, rapgs, nra, error);
+		if (error == 0)
+			vp->v_ra_end = end + ptoa((voff_t)nra);
 	}
 	if (error) {
 		for (i = 0; i < npages; i++) {
@@ -494,16 +658,10 @@ again:
 		mutex_exit(uobj->vmobjlock);
 		return error;
 	}
-
-	/* Read-ahead for sequential access. */
-	end = offset + ptoa((voff_t)npages);
-	if ((offset == vp->v_ra_next || advice == UVM_ADV_SEQUENTIAL) &&
-	    advice != UVM_ADV_RANDOM) {
-		vp->v_ra_win = vp->v_ra_win == 0 ? UVN_RA_MINWIN :
-		    MIN(vp->v_ra_win * 2, UVN_RA_MAXWIN);
-		uvn_readahead(vp, end);
-	} else {
-		vp->v_ra_win = 0;
+	if (seq && !merged) {
+		raend = uvn_readahead(vp, end);
+		if (raend != end)
+			vp->v_ra_end = raend;
 	}
 	vp->v_ra_next = end;
 	mutex_exit(uobj->vmobjlock);

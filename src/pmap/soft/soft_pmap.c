@@ -194,6 +194,13 @@ pte_alloc(struct pmap *pm, vaddr_t va, bool canfail)
  */
 typedef bool (*pte_fn)(struct pmap *, vaddr_t, uint64_t *, void *);
 
+/* pmap_protect's PTE function and its argument (see soft_protect). */
+struct protect_arg {
+	uint64_t	keep;
+	bool		changed;
+};
+static bool	pte_protect(struct pmap *, vaddr_t, uint64_t *, void *);
+
 static void
 pt_walk(struct pmap *pm, void **slotp, int level, uint64_t base,
     uint64_t svpn, uint64_t evpn, pte_fn fn, void *arg,
@@ -209,6 +216,28 @@ pt_walk(struct pmap *pm, void **slotp, int level, uint64_t base,
 	if (level == 0) {
 		struct soft_ptl *leaf = *slotp;
 
+		if (fn == pte_protect && !pm->pm_kernel) {
+			/*
+			 * Write-protecting a user range (every fork does
+			 * it over all of a process's private memory): a
+			 * tight loop the compiler can vectorize instead of
+			 * a call per PTE.
+			 */
+			struct protect_arg *pa = arg;
+			uint64_t clear = PTE_PROT & ~pa->keep, any = 0;
+
+			for (uint64_t i = i0; i < i1; i++) {
+				uint64_t pte = leaf->pt_pte[i];
+				uint64_t hit = (pte & PTE_V) != 0 ?
+				    pte & clear : 0;
+
+				any |= hit;
+				leaf->pt_pte[i] = pte & ~hit;
+			}
+			if (any != 0)
+				pa->changed = true;
+			return;
+		}
 		for (uint64_t i = i0; i < i1; i++) {
 			if ((leaf->pt_pte[i] & PTE_V) == 0)
 				continue;
@@ -575,10 +604,6 @@ soft_remove_all(struct pmap *pm)
 	return true;
 }
 
-struct protect_arg {
-	uint64_t	keep;		/* PTE_PROT bits to keep */
-	bool		changed;
-};
 
 static bool
 pte_protect(struct pmap *pm, vaddr_t va, uint64_t *ptep, void *arg)
