@@ -13,10 +13,11 @@
  *				out): MB/s read from swap, vs dd reading
  *				that file back
  *	paging_seq_pages	the same sweep in pages/s, vs one 4 KiB
- *				pread plus one pwrite per page on the dd
- *				file (the I/O a perfect pager would do)
- *	paging_random_pages	4 KiB reads at random pages, pages/s, vs
- *				random pread+pwrite on the dd file
+ *				pread per page of the dd file (the I/O a
+ *				perfect pager would do: the pages it evicts
+ *				have a clean copy in swap)
+ *	paging_random_pages	reads at random pages, pages/s, vs a 4 KiB
+ *				pread at random pages of the dd file
  *
  * dd runs through system() in the same run, in 64 KiB blocks (the
  * pagedaemon writes clusters of up to 64 pages, reads one page at a
@@ -149,24 +150,20 @@ main(void)
 	snprintf(cmd, sizeof(cmd), "dd if=%s of=/dev/null bs=64k status=none",
 	    DDFILE);
 	ddr = dd_seconds(cmd);
-	fd = open(DDFILE, O_RDWR);
+	fd = open(DDFILE, O_RDONLY);
 	if (fd < 0)
 		return 1;
 	t0 = now_s();
 	for (size_t i = 0; i < npg; i++) {
-		if (pread(fd, buf, 4096, (off_t)(i * 4096)) != 4096 ||
-		    pwrite(fd, buf, 4096, (off_t)(((i + npg / 2) % npg) * 4096))
-		    != 4096)
+		if (pread(fd, buf, 4096, (off_t)(i * 4096)) != 4096)
 			return 1;
 	}
 	peerseq = now_s() - t0;
 	t0 = now_s();
 	for (int k = 0; k < NRANDOM; k++) {
 		size_t i = (size_t)(xorshift() % npg);
-		size_t j = (size_t)(xorshift() % npg);
 
-		if (pread(fd, buf, 4096, (off_t)(i * 4096)) != 4096 ||
-		    pwrite(fd, buf, 4096, (off_t)(j * 4096)) != 4096)
+		if (pread(fd, buf, 4096, (off_t)(i * 4096)) != 4096)
 			return 1;
 	}
 	peerrand = now_s() - t0;
