@@ -741,7 +741,9 @@ uvm_fault_lower_lookup(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 		if (flt->skip[i] || (pg->flags & PG_BUSY) != 0)
 			continue;
 		prot = flt->enter_prot & MASK(ufi->entry);
-		if ((pg->flags & PG_RDONLY) != 0 || pg->loan_count != 0)
+		/* Clean: read-only, so the first write marks it dirty. */
+		if ((pg->flags & (PG_RDONLY | PG_CLEAN)) != 0 ||
+		    pg->loan_count != 0)
 			prot &= ~VM_PROT_WRITE;
 		if (pg->wire_count == 0)
 			uvm_pageactivate(pg);
@@ -864,7 +866,10 @@ uvm_fault_lower(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 		    (flt->access_type & VM_PROT_WRITE) == 0,
 		    "uvm_fault: write to loaned object page %p", pg);
 		prot = flt->enter_prot & MASK(ufi->entry);
-		if ((pg->flags & PG_RDONLY) != 0 || pg->loan_count != 0)
+		/* A clean page read: read-only, a write must mark it dirty. */
+		if ((pg->flags & PG_RDONLY) != 0 || pg->loan_count != 0 ||
+		    ((pg->flags & PG_CLEAN) != 0 &&
+		    (flt->access_type & VM_PROT_WRITE) == 0))
 			prot &= ~VM_PROT_WRITE;
 		error = uvmfault_enter(ufi, flt, pg, prot);
 		if (error != 0) {
