@@ -1,13 +1,14 @@
 /*
  * t_clockpro: the CLOCK-Pro replacement policy (uvm_pdpolicy_clockpro.c)
- * driven directly through its uvm_pdpolicy interface on real pages from
- * uvm_pagealloc: cold pages in test, promotion, demotion, ghosts
- * (non-resident history) by object/offset and by anon, the adaptive cold
- * target, the order of victims and the invariant checker.
+ * on a machine booted with it, on real pages from uvm_pagealloc: cold
+ * pages in test, promotion, demotion, ghosts (non-resident history) by
+ * object/offset and by anon, the adaptive cold target, the order of
+ * victims and the invariant checker.
  *
- * The pages are put on the policy's clock with the pdp_* calls, and are
- * taken off it (pdp_pagedequeue) before uvm_pagefree, as the page layer
- * does when CLOCK-Pro is the machine's policy.
+ * Pages reach the policy through the page layer (uvm_pageactivate,
+ * uvm_pagedeactivate, uvm_pagefree, uvm_anfree); the pagedaemon's side
+ * (scaninit, selectvictim, balancequeue) is called directly, as the
+ * stepped daemon would, so each step can be checked.
  */
 #include "h_machine.h"
 #include "uvm/uvm_impl.h"
@@ -15,7 +16,7 @@
 
 #include <stdlib.h>
 
-static const struct uvm_pdpolicy *pol = &uvm_pdpolicy_clockpro;
+#define pol	uvmpdpol
 
 #define CP_TEST		0x0100	/* the policy's private "in test" bit */
 
@@ -26,33 +27,43 @@ struct tobj {
 
 static struct tobj tobj;
 
-/* Boot a 4 MiB machine and start CLOCK-Pro on it. */
+/* Boot a 4 MiB machine whose policy is CLOCK-Pro (stepped daemon). */
 static void
 cp_boot(void)
 {
-	h_boot(4 * 1024 * 1024, 0);
+	struct uvm_machine m;
+
+	uvm_machine_defaults(&m);
+	m.m_quiet = true;
+	m.m_ramsize = 4 * 1024 * 1024;
+	m.m_policy = "clockpro";
+	m.m_daemon = UVM_DAEMON_STEPPED;
+	h_boot_machine(&m);
+	ATF_REQUIRE_EQ(uvmpdpol, &uvm_pdpolicy_clockpro);
+	ATF_REQUIRE_STREQ(uvmpdpol->pdp_name, "clockpro");
+	/* Nothing of the boot is on the clock: the tests own it. */
+	ATF_REQUIRE_EQ(uvmexp.active + uvmexp.inactive, 0);
 	memset(&tobj, 0, sizeof(tobj));
 	mutex_init(&tobj.lock, MUTEX_DEFAULT, IPL_NONE);
 	tobj.o.vmobjlock = &tobj.lock;
 	tobj.o.uo_refs = 1;
-	pol->pdp_init();
 }
 
 static void
 cp_shutdown(void)
 {
-	pol->pdp_fini();
 	mutex_destroy(&tobj.lock);
 	h_shutdown();
 }
 
-/* The policy's invariant checker must be happy. */
+/* The machine's checkers (which run the policy's) must be happy. */
 #define CP_CHECK() do { \
 	const char *_why; \
 	mutex_enter(&uvm_pageqlock); \
 	_why = pol->pdp_check(); \
 	mutex_exit(&uvm_pageqlock); \
 	ATF_REQUIRE_MSG(_why == NULL, "%s:%d: %s", __FILE__, __LINE__, _why); \
+	H_CHECK(NULL); \
 } while (0)
 
 static struct uvm_clockpro_stats
@@ -83,17 +94,13 @@ objpage(int i)
 static void
 activate(struct vm_page *pg)
 {
-	mutex_enter(&uvm_pageqlock);
-	pol->pdp_pageactivate(pg);
-	mutex_exit(&uvm_pageqlock);
+	uvm_pageactivate(pg);
 }
 
 static void
 deactivate(struct vm_page *pg)
 {
-	mutex_enter(&uvm_pageqlock);
-	pol->pdp_pagedeactivate(pg);
-	mutex_exit(&uvm_pageqlock);
+	uvm_pagedeactivate(pg);
 }
 
 static struct vm_page *
@@ -117,16 +124,13 @@ balance(void)
 	mutex_exit(&uvm_pageqlock);
 }
 
-/* Evict an object page: off the clock, out of the object, freed. */
+/* Evict an object page: freed (the page layer dequeues it). */
 static void
 evict(struct vm_page *pg)
 {
 	mutex_enter(&tobj.lock);
-	mutex_enter(&uvm_pageqlock);
-	pol->pdp_pagedequeue(pg);
-	mutex_exit(&uvm_pageqlock);
-	ATF_REQUIRE(!pol->pdp_pageisqueued_p(pg));
 	uvm_pagefree(pg);
+	ATF_REQUIRE(!pol->pdp_pageisqueued_p(pg));
 	mutex_exit(&tobj.lock);
 }
 
@@ -533,19 +537,15 @@ ATF_TC_BODY(anfree_forgets_anon_history, tc)
 	ATF_REQUIRE_EQ(an->an_page, pg);
 	activate(pg);
 	ATF_REQUIRE_EQ(victim(true), pg);
-	mutex_enter(&uvm_pageqlock);
-	pol->pdp_pagedequeue(pg);
-	mutex_exit(&uvm_pageqlock);
 	uvm_pagefree(pg);
 	ATF_REQUIRE_EQ(an->an_page, NULL);
 	ATF_REQUIRE_EQ(stats().cs_nghost, 1);
-	mutex_enter(&uvm_pageqlock);
-	pol->pdp_anfree(an);
-	mutex_exit(&uvm_pageqlock);
 	CP_CHECK();
-	ATF_REQUIRE_EQ(stats().cs_nghost, 0);
+	/* The anon goes: its ghost can never be hit, so it goes too. */
 	an->an_ref = 0;
 	uvm_anfree(an);
+	CP_CHECK();
+	ATF_REQUIRE_EQ(stats().cs_nghost, 0);
 	cp_shutdown();
 }
 

@@ -1067,3 +1067,23 @@ uvm_amap_check(struct vm_amap *amap)
 	mutex_exit(&uvm_amap_list_lock);
 	return why;
 }
+
+/*
+ * uvm_amap_foreach_anon: call fn(anon, arg) for every anon of every
+ * amap, with the amap locked (an anon in several amaps is visited once
+ * per amap).  For checkers (the pagedaemon's swap-slot checker).
+ */
+void
+uvm_amap_foreach_anon(void (*fn)(struct vm_anon *, void *), void *arg)
+{
+	struct vm_amap *am;
+
+	mutex_enter(&uvm_amap_list_lock);
+	LIST_FOREACH(am, &uvm_amap_list, am_list) {
+		amap_lock(am);
+		for (int i = 0; i < am->am_nused; i++)
+			fn(am->am_anon[am->am_slots[i]], arg);
+		amap_unlock(am);
+	}
+	mutex_exit(&uvm_amap_list_lock);
+}

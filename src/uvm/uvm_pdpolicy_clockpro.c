@@ -38,10 +38,12 @@
  * or chosen again first, the ghost is dropped or moved.
  *
  * Queue state in pg->pqflags: PQ_ACTIVE = hot, PQ_INACTIVE = cold
- * (uvmexp.active and uvmexp.inactive count them); the PQ_PRIVATE bits
- * below.  A page's reference is its pmap referenced attribute or
- * CP_REF, which pdp_pageactivate sets on a queued page (a fault on a
- * resident page).  The reference that brings a page in is not counted.
+ * (uvmexp.active and uvmexp.inactive count them, uvmexp.inactarg is the
+ * cold target, uvmexp.pddeact counts hand_hot's demotions); the
+ * PQ_PRIVATE bits below.  A page's reference is its pmap referenced
+ * attribute or CP_REF, which pdp_pageactivate sets on a queued page (a
+ * fault on a resident page).  The reference that brings a page in is not
+ * counted.
  *
  * Locking: everything here is under uvm_pageqlock (the interface's
  * rule); the pmap's attributes are read and cleared under it, as the
@@ -471,8 +473,10 @@ cp_hand_hot(void)
 			}
 			continue;
 		}
-		if (!cp_referenced(pg))
+		if (!cp_referenced(pg)) {
 			cp_demote(pg);
+			uvmexp.pddeact++;
+		}
 	}
 }
 
@@ -548,12 +552,14 @@ clockpro_fini(void)
 	memset(&cp, 0, sizeof(cp));
 }
 
+/* The inactive target the daemon sees is the cold target. */
 static void
 clockpro_tune(void)
 {
 	KASSERT(mutex_owned(&uvm_pageqlock));
 	if (cp.c_pool == NULL && uvmexp.npages > 0)
 		cp_pool_init(KM_NOSLEEP);
+	uvmexp.inactarg = cp_coldtarget();
 }
 
 static bool
@@ -708,13 +714,33 @@ clockpro_selectvictim(void)
 	return NULL;
 }
 
-/* Meet the cold target by running hand_hot (swap is the daemon's). */
+/*
+ * clockpro_balancequeue: meet the cold target by running hand_hot; while
+ * swap is short, free the swap slots of resident swap-backed pages, hot
+ * ones first (they are the least likely to be paged out again soon),
+ * as NetBSD does.
+ */
 static void
 clockpro_balancequeue(int swap_shortage)
 {
+	struct vm_page *pg;
+
 	KASSERT(mutex_owned(&uvm_pageqlock));
 	KASSERT(swap_shortage >= 0);
 	cp_hand_hot();
+	for (int pass = 0; pass < 2 && swap_shortage > 0; pass++) {
+		const uint16_t want = pass == 0 ? PQ_ACTIVE : PQ_INACTIVE;
+
+		TAILQ_FOREACH(pg, &cp.c_clock, pageq) {
+			if (swap_shortage <= 0)
+				break;
+			if ((pg->pqflags & CP_QUEUED) != want ||
+			    (pg->flags & PG_SWAPBACKED) == 0)
+				continue;
+			if (uvmpd_trydropswap(pg))
+				swap_shortage--;
+		}
+	}
 }
 
 static void
