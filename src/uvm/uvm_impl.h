@@ -95,9 +95,6 @@ void	ubc_fini(void);
 void	ubc_purge(struct uvm_object *);
 /* uvm_swap.c */
 void	uvm_swap_fini(void);
-/* For the swap-slot checker: is slot allocated; number of bad slots. */
-bool	uvm_swap_slot_inuse(int slot);
-int	uvm_swap_nbad(void);
 /*
  * uvm_pdaemon.c: the pagedaemon (see uvm_pdpolicy.h for the policies).
  * Boot: uvm_pdpolicy_select() before uvm_init() (EINVAL: no such
