@@ -192,8 +192,11 @@ uvm_anfree(struct vm_anon *anon)
 	uvm_anon_dropswap(anon);
 	if (anon->an_page != NULL)
 		uvm_anon_droppage(anon);
-	if (paged) {
-		/* The policy may remember it as evicted (CLOCK-Pro). */
+	{
+		/*
+		 * The policy may remember the anon as evicted, or about to
+		 * be (CLOCK-Pro's history): it forgets it now.
+		 */
 		bool taken = !mutex_owned(&uvm_pageqlock);
 
 		if (taken)

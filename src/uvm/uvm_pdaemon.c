@@ -47,17 +47,6 @@
 #include <uvm/uvm_aobj.h>
 #include <uvm/uvm_swap.h>
 
-/*
- * CLOCK-Pro lives in its own file, which a tree may not have yet: refer
- * to it only if it is there (a weak reference would not pull it out of a
- * static library).
- */
-#if defined(__has_include)
-#if __has_include("uvm_pdpolicy_clockpro.c")
-#define UVM_HAVE_CLOCKPRO 1
-#endif
-#endif
-
 const struct uvm_pdpolicy *uvmpdpol = &uvm_pdpolicy_clock;
 
 #define UVMPD_CLUSTER		64	/* pages per swap write, at most */
@@ -93,7 +82,6 @@ uvm_pdpolicy_select(const char *name)
 		uvmpdpol = &uvm_pdpolicy_clock;
 		return 0;
 	}
-#ifdef UVM_HAVE_CLOCKPRO
 	if (strcmp(name, "clockpro") == 0) {
 		uvmpdpol = &uvm_pdpolicy_clockpro;
 		return 0;

@@ -54,6 +54,27 @@ struct uvm_pdpolicy {
 
 extern const struct uvm_pdpolicy uvm_pdpolicy_clock;
 extern const struct uvm_pdpolicy uvm_pdpolicy_clockpro;
+/*
+ * CLOCK-Pro's state and event counts (uvm_pdpolicy_clockpro.c), for
+ * tests, benchmarks and observers; uvm_pageqlock held.
+ */
+struct uvm_clockpro_stats {
+	int		cs_npages;	/* resident pages on the clock */
+	int		cs_nhot;	/* of which hot */
+	int		cs_ncold;	/* of which cold */
+	int		cs_ntest;	/* cold pages in their test period */
+	int		cs_nghost;	/* non-resident pages remembered */
+	int		cs_coldtarget;	/* the adaptive cold target */
+	uint64_t	cs_victims;	/* pages chosen by hand_cold */
+	uint64_t	cs_promoted;	/* cold -> hot (test re-reference) */
+	uint64_t	cs_demoted;	/* hot -> cold */
+	uint64_t	cs_ghosts;	/* ghosts made */
+	uint64_t	cs_ghosthits;	/* pages back in while their ghost lived */
+	uint64_t	cs_testhits;	/* cold target grown */
+	uint64_t	cs_testexpired;	/* cold target shrunk */
+};
+void	uvm_clockpro_stats(struct uvm_clockpro_stats *);
+
 /* The machine's policy (uvm_pdaemon.c selects it at boot). */
 extern const struct uvm_pdpolicy *uvmpdpol;
 

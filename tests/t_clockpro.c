@@ -1,0 +1,651 @@
+/*
+ * t_clockpro: the CLOCK-Pro replacement policy (uvm_pdpolicy_clockpro.c)
+ * on a machine booted with it, on real pages from uvm_pagealloc: cold
+ * pages in test, promotion, demotion, ghosts (non-resident history) by
+ * object/offset and by anon, the adaptive cold target, the order of
+ * victims and the invariant checker.
+ *
+ * Pages reach the policy through the page layer (uvm_pageactivate,
+ * uvm_pagedeactivate, uvm_pagefree, uvm_anfree); the pagedaemon's side
+ * (scaninit, selectvictim, balancequeue) is called directly, as the
+ * stepped daemon would, so each step can be checked.
+ */
+#include "h_machine.h"
+#include "uvm/uvm_impl.h"
+#include "uvm/uvm_pdpolicy.h"
+
+#include <stdlib.h>
+
+#define pol	uvmpdpol
+
+#define CP_TEST		0x0100	/* the policy's private "in test" bit */
+
+struct tobj {
+	struct uvm_object o;
+	kmutex_t lock;
+};
+
+static struct tobj tobj;
+
+/* Boot a 4 MiB machine whose policy is CLOCK-Pro (stepped daemon). */
+static void
+cp_boot(void)
+{
+	struct uvm_machine m;
+
+	uvm_machine_defaults(&m);
+	m.m_quiet = true;
+	m.m_ramsize = 4 * 1024 * 1024;
+	m.m_policy = "clockpro";
+	m.m_daemon = UVM_DAEMON_STEPPED;
+	h_boot_machine(&m);
+	ATF_REQUIRE_EQ(uvmpdpol, &uvm_pdpolicy_clockpro);
+	ATF_REQUIRE_STREQ(uvmpdpol->pdp_name, "clockpro");
+	/* Nothing of the boot is on the clock: the tests own it. */
+	ATF_REQUIRE_EQ(uvmexp.active + uvmexp.inactive, 0);
+	memset(&tobj, 0, sizeof(tobj));
+	mutex_init(&tobj.lock, MUTEX_DEFAULT, IPL_NONE);
+	tobj.o.vmobjlock = &tobj.lock;
+	tobj.o.uo_refs = 1;
+}
+
+static void
+cp_shutdown(void)
+{
+	mutex_destroy(&tobj.lock);
+	h_shutdown();
+}
+
+/* The machine's checkers (which run the policy's) must be happy. */
+#define CP_CHECK() do { \
+	const char *_why; \
+	mutex_enter(&uvm_pageqlock); \
+	_why = pol->pdp_check(); \
+	mutex_exit(&uvm_pageqlock); \
+	ATF_REQUIRE_MSG(_why == NULL, "%s:%d: %s", __FILE__, __LINE__, _why); \
+	H_CHECK(NULL); \
+} while (0)
+
+static struct uvm_clockpro_stats
+stats(void)
+{
+	struct uvm_clockpro_stats st;
+
+	mutex_enter(&uvm_pageqlock);
+	uvm_clockpro_stats(&st);
+	mutex_exit(&uvm_pageqlock);
+	return st;
+}
+
+/* A page of tobj at page index i, not yet queued. */
+static struct vm_page *
+objpage(int i)
+{
+	struct vm_page *pg;
+
+	mutex_enter(&tobj.lock);
+	pg = uvm_pagealloc(&tobj.o, (voff_t)i * uvmexp.pagesize, NULL, 0);
+	mutex_exit(&tobj.lock);
+	ATF_REQUIRE(pg != NULL);
+	return pg;
+}
+
+/* The page layer's calls, under uvm_pageqlock. */
+static void
+activate(struct vm_page *pg)
+{
+	uvm_pageactivate(pg);
+}
+
+static void
+deactivate(struct vm_page *pg)
+{
+	uvm_pagedeactivate(pg);
+}
+
+static struct vm_page *
+victim(bool newscan)
+{
+	struct vm_page *pg;
+
+	mutex_enter(&uvm_pageqlock);
+	if (newscan)
+		pol->pdp_scaninit();
+	pg = pol->pdp_selectvictim();
+	mutex_exit(&uvm_pageqlock);
+	return pg;
+}
+
+static void
+balance(void)
+{
+	mutex_enter(&uvm_pageqlock);
+	pol->pdp_balancequeue(0);
+	mutex_exit(&uvm_pageqlock);
+}
+
+/* Evict an object page: freed (the page layer dequeues it). */
+static void
+evict(struct vm_page *pg)
+{
+	mutex_enter(&tobj.lock);
+	uvm_pagefree(pg);
+	ATF_REQUIRE(!pol->pdp_pageisqueued_p(pg));
+	mutex_exit(&tobj.lock);
+}
+
+static bool
+hot(struct vm_page *pg)
+{
+	return (pg->pqflags & PQ_QMASK) == PQ_ACTIVE;
+}
+
+static bool
+cold(struct vm_page *pg)
+{
+	return (pg->pqflags & PQ_QMASK) == PQ_INACTIVE;
+}
+
+static bool
+intest(struct vm_page *pg)
+{
+	return (pg->pqflags & CP_TEST) != 0;
+}
+
+ATF_TC_WITHOUT_HEAD(new_pages_enter_cold_in_test);
+ATF_TC_BODY(new_pages_enter_cold_in_test, tc)
+{
+	struct vm_page *pg[8];
+	struct uvm_clockpro_stats st;
+
+	cp_boot();
+	for (int i = 0; i < 8; i++) {
+		pg[i] = objpage(i);
+		ATF_REQUIRE(!pol->pdp_pageisqueued_p(pg[i]));
+		activate(pg[i]);
+		CP_CHECK();
+		ATF_REQUIRE(pol->pdp_pageisqueued_p(pg[i]));
+		ATF_REQUIRE(cold(pg[i]) && intest(pg[i]));
+	}
+	st = stats();
+	ATF_REQUIRE_EQ(st.cs_npages, 8);
+	ATF_REQUIRE_EQ(st.cs_ncold, 8);
+	ATF_REQUIRE_EQ(st.cs_nhot, 0);
+	ATF_REQUIRE_EQ(st.cs_ntest, 8);
+	ATF_REQUIRE_EQ(uvmexp.inactive, 8);
+	ATF_REQUIRE_EQ(uvmexp.active, 0);
+	for (int i = 0; i < 8; i++) {
+		evict(pg[i]);
+		CP_CHECK();
+	}
+	ATF_REQUIRE_EQ(uvmexp.inactive, 0);
+	/* Freed without being chosen: no history. */
+	ATF_REQUIRE_EQ(stats().cs_nghost, 0);
+	cp_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(victims_come_in_clock_order);
+ATF_TC_BODY(victims_come_in_clock_order, tc)
+{
+	struct vm_page *pg[6], *v;
+
+	cp_boot();
+	for (int i = 0; i < 6; i++) {
+		pg[i] = objpage(i);
+		activate(pg[i]);
+	}
+	for (int i = 0; i < 6; i++) {
+		v = victim(true);
+		ATF_REQUIRE_EQ_MSG(v, pg[i], "victim %d out of order", i);
+		evict(v);
+		CP_CHECK();
+	}
+	ATF_REQUIRE_EQ(victim(true), NULL);
+	cp_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(referenced_test_page_is_promoted_hot);
+ATF_TC_BODY(referenced_test_page_is_promoted_hot, tc)
+{
+	struct vm_page *pg[4], *v;
+	struct uvm_clockpro_stats before, after;
+
+	cp_boot();
+	for (int i = 0; i < 4; i++) {
+		pg[i] = objpage(i);
+		activate(pg[i]);
+	}
+	/* A fault on resident pg[0]: referenced within its test period. */
+	activate(pg[0]);
+	ATF_REQUIRE(cold(pg[0]));
+	before = stats();
+	v = victim(true);
+	CP_CHECK();
+	ATF_REQUIRE_EQ(v, pg[1]);
+	ATF_REQUIRE(hot(pg[0]) && !intest(pg[0]));
+	after = stats();
+	ATF_REQUIRE_EQ(after.cs_promoted, before.cs_promoted + 1);
+	ATF_REQUIRE_EQ(after.cs_testhits, before.cs_testhits + 1);
+	ATF_REQUIRE_EQ(after.cs_nhot, 1);
+	ATF_REQUIRE_EQ(uvmexp.active, 1);
+	ATF_REQUIRE_EQ(uvmexp.inactive, 3);
+	for (int i = 0; i < 4; i++)
+		evict(pg[i]);
+	CP_CHECK();
+	cp_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(pmap_reference_counts_like_a_fault);
+ATF_TC_BODY(pmap_reference_counts_like_a_fault, tc)
+{
+	struct vm_page *pg[3], *v;
+	pmap_t pm;
+	const vaddr_t va = 0x100000;
+
+	cp_boot();
+	pm = pmap_create();
+	for (int i = 0; i < 3; i++) {
+		pg[i] = objpage(i);
+		activate(pg[i]);
+	}
+	/* An access through a mapping sets the referenced attribute. */
+	ATF_REQUIRE_EQ(pmap_enter(pm, va, VM_PAGE_TO_PHYS(pg[0]),
+	    VM_PROT_READ, VM_PROT_READ), 0);
+	pmap_update(pm);
+	ATF_REQUIRE(pmap_is_referenced(pg[0]));
+	v = victim(true);
+	CP_CHECK();
+	ATF_REQUIRE_EQ(v, pg[1]);
+	ATF_REQUIRE(hot(pg[0]));
+	/* The hand consumed the attribute. */
+	ATF_REQUIRE(!pmap_is_referenced(pg[0]));
+	pmap_remove(pm, va, va + uvmexp.pagesize);
+	pmap_update(pm);
+	pmap_destroy(pm);
+	for (int i = 0; i < 3; i++)
+		evict(pg[i]);
+	CP_CHECK();
+	cp_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(initial_reference_does_not_count);
+ATF_TC_BODY(initial_reference_does_not_count, tc)
+{
+	struct vm_page *pg;
+	pmap_t pm;
+	const vaddr_t va = 0x200000;
+
+	cp_boot();
+	pm = pmap_create();
+	pg = objpage(0);
+	/* The fault maps the page (referenced), then activates it. */
+	ATF_REQUIRE_EQ(pmap_enter(pm, va, VM_PAGE_TO_PHYS(pg),
+	    VM_PROT_READ, VM_PROT_READ), 0);
+	pmap_update(pm);
+	activate(pg);
+	ATF_REQUIRE(!pmap_is_referenced(pg));
+	ATF_REQUIRE_EQ(victim(true), pg);
+	ATF_REQUIRE(cold(pg));
+	pmap_remove(pm, va, va + uvmexp.pagesize);
+	pmap_update(pm);
+	pmap_destroy(pm);
+	evict(pg);
+	CP_CHECK();
+	cp_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(evicted_test_page_returns_hot_from_history);
+ATF_TC_BODY(evicted_test_page_returns_hot_from_history, tc)
+{
+	struct vm_page *pg[4], *v;
+	struct uvm_clockpro_stats st;
+
+	cp_boot();
+	for (int i = 0; i < 4; i++) {
+		pg[i] = objpage(i);
+		activate(pg[i]);
+	}
+	v = victim(true);
+	ATF_REQUIRE_EQ(v, pg[0]);
+	/* Chosen in test: a pending ghost. */
+	st = stats();
+	ATF_REQUIRE_EQ(st.cs_nghost, 1);
+	ATF_REQUIRE_EQ(st.cs_ghosts, 1);
+	evict(v);
+	CP_CHECK();
+	st = stats();
+	ATF_REQUIRE_EQ(st.cs_nghost, 1);
+	ATF_REQUIRE_EQ(st.cs_npages, 3);
+	/* Faults back in: its ghost is alive, so it comes back hot. */
+	pg[0] = objpage(0);
+	activate(pg[0]);
+	CP_CHECK();
+	ATF_REQUIRE(hot(pg[0]));
+	st = stats();
+	ATF_REQUIRE_EQ(st.cs_ghosthits, 1);
+	ATF_REQUIRE_EQ(st.cs_nghost, 0);
+	ATF_REQUIRE_EQ(st.cs_testhits, 1);
+	/* Another page of the object, never evicted: cold. */
+	v = objpage(9);
+	activate(v);
+	ATF_REQUIRE(cold(v) && intest(v));
+	evict(v);
+	for (int i = 0; i < 4; i++)
+		evict(pg[i]);
+	CP_CHECK();
+	cp_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(victim_used_again_keeps_no_ghost);
+ATF_TC_BODY(victim_used_again_keeps_no_ghost, tc)
+{
+	struct vm_page *pg[3], *v;
+
+	cp_boot();
+	for (int i = 0; i < 3; i++) {
+		pg[i] = objpage(i);
+		activate(pg[i]);
+	}
+	v = victim(true);
+	ATF_REQUIRE_EQ(v, pg[0]);
+	ATF_REQUIRE_EQ(stats().cs_nghost, 1);
+	/* The daemon finds it referenced and reactivates it. */
+	activate(v);
+	CP_CHECK();
+	ATF_REQUIRE_EQ(stats().cs_nghost, 0);
+	ATF_REQUIRE(pol->pdp_pageisqueued_p(v));
+	/* Next time round the hand it is a re-reference in test: hot. */
+	ATF_REQUIRE_EQ(victim(true), pg[1]);
+	ATF_REQUIRE_EQ(victim(false), pg[2]);
+	ATF_REQUIRE(victim(false) != pg[0]);
+	ATF_REQUIRE(hot(pg[0]));
+	CP_CHECK();
+	for (int i = 0; i < 3; i++)
+		evict(pg[i]);
+	CP_CHECK();
+	cp_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(referenced_cold_page_out_of_test_starts_test);
+ATF_TC_BODY(referenced_cold_page_out_of_test_starts_test, tc)
+{
+	struct vm_page *pg[3];
+
+	cp_boot();
+	for (int i = 0; i < 3; i++) {
+		pg[i] = objpage(i);
+		activate(pg[i]);
+	}
+	/* Make pg[0] hot, then deactivate it: cold, out of test. */
+	activate(pg[0]);
+	ATF_REQUIRE_EQ(victim(true), pg[1]);
+	ATF_REQUIRE(hot(pg[0]));
+	deactivate(pg[0]);
+	CP_CHECK();
+	ATF_REQUIRE(cold(pg[0]) && !intest(pg[0]));
+	ATF_REQUIRE_EQ(stats().cs_demoted, 1);
+	/* Referenced again: a new test period, not promotion. */
+	activate(pg[0]);
+	for (int i = 0; i < 4; i++)
+		(void)victim(i == 0);
+	CP_CHECK();
+	ATF_REQUIRE(cold(pg[0]) && intest(pg[0]));
+	ATF_REQUIRE_EQ(stats().cs_promoted, 1);
+	for (int i = 0; i < 3; i++)
+		evict(pg[i]);
+	cp_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(hand_hot_demotes_unreferenced_keeps_referenced);
+ATF_TC_BODY(hand_hot_demotes_unreferenced_keeps_referenced, tc)
+{
+	enum { N = 40 };
+	struct vm_page *pg[N];
+	struct uvm_clockpro_stats st;
+
+	cp_boot();
+	for (int i = 0; i < N; i++) {
+		pg[i] = objpage(i);
+		activate(pg[i]);
+	}
+	/* p0..p2 re-referenced in test: the cold hand makes them hot. */
+	for (int i = 0; i < 3; i++)
+		activate(pg[i]);
+	ATF_REQUIRE_EQ(victim(true), pg[3]);
+	CP_CHECK();
+	for (int i = 0; i < 3; i++)
+		ATF_REQUIRE(hot(pg[i]));
+	st = stats();
+	ATF_REQUIRE_EQ(st.cs_promoted, 3);
+	ATF_REQUIRE_EQ(st.cs_testhits, 3);
+	ATF_REQUIRE_EQ(st.cs_demoted, 0);
+	/* p0 used again; every cold page leaves: below the target. */
+	activate(pg[0]);
+	for (int i = 3; i < N; i++)
+		evict(pg[i]);
+	CP_CHECK();
+	ATF_REQUIRE_EQ(stats().cs_ncold, 0);
+	mutex_enter(&uvm_pageqlock);
+	ATF_REQUIRE(pol->pdp_needsscan_p());
+	mutex_exit(&uvm_pageqlock);
+	balance();
+	CP_CHECK();
+	/* The hot hand spared referenced p0 and demoted p1. */
+	ATF_REQUIRE(hot(pg[0]));
+	ATF_REQUIRE(cold(pg[1]) && !intest(pg[1]));
+	ATF_REQUIRE(hot(pg[2]));
+	st = stats();
+	ATF_REQUIRE_EQ(st.cs_demoted, 1);
+	ATF_REQUIRE_EQ(st.cs_ncold, 1);
+	/* It passed p3's ghost on the way: that test period ended. */
+	ATF_REQUIRE_EQ(st.cs_nghost, 0);
+	ATF_REQUIRE_EQ(st.cs_testexpired, 1);
+	mutex_enter(&uvm_pageqlock);
+	ATF_REQUIRE(!pol->pdp_needsscan_p());
+	mutex_exit(&uvm_pageqlock);
+	for (int i = 0; i < 3; i++)
+		evict(pg[i]);
+	CP_CHECK();
+	cp_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(expired_test_shrinks_cold_target);
+ATF_TC_BODY(expired_test_shrinks_cold_target, tc)
+{
+	enum { N = 64 };
+	struct vm_page *pg[N];
+	struct uvm_clockpro_stats st0, st;
+
+	cp_boot();
+	for (int i = 0; i < N; i++) {
+		pg[i] = objpage(i);
+		activate(pg[i]);
+	}
+	/* Half hot. */
+	for (int i = 0; i < N / 2; i++)
+		activate(pg[i]);
+	mutex_enter(&uvm_pageqlock);
+	pol->pdp_scaninit();
+	for (int i = 0; i < N / 2; i++)
+		(void)pol->pdp_selectvictim();
+	mutex_exit(&uvm_pageqlock);
+	st0 = stats();
+	/* Evict the cold ones in test, leaving ghosts; then balance. */
+	for (int i = 0; i < N; i++) {
+		if (pg[i] != NULL && cold(pg[i])) {
+			evict(pg[i]);
+			pg[i] = NULL;
+		}
+	}
+	for (int round = 0; round < 4; round++)
+		balance();
+	CP_CHECK();
+	st = stats();
+	/* The hot hand ended test periods: the cold target shrank. */
+	ATF_REQUIRE(st.cs_testexpired > st0.cs_testexpired);
+	ATF_REQUIRE(st.cs_nghost <= st.cs_npages);
+	for (int i = 0; i < N; i++)
+		if (pg[i] != NULL)
+			evict(pg[i]);
+	CP_CHECK();
+	cp_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(ghosts_bounded_by_resident_pages);
+ATF_TC_BODY(ghosts_bounded_by_resident_pages, tc)
+{
+	enum { N = 16, LOOPS = 200 };
+	struct vm_page *pg;
+	struct uvm_clockpro_stats st;
+	int next = 0;
+
+	cp_boot();
+	for (int i = 0; i < N; i++)
+		activate(objpage(next++));
+	/* A long scan: every page once; the history must stay bounded. */
+	for (int i = 0; i < LOOPS; i++) {
+		pg = victim(true);
+		ATF_REQUIRE(pg != NULL);
+		evict(pg);
+		activate(objpage(next++));
+		st = stats();
+		ATF_REQUIRE(st.cs_nghost <= st.cs_npages);
+	}
+	CP_CHECK();
+	st = stats();
+	ATF_REQUIRE_EQ(st.cs_npages, N);
+	ATF_REQUIRE_EQ(st.cs_ghosthits, 0);
+	ATF_REQUIRE(st.cs_testexpired > 0);
+	while ((pg = victim(true)) != NULL)
+		evict(pg);
+	ATF_REQUIRE_EQ(stats().cs_npages, 0);
+	CP_CHECK();
+	cp_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(anfree_forgets_anon_history);
+ATF_TC_BODY(anfree_forgets_anon_history, tc)
+{
+	struct vm_anon *an;
+	struct vm_page *pg;
+
+	cp_boot();
+	an = uvm_analloc();
+	ATF_REQUIRE(an != NULL);
+	pg = uvm_pagealloc(NULL, 0, an, 0);
+	ATF_REQUIRE(pg != NULL);
+	ATF_REQUIRE_EQ(an->an_page, pg);
+	activate(pg);
+	ATF_REQUIRE_EQ(victim(true), pg);
+	uvm_pagefree(pg);
+	ATF_REQUIRE_EQ(an->an_page, NULL);
+	ATF_REQUIRE_EQ(stats().cs_nghost, 1);
+	CP_CHECK();
+	/* The anon goes: its ghost can never be hit, so it goes too. */
+	an->an_ref = 0;
+	uvm_anfree(an);
+	CP_CHECK();
+	ATF_REQUIRE_EQ(stats().cs_nghost, 0);
+	cp_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(scan_ends_after_two_passes);
+ATF_TC_BODY(scan_ends_after_two_passes, tc)
+{
+	enum { N = 5 };
+	struct vm_page *pg[N];
+	int n = 0;
+
+	cp_boot();
+	ATF_REQUIRE_EQ(victim(true), NULL);
+	for (int i = 0; i < N; i++) {
+		pg[i] = objpage(i);
+		activate(pg[i]);
+	}
+	/* The daemon keeps none of them (all busy, say): the scan ends. */
+	mutex_enter(&uvm_pageqlock);
+	pol->pdp_scaninit();
+	while (pol->pdp_selectvictim() != NULL)
+		n++;
+	mutex_exit(&uvm_pageqlock);
+	ATF_REQUIRE(n >= N && n <= 2 * N + 1);
+	CP_CHECK();
+	for (int i = 0; i < N; i++)
+		evict(pg[i]);
+	cp_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(estimatepageable_counts_hot_and_cold);
+ATF_TC_BODY(estimatepageable_counts_hot_and_cold, tc)
+{
+	struct vm_page *pg[4];
+	int act = -1, inact = -1;
+
+	cp_boot();
+	for (int i = 0; i < 4; i++) {
+		pg[i] = objpage(i);
+		activate(pg[i]);
+	}
+	activate(pg[0]);
+	(void)victim(true);
+	mutex_enter(&uvm_pageqlock);
+	pol->pdp_estimatepageable(&act, &inact);
+	mutex_exit(&uvm_pageqlock);
+	ATF_REQUIRE_EQ(act, 1);
+	ATF_REQUIRE_EQ(inact, 3);
+	for (int i = 0; i < 4; i++)
+		evict(pg[i]);
+	cp_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(check_detects_corruption);
+ATF_TC_BODY(check_detects_corruption, tc)
+{
+	struct vm_page *pg[2];
+	const char *why;
+
+	cp_boot();
+	for (int i = 0; i < 2; i++) {
+		pg[i] = objpage(i);
+		activate(pg[i]);
+	}
+	CP_CHECK();
+	mutex_enter(&uvm_pageqlock);
+	uvmexp.inactive++;
+	why = pol->pdp_check();
+	uvmexp.inactive--;
+	ATF_REQUIRE(why != NULL && strstr(why, "uvmexp") != NULL);
+	pg[0]->pqflags |= PQ_ACTIVE;
+	why = pol->pdp_check();
+	pg[0]->pqflags &= (uint16_t)~PQ_ACTIVE;
+	ATF_REQUIRE(why != NULL);
+	pg[1]->pqflags &= (uint16_t)~CP_TEST;
+	why = pol->pdp_check();
+	pg[1]->pqflags |= CP_TEST;
+	ATF_REQUIRE(why != NULL && strstr(why, "test") != NULL);
+	ATF_REQUIRE_EQ(pol->pdp_check(), NULL);
+	mutex_exit(&uvm_pageqlock);
+	for (int i = 0; i < 2; i++)
+		evict(pg[i]);
+	cp_shutdown();
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, new_pages_enter_cold_in_test);
+	ATF_TP_ADD_TC(tp, victims_come_in_clock_order);
+	ATF_TP_ADD_TC(tp, referenced_test_page_is_promoted_hot);
+	ATF_TP_ADD_TC(tp, pmap_reference_counts_like_a_fault);
+	ATF_TP_ADD_TC(tp, initial_reference_does_not_count);
+	ATF_TP_ADD_TC(tp, evicted_test_page_returns_hot_from_history);
+	ATF_TP_ADD_TC(tp, victim_used_again_keeps_no_ghost);
+	ATF_TP_ADD_TC(tp, referenced_cold_page_out_of_test_starts_test);
+	ATF_TP_ADD_TC(tp, hand_hot_demotes_unreferenced_keeps_referenced);
+	ATF_TP_ADD_TC(tp, expired_test_shrinks_cold_target);
+	ATF_TP_ADD_TC(tp, ghosts_bounded_by_resident_pages);
+	ATF_TP_ADD_TC(tp, anfree_forgets_anon_history);
+	ATF_TP_ADD_TC(tp, scan_ends_after_two_passes);
+	ATF_TP_ADD_TC(tp, estimatepageable_counts_hot_and_cold);
+	ATF_TP_ADD_TC(tp, check_detects_corruption);
+	return atf_no_error();
+}
