@@ -95,6 +95,14 @@ void	ubc_fini(void);
 void	ubc_purge(struct uvm_object *);
 /* uvm_swap.c */
 void	uvm_swap_fini(void);
+/*
+ * SWAP_OFF: page back in every anon (amap_swap_off, uvm_amap.c) and
+ * every aobj page (uao_swap_off, uvm_aobj.c) whose swap slot lies in
+ * [startslot, endslot), freeing the slots.  0, or ENOMEM, EIO or EBUSY
+ * with nothing lost (what was paged in stays in; the rest keep slots).
+ */
+int	amap_swap_off(int startslot, int endslot);
+int	uao_swap_off(int startslot, int endslot);
 /* uvm_km.c: the kernel map covers [start, end). */
 void	uvm_km_init(vaddr_t start, vaddr_t end);
 void	uvm_km_fini(void);
