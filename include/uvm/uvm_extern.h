@@ -347,6 +347,11 @@ void	uvm_page_physload(paddr_t, paddr_t, paddr_t, paddr_t, int);
 void	uvm_pageout(void);
 void	uvm_scheduler(void);
 void	uvm_swapin(struct lwp *);
+/* The swapper: one pass (stepped machines), its thread, swapping out. */
+bool	uvm_scheduler_step(void);
+int	uvm_scheduler_start(void);
+void	uvm_scheduler_stop(void);
+int	uvm_swapout_threads(void);
 
 /* ---------------------------------------------------------------------
  * PAGE LOAN (uvm_loan.c)

@@ -103,6 +103,10 @@ void	uvm_swap_fini(void);
  */
 int	amap_swap_off(int startslot, int endslot);
 int	uao_swap_off(int startslot, int endslot);
+/* uvm_glue.c: the swapper's boot and shutdown; wake it (uvm_meter). */
+void	uvm_scheduler_init(void);
+void	uvm_scheduler_fini(void);
+void	uvm_scheduler_wakeup(void);
 /* uvm_km.c: the kernel map covers [start, end). */
 void	uvm_km_init(vaddr_t start, vaddr_t end);
 void	uvm_km_fini(void);
