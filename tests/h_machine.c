@@ -66,6 +66,14 @@ h_check(struct vm_map *map, const char *file, int line)
 	why = uvm_page_check();
 	if (why != NULL)
 		atf_tc_fail("%s:%d: physical memory: %s", file, line, why);
+	/*
+	 * Some tests build swap states by hand (slots without owners,
+	 * anons given a slot directly); they never run the pagedaemon.
+	 * Once it has run, the slot accounting must be exact.
+	 */
+	why = uvm_pdaemon_check(uvmexp.pdwoke != 0);
+	if (why != NULL)
+		atf_tc_fail("%s:%d: swap slots: %s", file, line, why);
 	if (kernel_map != NULL && (why = uvm_map_check(kernel_map)) != NULL)
 		atf_tc_fail("%s:%d: kernel_map: %s", file, line, why);
 	if (map != NULL && map != kernel_map &&

@@ -367,6 +367,15 @@ ATF_TC_BODY(swap_stats_fill_entries_and_ostats, tc)
 
 #define SO_VA	0x10000000UL
 
+/* From src/uvm/uvm_impl.h: what pageout does to swpgonly. */
+void	uvmpd_swpgonly(int delta);
+
+/* Swap slots against their owners, exactly (counts included). */
+#define SO_EXACT() do {							\
+	const char *_w = uvm_pdaemon_check(true);			\
+	ATF_CHECK_MSG(_w == NULL, "%s", _w);				\
+} while (0)
+
 /* Map npages of anonymous memory in a new vmspace; fill page i with 'a'+i. */
 static struct vmspace *
 so_anon_space(int npages)
@@ -416,6 +425,7 @@ so_anon_pageout(struct vmspace *vm, int i)
 	anon->an_swslot = slot;
 	pmap_page_protect(pg, VM_PROT_NONE);
 	uvm_pagefree(pg);
+	uvmpd_swpgonly(1);		/* the slot is the only copy now */
 	ATF_CHECK(anon->an_page == NULL);
 	amap_unlock(e->aref.ar_amap);
 	vm_map_unlock_read(&vm->vm_map);
@@ -485,6 +495,7 @@ so_aobj_pageout(struct uvm_object *uobj, int i)
 	ATF_CHECK_EQ(uao_set_swslot(uobj, i, slot), 0);
 	pmap_page_protect(pg, VM_PROT_NONE);
 	uvm_pagefree(pg);
+	uvmpd_swpgonly(1);		/* the slot is the only copy now */
 	ATF_CHECK(uvm_pagelookup(uobj, ptoa((voff_t)i)) == NULL);
 	mutex_exit(uobj->vmobjlock);
 	return slot;
@@ -553,7 +564,9 @@ ATF_TC_BODY(swap_off_pages_anons_and_aobjs_back_in_with_their_bytes, tc)
 	so_aobj_pageout(big, 18);
 	so_aobj_pageout(big, 199);
 	S_CHECK();
+	SO_EXACT();
 	ATF_CHECK_EQ(uvmexp.swpginuse, 9);
+	ATF_CHECK_EQ(uvmexp.swpgonly, 9);
 	ATF_CHECK_EQ(so_nslots(big), 4);
 	in0 = uvmexp.pgswapin;
 
@@ -562,6 +575,8 @@ ATF_TC_BODY(swap_off_pages_anons_and_aobjs_back_in_with_their_bytes, tc)
 	ATF_CHECK_EQ(uvmexp.nswapdev, 0);
 	ATF_CHECK_EQ(uvmexp.swpages, 0);
 	ATF_CHECK_EQ(uvmexp.swpginuse, 0);
+	ATF_CHECK_EQ(uvmexp.swpgonly, 0);
+	SO_EXACT();
 	ATF_CHECK_EQ(uvmexp.pgswapin - in0, 9);
 	ATF_CHECK_EQ(so_nslots(small), 0);
 	ATF_CHECK_EQ(so_nslots(big), 0);
@@ -627,11 +642,13 @@ ATF_TC_BODY(swap_off_read_error_fails_eio_device_stays_nothing_lost, tc)
 	aslot = so_anon_pageout(vm, 1);
 	oslot = so_aobj_pageout(uobj, 0);
 	S_CHECK();
+	SO_EXACT();
 
 	kern_fault_set(KFI_IO_READ, 1, 0);	/* the first read fails */
 	ATF_CHECK_EQ(uvm_swapctl(SWAP_OFF, paths[0], 0, &n), EIO);
 	kern_fault_clear();
 	S_CHECK();
+	SO_EXACT();
 	ATF_CHECK_EQ(uvmexp.nswapdev, 1);
 	ATF_CHECK_EQ(uvmexp.swpgavail, 32);
 	ATF_CHECK(so_device_on(paths[0]));
@@ -640,6 +657,7 @@ ATF_TC_BODY(swap_off_read_error_fails_eio_device_stays_nothing_lost, tc)
 	ATF_CHECK_EQ(uao_find_swslot(uobj, 0), oslot);
 	mutex_exit(uobj->vmobjlock);
 	ATF_CHECK_EQ(uvmexp.swpginuse, 2);
+	ATF_CHECK_EQ(uvmexp.swpgonly, 2);
 	/* The device still takes slots. */
 	{
 		int ns = 1, s = uvm_swap_alloc(&ns, false);
@@ -647,18 +665,23 @@ ATF_TC_BODY(swap_off_read_error_fails_eio_device_stays_nothing_lost, tc)
 		ATF_CHECK(s != 0);
 		uvm_swap_free(s, 1);
 	}
+	/* A bad slot is not read again: its owner keeps the device on. */
+	ATF_CHECK_EQ(uvm_swapctl(SWAP_OFF, paths[0], 0, &n), EIO);
+	ATF_CHECK(so_device_on(paths[0]));
+	S_CHECK();
 
-	/* The read works this time: everything comes back, device goes. */
+	/* Its owner goes away: the rest comes back and the device goes. */
+	uvmspace_free(vm);
+	ATF_CHECK_EQ(uvmexp.swpgonly, 1);
 	ATF_REQUIRE_EQ(uvm_swapctl(SWAP_OFF, paths[0], 0, &n), 0);
 	S_CHECK();
+	SO_EXACT();
 	ATF_CHECK_EQ(uvmexp.nswapdev, 0);
 	ATF_CHECK_EQ(uvmexp.swpginuse, 0);
-	so_anon_check(vm, 0);
-	so_anon_check(vm, 1);
+	ATF_CHECK_EQ(uvmexp.swpgonly, 0);
 	so_aobj_check(uobj, 0);
 	so_aobj_check(uobj, 1);
 	uao_detach(uobj);
-	uvmspace_free(vm);
 	H_CHECK(NULL);
 	h_shutdown();
 }
@@ -682,6 +705,8 @@ ATF_TC_BODY(swap_off_out_of_memory_fails_enomem_device_stays, tc)
 	ATF_CHECK(so_device_on(paths[0]));
 	ATF_CHECK_EQ(uvmexp.swpgavail, 32);
 	ATF_CHECK_EQ(uvmexp.swpginuse, 1);
+	ATF_CHECK_EQ(uvmexp.swpgonly, 1);
+	SO_EXACT();
 	so_aobj_check(uobj, 1);
 	mutex_enter(uobj->vmobjlock);
 	ATF_CHECK(uao_find_swslot(uobj, 3) != 0);
@@ -690,6 +715,8 @@ ATF_TC_BODY(swap_off_out_of_memory_fails_enomem_device_stays, tc)
 
 	ATF_REQUIRE_EQ(uvm_swapctl(SWAP_OFF, paths[0], 0, &n), 0);
 	S_CHECK();
+	SO_EXACT();
+	ATF_CHECK_EQ(uvmexp.swpgonly, 0);
 	for (int i = 0; i < 4; i++)
 		so_aobj_check(uobj, i);
 	uao_detach(uobj);

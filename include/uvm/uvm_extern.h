@@ -345,6 +345,13 @@ void	uvm_page_physload(paddr_t, paddr_t, paddr_t, paddr_t, int);
  * PROCESSES (uvm_pdaemon.c, uvm_glue.c)
  */
 void	uvm_pageout(void);
+/* One pass of the pagedaemon in the caller's thread: pages freed. */
+int	uvm_pageout_step(void);
+/*
+ * Swap slots vs. anons and aobjs (exact: also vs. swpginuse, swpgonly):
+ * NULL if sound, else what is wrong.
+ */
+const char *uvm_pdaemon_check(bool exact);
 void	uvm_scheduler(void);
 void	uvm_swapin(struct lwp *);
 /* The swapper: one pass (stepped machines), its thread, swapping out. */

@@ -63,6 +63,9 @@ int	uvm_swap_alloc(int *nslots, bool lessok);
 void	uvm_swap_free(int startslot, int nslots);
 void	uvm_swap_markbad(int startslot, int nslots);
 bool	uvm_swap_isbad(int slot);
+/* Is slot allocated (bad slots are)?  Bad slots on all devices. */
+bool	uvm_swap_slot_inuse(int slot);
+int	uvm_swap_nbad(void);
 int	uvm_swap_get(struct vm_page *, int swslot, int flags);
 int	uvm_swap_put(int swslot, struct vm_page **, int npages, int flags);
 /* Number of write I/Os uvm_swap_put() issued (clustering stats). */

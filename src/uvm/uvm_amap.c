@@ -1076,9 +1076,10 @@ uvm_amap_check(struct vm_amap *amap)
  * amap_swap_off_anon: bring anon back from its slot (in range) and
  * release the slot.
  *
- * => anon locked.  Returns 0, ENOMEM (no free page) or EIO (the read
- *    failed: the slot is marked bad and kept).  On error the anon is as
- *    it was.
+ * => anon locked.  Returns 0, ENOMEM (no free page), EIO (the slot is
+ *    bad, or the read failed and marked it bad: the anon keeps it) or
+ *    EBUSY (its page is busy under pageout).  On error the anon is as it
+ *    was.
  * => a resident anon whose page still has a copy on the slot only loses
  *    the slot: its page becomes dirty, so that a later pageout writes it
  *    elsewhere.
@@ -1105,10 +1106,8 @@ amap_swap_off_anon(struct vm_anon *anon)
 	if (pg == NULL)
 		return ENOMEM;
 	KASSERT(anon->an_page == pg && (pg->flags & PG_BUSY));
-	error = uvm_swap_get(pg, slot, PGO_SYNCIO);
+	error = uvm_swap_pagein(pg, slot);	/* swpgonly down one */
 	if (error != 0) {
-		if (!uvm_swap_isbad(slot))
-			uvm_swap_markbad(slot, 1);
 		uvm_pagefree(pg);	/* and the anon forgets it */
 		KASSERT(anon->an_page == NULL);
 		return EIO;
@@ -1167,4 +1166,24 @@ amap_swap_off(int startslot, int endslot)
 	if (error == 0 && busy != 0)
 		error = EBUSY;
 	return error;
+}
+
+/*
+ * uvm_amap_foreach_anon: call fn(anon, arg) for every anon of every
+ * amap, with the amap locked (an anon in several amaps is visited once
+ * per amap).  For checkers (the pagedaemon's swap-slot checker).
+ */
+void
+uvm_amap_foreach_anon(void (*fn)(struct vm_anon *, void *), void *arg)
+{
+	struct vm_amap *am;
+
+	mutex_enter(&uvm_amap_list_lock);
+	LIST_FOREACH(am, &uvm_amap_list, am_list) {
+		amap_lock(am);
+		for (int i = 0; i < am->am_nused; i++)
+			fn(am->am_anon[am->am_slots[i]], arg);
+		amap_unlock(am);
+	}
+	mutex_exit(&uvm_amap_list_lock);
 }

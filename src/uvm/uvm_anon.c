@@ -91,6 +91,8 @@ uvm_anon_dropswap(struct vm_anon *anon)
 	KASSERT(anon->an_lock == NULL || mutex_owned(anon->an_lock));
 	if (anon->an_swslot == 0)
 		return;
+	if (anon->an_page == NULL)
+		uvmpd_swpgonly(-1);	/* it was the only copy */
 	uvm_swap_free(anon->an_swslot, 1);
 	anon->an_swslot = 0;
 }
@@ -184,9 +186,9 @@ uvm_anfree(struct vm_anon *anon)
 {
 	KASSERT(anon->an_ref == 0);
 	KASSERT(anon->an_lock == NULL || mutex_owned(anon->an_lock));
+	uvm_anon_dropswap(anon);
 	if (anon->an_page != NULL)
 		uvm_anon_droppage(anon);
-	uvm_anon_dropswap(anon);
 	anon->an_lock = NULL;
 	pool_put(&uvm_anon_pool, anon);
 	atomic_dec_uint((unsigned int *)&uvmexp.nanon);

@@ -24,12 +24,11 @@
  * large object whether it ever pages or not; a hash for everything would
  * make the common small object pay a lookup per page.
  *
- * No swap device exists in this tree yet, so nothing here allocates or
- * reads a slot: a slot is a number the pagedaemon records with
- * uao_set_swslot() and the fault path reads back with uao_find_swslot().
- * Until swap is configured, a page with a slot cannot exist (uao_get()
- * asserts it), and dropping a slot (uao_dropswap(), the last detach)
- * only erases the record; uvmexp.swpgonly is not touched.
+ * The pagedaemon (uvm_pdaemon.c) pages aobj pages out: it writes them
+ * to swap and records their slots with uao_set_swslot(); uao_get() reads
+ * a non-resident page with a slot back (uvm_swap_pagein()).  A slot
+ * freed while its page is not resident was the only copy:
+ * uvmexp.swpgonly goes down with it.
  *
  * The kernel object is special: uao_create(size, UAO_FLAG_KERNOBJ) makes
  * it, once per boot, in static storage, with the reference count
@@ -190,6 +189,8 @@ uao_swslots_alloc(struct uvm_aobj *aobj)
 static void
 uao_swslots_free(struct uvm_aobj *aobj)
 {
+	/* No page is resident any more: every slot is the only copy. */
+	KASSERT(aobj->u_obj.uo_npages == 0);
 	if (aobj->u_flags & UAO_FLAG_NOSWAP)
 		return;
 	if (UAO_USES_SWHASH(aobj)) {
@@ -199,8 +200,10 @@ uao_swslots_free(struct uvm_aobj *aobj)
 			while ((elt = LIST_FIRST(&aobj->u_swhash[i])) != NULL) {
 				LIST_REMOVE(elt, list);
 				for (int j = 0; j < UAO_SWHASH_CLUSTER_SIZE; j++)
-					if (elt->slots[j] != 0)
+					if (elt->slots[j] != 0) {
+						uvmpd_swpgonly(-1);
 						uvm_swap_free(elt->slots[j], 1);
+					}
 				aobj->u_nslots -= elt->count;
 				pool_put(&uao_swhash_elt_pool, elt);
 			}
@@ -211,6 +214,7 @@ uao_swslots_free(struct uvm_aobj *aobj)
 	} else if (aobj->u_swslots != NULL) {
 		for (int i = 0; i < aobj->u_pages; i++) {
 			if (aobj->u_swslots[i] != 0) {
+				uvmpd_swpgonly(-1);
 				uvm_swap_free(aobj->u_swslots[i], 1);
 				aobj->u_nslots--;
 			}
@@ -344,8 +348,11 @@ uao_dropswap(struct uvm_object *uobj, int pageidx)
 	int slot;
 
 	slot = uao_set_swslot(uobj, pageidx, 0);
-	if (slot != 0)
+	if (slot != 0) {
+		if (uvm_pagelookup(uobj, (voff_t)pageidx << PAGE_SHIFT) == NULL)
+			uvmpd_swpgonly(-1);
 		uvm_swap_free(slot, 1);
+	}
 }
 
 /*
@@ -389,6 +396,9 @@ uao_dropswap_range(struct uvm_object *uobj, voff_t start, voff_t end)
 				if (base + j < sidx || base + j >= eidx ||
 				    elt->slots[j] == 0)
 					continue;
+				if (uvm_pagelookup(uobj,
+				    (voff_t)(base + j) << PAGE_SHIFT) == NULL)
+					uvmpd_swpgonly(-1);
 				uvm_swap_free(elt->slots[j], 1);
 				elt->slots[j] = 0;
 				elt->count--;
@@ -567,11 +577,14 @@ uao_page_dirty(struct vm_page *pg)
  *    was found, EBUSY if not.
  * => otherwise every page is returned busy (the caller unbusies and
  *    queues them): resident ones once they are not busy (sleeping for
- *    them), missing ones allocated zero-filled (not zeroed with
+ *    them), paged-out ones read back from their swap slot (which they
+ *    keep: the page's state is "unknown", the pmap tells if it is
+ *    modified), missing ones allocated zero-filled (not zeroed with
  *    PGO_OVERWRITE: the caller overwrites them) and marked dirty.  All
  *    I/O is synchronous, so PGO_SYNCIO changes nothing.  The object is
- *    unlocked on return.  Returns 0, or ENOMEM (no page was free: the
- *    pages gathered so far are unbusied and queued, pps[] is cleared).
+ *    unlocked on return.  Returns 0, ENOMEM (no page was free) or EIO
+ *    (a swap read failed: the slot is marked bad); on error the pages
+ *    gathered so far are unbusied and queued, pps[] is cleared.
  */
 static int
 uao_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
@@ -581,7 +594,7 @@ uao_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
 	struct vm_page *pg;
 	int maxpages = *npagesp;
 	int64_t startidx = (int64_t)(offset >> PAGE_SHIFT);
-	int lcv, gotpages;
+	int lcv, gotpages, slot, error;
 
 	(void)access_type;
 	(void)advice;
@@ -643,30 +656,40 @@ uao_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
 		}
 
 		/*
-		 * Not resident.  With no swap device a page cannot have
-		 * been paged out, so it has never existed: zero-fill it.
+		 * Not resident: paged out (read it back from its slot) or
+		 * never used (zero-fill it).
 		 */
-		KASSERTMSG(uao_find_swslot(uobj, (int)(curoff >> PAGE_SHIFT))
-		    == 0, "uao_get: page %jd has a swap slot and no swap",
-		    (intmax_t)(curoff >> PAGE_SHIFT));
+		slot = uao_find_swslot(uobj, (int)(curoff >> PAGE_SHIFT));
 		pg = uvm_pagealloc(uobj, curoff, NULL,
-		    (flags & PGO_OVERWRITE) ? 0 : UVM_PGA_ZERO);
+		    (slot != 0 || (flags & PGO_OVERWRITE)) ? 0 : UVM_PGA_ZERO);
 		if (pg == NULL) {
-			for (int i = 0; i < lcv; i++) {
-				uao_pg_activate(pps[i]);
-				uvm_pageunbusy(pps[i]);
-				pps[i] = NULL;
-			}
-			mutex_exit(uobj->vmobjlock);
-			return ENOMEM;
+			error = ENOMEM;
+			goto fail;
 		}
 		KASSERT(pg->flags & PG_BUSY);
-		pg->flags &= ~PG_FAKE;
-		uao_page_dirty(pg);
+		if (slot != 0) {
+			error = uvm_swap_pagein(pg, slot);
+			if (error) {
+				uvm_pagefree(pg);
+				goto fail;
+			}
+		} else {
+			pg->flags &= ~PG_FAKE;
+			uao_page_dirty(pg);
+		}
 		pps[lcv++] = pg;
 	}
 	mutex_exit(uobj->vmobjlock);
 	return 0;
+
+fail:
+	for (int i = 0; i < lcv; i++) {
+		uao_pg_activate(pps[i]);
+		uvm_pageunbusy(pps[i]);
+		pps[i] = NULL;
+	}
+	mutex_exit(uobj->vmobjlock);
+	return error;
 }
 
 /*
@@ -921,9 +944,9 @@ uvm_aobj_fini(void)
  * uao_pagein_page: bring page pageidx of uobj back from its slot (in
  * range) and release the slot.
  *
- * => uobj locked.  Returns 0, ENOMEM (no free page), EIO (the read
- *    failed: the slot is marked bad and kept) or EBUSY (the resident
- *    page is busy: try again later).  On error the page's slot is kept.
+ * => uobj locked.  Returns 0, ENOMEM (no free page), EIO (the slot is
+ *    bad, or the read failed and marked it bad: the page keeps it) or
+ *    EBUSY (the resident page is busy: try again later).  On error the page's slot is kept.
  * => a resident page with a copy on the slot only loses the slot and
  *    becomes dirty, so that a later pageout writes it elsewhere.
  */
@@ -948,10 +971,8 @@ uao_pagein_page(struct uvm_object *uobj, int pageidx)
 	pg = uvm_pagealloc(uobj, off, NULL, 0);
 	if (pg == NULL)
 		return ENOMEM;
-	error = uvm_swap_get(pg, slot, PGO_SYNCIO);
+	error = uvm_swap_pagein(pg, slot);	/* swpgonly down one */
 	if (error != 0) {
-		if (!uvm_swap_isbad(slot))
-			uvm_swap_markbad(slot, 1);
 		uao_pg_free(pg);
 		return EIO;
 	}
@@ -1075,4 +1096,35 @@ uao_swap_off(int startslot, int endslot)
 	if (error == 0 && busy != 0)
 		error = EBUSY;
 	return error;
+}
+
+/*
+ * uao_foreach_swslot: call fn(uobj, idx, slot, resident, arg) for every
+ * page of every aobj that has a swap slot, with the object locked.  For
+ * the pagedaemon's checker.
+ */
+void
+uao_foreach_swslot(void (*fn)(struct uvm_object *, int, int, bool, void *),
+    void *arg)
+{
+	struct uvm_aobj *aobj;
+
+	mutex_enter(&uao_list_lock);
+	LIST_FOREACH(aobj, &uao_list, u_list) {
+		struct uvm_object *uobj = &aobj->u_obj;
+
+		mutex_enter(uobj->vmobjlock);
+		if ((aobj->u_flags & UAO_FLAG_NOSWAP) == 0 &&
+		    aobj->u_nslots != 0) {
+			for (int i = 0; i < aobj->u_pages; i++) {
+				int slot = uao_find_swslot(uobj, i);
+
+				if (slot != 0)
+					fn(uobj, i, slot, uvm_pagelookup(uobj,
+					    (voff_t)i << PAGE_SHIFT) != NULL, arg);
+			}
+		}
+		mutex_exit(uobj->vmobjlock);
+	}
+	mutex_exit(&uao_list_lock);
 }

@@ -273,16 +273,24 @@ uvmfault_enter(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt,
 }
 
 /*
- * uvmfault_nomem: the fault could not get memory (a page, an anon, or a
- * pmap resource).  With everything unlocked, decide between waiting and
- * failing.  Nothing reclaims memory while this thread waits unless a
- * pagedaemon runs, and there is none on the fault's path, so the fault
- * fails with ENOMEM as NetBSD's does when nothing is reclaimable.
+ * uvmfault_nomem: the fault could not get memory (a page if nopage, an
+ * anon, or a pmap resource).  With everything unlocked, decide as NetBSD
+ * does: if the pagedaemon can reclaim something, wait for it (uvm_wait:
+ * in stepped mode this runs a pass) and restart the fault; if nothing is
+ * reclaimable (swap full or absent and no clean page, or the daemon's
+ * last passes freed nothing) fail with ENOMEM instead of waiting
+ * forever, counting fltnoram if it was a page that was missing.
  */
 static int
-uvmfault_nomem(void)
+uvmfault_nomem(bool nopage)
 {
-	return ENOMEM;
+	if (!uvm_reclaimable()) {
+		if (nopage)
+			UVMEXP_INC(fltnoram);
+		return ENOMEM;
+	}
+	uvm_wait("flt_noram");
+	return ERESTART;
 }
 
 /*
@@ -310,17 +318,16 @@ uvmfault_promote(struct uvm_faultinfo *ufi, struct vm_anon *oanon,
 	if (anon == NULL) {
 		UVMEXP_INC(fltnoanon);
 		uvmfault_unlockall(ufi, amap, uobj);
-		return uvmfault_nomem();
+		return uvmfault_nomem(false);
 	}
 	anon->an_lock = amap_lockptr(amap);
 	pg = uvm_pagealloc(NULL, 0, anon,
 	    opg == NULL ? UVM_PGA_ZERO : 0);
 	if (pg == NULL) {
-		UVMEXP_INC(fltnoram);
 		anon->an_ref = 0;
 		uvm_anfree(anon);
 		uvmfault_unlockall(ufi, amap, uobj);
-		return uvmfault_nomem();
+		return uvmfault_nomem(true);
 	}
 	KASSERT(anon->an_page == pg && pg->uanon == anon);
 	if (opg != NULL)
@@ -573,18 +580,37 @@ uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
 {
 	struct uvm_object *uobj;
 	struct vm_page *pg;
+	int error;
 
 	KASSERT(mutex_owned(anon->an_lock));
 	UVMEXP_INC(fltanget);
 	*loanobj = NULL;
 	for (;;) {
 		pg = uvmfault_lockloanpg(anon, &uobj);
-		/*
-		 * Anons lose their page only to the pagedaemon, which
-		 * leaves a swap slot behind; swap-in belongs to the swap
-		 * layer and there is no swap on a machine without it.
-		 */
-		KASSERTMSG(pg != NULL, "anon %p has no page", anon);
+		if (pg == NULL) {
+			/*
+			 * Paged out: the pagedaemon left a swap slot.  Read
+			 * it back (everything stays locked: the read is
+			 * synchronous).  A failed read marks the slot bad
+			 * and fails this fault only.
+			 */
+			KASSERTMSG(anon->an_swslot > 0,
+			    "anon %p has neither page nor slot", anon);
+			pg = uvm_pagealloc(NULL, 0, anon, 0);
+			if (pg == NULL) {
+				uvmfault_unlockall(ufi, amap, NULL);
+				return uvmfault_nomem(true);
+			}
+			error = uvm_swap_pagein(pg, anon->an_swslot);
+			if (error != 0) {
+				uvm_pagefree(pg);
+				uvmfault_unlockall(ufi, amap, NULL);
+				return error;
+			}
+			uvm_pageactivate(pg);
+			uvm_pageunbusy(pg);
+			continue;
+		}
 		if ((pg->flags & PG_BUSY) == 0) {
 			*loanobj = uobj;
 			return 0;
@@ -659,7 +685,7 @@ uvm_fault_upper(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 		if (pg->flags & PG_BUSY)
 			uvm_pageunbusy(pg);
 		uvmfault_unlockall(ufi, amap, loanobj);
-		return uvmfault_nomem();
+		return uvmfault_nomem(false);
 	}
 	if ((flt->access_type & VM_PROT_WRITE) && pg->uanon == anon) {
 		pg->flags &= ~PG_CLEAN;
@@ -762,7 +788,7 @@ uvm_fault_lower_io(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt,
 			kpause("fltagain", false, 1, NULL);
 			return ERESTART;
 		}
-		return error == ENOMEM ? uvmfault_nomem() : error;
+		return error == ENOMEM ? uvmfault_nomem(true) : error;
 	}
 	KASSERT(pg != NULL && (pg->flags & PG_BUSY) != 0);
 
@@ -845,7 +871,7 @@ uvm_fault_lower(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 			if (pg->flags & PG_BUSY)
 				uvm_pageunbusy(pg);
 			uvmfault_unlockall(ufi, amap, uobj);
-			return uvmfault_nomem();
+			return uvmfault_nomem(false);
 		}
 		if (flt->access_type & prot & VM_PROT_WRITE) {
 			pg->flags &= ~PG_CLEAN;
@@ -891,7 +917,7 @@ uvm_fault_lower(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 		uvm_pageactivate(pg);
 		uvm_pageunbusy(pg);
 		uvmfault_unlockall(ufi, amap, uobj);
-		return uvmfault_nomem();
+		return uvmfault_nomem(false);
 	}
 	uvmfault_pagedone(flt, pg);
 	uvmfault_unlockall(ufi, amap, uobj);

@@ -96,6 +96,36 @@ void	ubc_purge(struct uvm_object *);
 /* uvm_swap.c */
 void	uvm_swap_fini(void);
 /*
+ * uvm_pdaemon.c: the pagedaemon (see uvm_pdpolicy.h for the policies).
+ * Boot: uvm_pdpolicy_select() before uvm_init() (EINVAL: no such
+ * policy), uvm_pdaemon_start() after swap is on; uvm_pdaemon_stop()
+ * first thing at shutdown.
+ */
+int	uvm_pdpolicy_select(const char *);
+int	uvm_pdaemon_start(void);
+void	uvm_pdaemon_stop(void);
+void	uvmpd_tune(void);
+/* Wake the daemon (free memory fell below freemin). */
+void	uvm_kick_pdaemon(void);
+/* Sleep (or, stepped, run a pass) until the daemon freed memory. */
+void	uvm_wait(const char *);
+/* Can waiting give memory back?  False: fail with ENOMEM. */
+bool	uvm_reclaimable(void);
+/* uvmexp.swpgonly changes only through this. */
+void	uvmpd_swpgonly(int delta);
+/*
+ * Read pg (just allocated for its owner, busy, owner locked) from swap
+ * slot: 0 (pg valid, state unknown, swpgonly down one) or EIO (the slot
+ * is marked bad and stays its owner's; the caller frees pg).  Counts
+ * nswget.
+ */
+int	uvm_swap_pagein(struct vm_page *, int slot);
+/* Walkers for the checker: every anon of every amap (an anon shared by
+ * several amaps is visited once per amap), every aobj slot. */
+void	uvm_amap_foreach_anon(void (*)(struct vm_anon *, void *), void *);
+void	uao_foreach_swslot(void (*)(struct uvm_object *, int idx, int slot,
+	    bool resident, void *), void *);
+/*
  * SWAP_OFF: page back in every anon (amap_swap_off, uvm_amap.c) and
  * every aobj page (uao_swap_off, uvm_aobj.c) whose swap slot lies in
  * [startslot, endslot), freeing the slots.  0, or ENOMEM, EIO or EBUSY

@@ -131,6 +131,17 @@ uvm_machine_boot(const struct uvm_machine *m)
 		uvm_machine.m_pmap = "soft";
 	if (uvm_machine.m_policy == NULL)
 		uvm_machine.m_policy = "clock";
+	if (uvm_pdpolicy_select(uvm_machine.m_policy) != 0) {
+		kprintf("uvm_machine_boot: no paging policy named \"%s\"\n",
+		    uvm_machine.m_policy);
+		return EINVAL;
+	}
+	if (uvm_machine.m_daemon != UVM_DAEMON_THREADED &&
+	    uvm_machine.m_daemon != UVM_DAEMON_STEPPED) {
+		kprintf("uvm_machine_boot: daemon mode %d is neither threaded"
+		    " nor stepped\n", (int)uvm_machine.m_daemon);
+		return EINVAL;
+	}
 
 	kern_init();
 	kern_random_seed(m->m_seed);
@@ -191,6 +202,13 @@ uvm_machine_boot(const struct uvm_machine *m)
 			return error;
 		}
 	}
+	error = uvm_pdaemon_start();
+	if (error) {
+		kprintf("uvm_machine_boot: cannot start the pagedaemon: error"
+		    " %d\n", error);
+		uvm_machine_shutdown();
+		return error;
+	}
 	if (m->m_daemon == UVM_DAEMON_THREADED) {
 		error = uvm_scheduler_start();
 		if (error) {
@@ -212,6 +230,7 @@ uvm_machine_shutdown(void)
 {
 	if (!uvm_booted)
 		return;
+	uvm_pdaemon_stop();
 	uvm_meter_stop();
 	uvm_scheduler_stop();
 	uvm_scheduler_fini();

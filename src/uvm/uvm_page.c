@@ -31,6 +31,13 @@
  * bench/b_pagealloc beside malloc+free of a page; a cache would add a
  * state to every page's life for a gain we have not measured.
  *
+ * The paging queues belong to the machine's replacement policy
+ * (uvm_pdpolicy.h, `uvmpdpol'): uvm_pageactivate() and friends check the
+ * page and dispatch to it; it keeps uvmexp.active and inactive, and
+ * uvm_page_check() asks its pdp_check.  An allocation that leaves free
+ * memory below uvmexp.freemin, or finds none, kicks the pagedaemon
+ * (uvm_kick_pdaemon()).
+ *
  * The two reserves: when uvmexp.free is at or below reserve_kernel, only
  * allocations with UVM_PGA_USERESERVE or for the kernel object succeed;
  * at or below reserve_pagedaemon, only the pagedaemon's reserve
@@ -56,6 +63,7 @@
 
 #include "uvm_impl.h"
 #include "uvm_pgfl.h"
+#include "uvm_pdpolicy.h"
 
 kmutex_t uvm_pageqlock;
 kmutex_t uvm_fpageqlock;
@@ -66,8 +74,6 @@ struct pgfreelists uvm_pgfl;
 extern const struct uvm_pagerops aobj_pager __attribute__((__weak__));
 extern const struct uvm_pagerops uvm_vnodeops __attribute__((__weak__));
 
-static struct pglist uvm_activeq;	/* q: active pages */
-static struct pglist uvm_inactiveq;	/* q: inactive pages */
 static unsigned int uvm_pgfl_nextcolor;	/* f: next colour to hand out */
 static bool uvm_page_inited;
 
@@ -88,17 +94,6 @@ pgfl_account(const struct vm_page *pg, int delta)
 	uvm_pgfl.fl_nfree[uvm_pgfl_index(pg)] += delta;
 	if (pg->flags & PG_ZERO)
 		uvmexp.zeropages += delta;
-}
-
-/* active, inactive, under uvm_pageqlock. */
-static inline void
-pq_account(unsigned int pqflags, int delta)
-{
-	KASSERT(mutex_owned(&uvm_pageqlock));
-	if (pqflags & PQ_ACTIVE)
-		uvmexp.active += delta;
-	else if (pqflags & PQ_INACTIVE)
-		uvmexp.inactive += delta;
 }
 
 /* wired, under uvm_pageqlock. */
@@ -305,8 +300,7 @@ uvm_page_init(void)
 	for (size_t b = 0; b < nb; b++)
 		for (int q = 0; q < PGFL_NQUEUES; q++)
 			TAILQ_INIT(&uvm_pgfl.fl_buckets[b].pgb_queues[q]);
-	TAILQ_INIT(&uvm_activeq);
-	TAILQ_INIT(&uvm_inactiveq);
+	uvmpdpol->pdp_init();
 	uvm_pgfl_nextcolor = 0;
 	uvmexp.reserve_pagedaemon = UVM_RESERVE_PAGEDAEMON;
 	uvmexp.reserve_kernel = UVM_RESERVE_KERNEL;
@@ -335,8 +329,7 @@ uvm_page_fini(void)
 	kmem_free(uvm_pgfl.fl_buckets, (size_t)VM_NFREELIST *
 	    (size_t)uvm_pgfl.fl_ncolors * sizeof(struct pgflbucket));
 	memset(&uvm_pgfl, 0, sizeof(uvm_pgfl));
-	TAILQ_INIT(&uvm_activeq);
-	TAILQ_INIT(&uvm_inactiveq);
+	uvmpdpol->pdp_fini();
 	mutex_destroy(&uvm_fpageqlock);
 	mutex_destroy(&uvm_pageqlock);
 	uvm_pagedaemon_lwp = NULL;
@@ -528,7 +521,7 @@ uvm_pagealloc_strat(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
 	struct vm_page *pg;
 	unsigned int color, wantcolor;
 	int try1, try2, fl;
-	bool use_reserve, wasz;
+	bool use_reserve, wasz, kick;
 
 	KASSERT(uvm_page_inited);
 	KASSERT(obj == NULL || anon == NULL);
@@ -565,6 +558,7 @@ uvm_pagealloc_strat(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
 	    (uvmexp.free <= uvmexp.reserve_pagedaemon &&
 	    !(use_reserve && uvm_pagedaemon_p())))) {
 		mutex_exit(&uvm_fpageqlock);
+		uvm_kick_pdaemon();
 		return NULL;
 	}
 	wantcolor = color = uvm_pgfl_nextcolor;
@@ -580,6 +574,7 @@ uvm_pagealloc_strat(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
 		pg = pgfl_get(fl, try1, try2, &color);
 	if (pg == NULL) {
 		mutex_exit(&uvm_fpageqlock);
+		uvm_kick_pdaemon();
 		return NULL;
 	}
 	wasz = (pg->flags & PG_ZERO) != 0;
@@ -596,7 +591,10 @@ uvm_pagealloc_strat(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
 		else
 			uvmexp.pga_zeromiss++;
 	}
+	kick = uvmexp.free < uvmexp.freemin;
 	mutex_exit(&uvm_fpageqlock);
+	if (__predict_false(kick))
+		uvm_kick_pdaemon();
 
 	pg->offset = off;
 	pg->uobject = NULL;
@@ -855,44 +853,29 @@ uvm_pagecheckdirty(struct vm_page *pg, bool pgprotected)
 static inline void
 pq_remove(struct vm_page *pg)
 {
-	if (pg->pqflags & (PQ_ACTIVE | PQ_INACTIVE)) {
-		pq_account(pg->pqflags, -1);
-		TAILQ_REMOVE((pg->pqflags & PQ_ACTIVE) ? &uvm_activeq :
-		    &uvm_inactiveq, pg, pageq);
-		pg->pqflags &= (uint16_t)~(PQ_ACTIVE | PQ_INACTIVE);
-	}
-}
-
-static inline void
-pq_insert(struct vm_page *pg, uint16_t which)
-{
-	pg->pqflags |= which;
-	TAILQ_INSERT_TAIL(which == PQ_ACTIVE ? &uvm_activeq : &uvm_inactiveq,
-	    pg, pageq);
-	pq_account(which, 1);
+	if (pg->pqflags & (PQ_ACTIVE | PQ_INACTIVE))
+		uvmpdpol->pdp_pagedequeue(pg);
 }
 
 #define PQ_CHECK(pg) \
 	KASSERTMSG(((pg)->pqflags & PQ_FREE) == 0, \
 	    "page %p is free", (pg))
 
-/* uvm_pageactivate: put pg at the tail of the active queue. */
+/* uvm_pageactivate: the policy's "pg was used" (CLOCK: active tail). */
 void
 uvm_pageactivate(struct vm_page *pg)
 {
 	bool taken = pq_lock();
 
 	PQ_CHECK(pg);
-	if (pg->wire_count == 0) {
-		pq_remove(pg);
-		pq_insert(pg, PQ_ACTIVE);
-	}
+	if (pg->wire_count == 0)
+		uvmpdpol->pdp_pageactivate(pg);
 	pq_unlock(taken);
 }
 
 /*
- * uvm_pagedeactivate: put pg at the tail of the inactive queue and clear
- * its referenced bit (the pagedaemon's second chance starts now).
+ * uvm_pagedeactivate: the policy's "pg is less useful" (CLOCK: inactive
+ * tail, referenced bit cleared: the second chance starts now).
  */
 void
 uvm_pagedeactivate(struct vm_page *pg)
@@ -900,11 +883,8 @@ uvm_pagedeactivate(struct vm_page *pg)
 	bool taken = pq_lock();
 
 	PQ_CHECK(pg);
-	if (pg->wire_count == 0 && (pg->pqflags & PQ_INACTIVE) == 0) {
-		pq_remove(pg);
-		(void)pmap_clear_reference(pg);
-		pq_insert(pg, PQ_INACTIVE);
-	}
+	if (pg->wire_count == 0)
+		uvmpdpol->pdp_pagedeactivate(pg);
 	pq_unlock(taken);
 }
 
@@ -919,16 +899,15 @@ uvm_pagedequeue(struct vm_page *pg)
 	pq_unlock(taken);
 }
 
-/* uvm_pageenqueue: activate pg unless it is wired or already queued. */
+/* uvm_pageenqueue: queue pg unless it is wired or already queued. */
 void
 uvm_pageenqueue(struct vm_page *pg)
 {
 	bool taken = pq_lock();
 
 	PQ_CHECK(pg);
-	if (pg->wire_count == 0 &&
-	    (pg->pqflags & (PQ_ACTIVE | PQ_INACTIVE)) == 0)
-		pq_insert(pg, PQ_ACTIVE);
+	if (pg->wire_count == 0 && !uvmpdpol->pdp_pageisqueued_p(pg))
+		uvmpdpol->pdp_pageenqueue(pg);
 	pq_unlock(taken);
 }
 
@@ -959,7 +938,7 @@ uvm_pageunwire(struct vm_page *pg)
 	    pg);
 	if (--pg->wire_count == 0) {
 		wired_account(-1);
-		pq_insert(pg, PQ_ACTIVE);
+		uvmpdpol->pdp_pageactivate(pg);
 	}
 	pq_unlock(taken);
 }
@@ -1075,24 +1054,6 @@ check_page(const struct vm_page *pg, int segfl)
 	return NULL;
 }
 
-static const char *
-check_queue(struct pglist *pq, uint16_t which, int expect)
-{
-	const struct vm_page *pg;
-	int n = 0;
-
-	TAILQ_FOREACH(pg, pq, pageq) {
-		if ((pg->pqflags & PQ_QMASK) != which)
-			return "page on a paging queue it is not marked for";
-		if (++n > uvmexp.npages)
-			return "paging queue longer than memory";
-	}
-	if (n != expect)
-		return which == PQ_ACTIVE ? "uvmexp.active != active queue" :
-		    "uvmexp.inactive != inactive queue";
-	return NULL;
-}
-
 /*
  * uvm_page_check: verify the physical layer: every managed page in
  * exactly one state, every free page on the right free list, and every
@@ -1159,10 +1120,7 @@ uvm_page_check(void)
 		why = "uvmexp.zeropages differs from the zero pool's size";
 		goto out;
 	}
-	if ((why = check_queue(&uvm_activeq, PQ_ACTIVE, uvmexp.active)) !=
-	    NULL ||
-	    (why = check_queue(&uvm_inactiveq, PQ_INACTIVE, uvmexp.inactive))
-	    != NULL)
+	if ((why = uvmpdpol->pdp_check()) != NULL)
 		goto out;
 
 	/* Every managed page, segment by segment. */

@@ -57,4 +57,12 @@ extern const struct uvm_pdpolicy uvm_pdpolicy_clockpro;
 /* The machine's policy (uvm_pdaemon.c selects it at boot). */
 extern const struct uvm_pdpolicy *uvmpdpol;
 
+/*
+ * For policies (uvm_pdaemon.c): if pg is a resident swap-backed page
+ * with a swap slot and its owner's lock can be had without waiting, free
+ * the slot (the page becomes dirty: it is now the only copy).  True if a
+ * slot was freed.  uvm_pageqlock held.
+ */
+bool	uvmpd_trydropswap(struct vm_page *);
+
 #endif /* _UVM_UVM_PDPOLICY_H_ */

@@ -667,3 +667,32 @@ uvm_swap_check(void)
 	mutex_exit(&swap_lock);
 	return why;
 }
+
+/* uvm_swap_slot_inuse: is slot allocated (bad slots are)? */
+bool
+uvm_swap_slot_inuse(int slot)
+{
+	struct swapdev *sdp;
+	bool inuse;
+
+	mutex_enter(&swap_lock);
+	sdp = swapdev_byslot(slot);
+	inuse = sdp != NULL &&
+	    BIT_ISSET(sdp->swd_used, slot - sdp->swd_drumoffset);
+	mutex_exit(&swap_lock);
+	return inuse;
+}
+
+/* uvm_swap_nbad: bad slots on all devices. */
+int
+uvm_swap_nbad(void)
+{
+	struct swapdev *sdp;
+	int n = 0;
+
+	mutex_enter(&swap_lock);
+	TAILQ_FOREACH(sdp, &swap_devs, swd_next)
+		n += sdp->swd_npgbad;
+	mutex_exit(&swap_lock);
+	return n;
+}

@@ -1,0 +1,699 @@
+/*
+ * t_pdaemon: the pagedaemon and the CLOCK policy: data integrity under
+ * heavy paging (private anons, shared aobjs, forks sharing copy-on-write
+ * pages) in both daemon modes, clustered pageout, swap full, bad slots
+ * on read, ENOMEM when nothing is reclaimable, the reserves, counters,
+ * and policy selection.
+ */
+#include "h_machine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <uvm/uvm_amap.h>
+#include <uvm/uvm_anon.h>
+#include <uvm/uvm_aobj.h>
+#include <uvm/uvm_swap.h>
+
+#define MB		((psize_t)1024 * 1024)
+#define UMIN		((vaddr_t)0x10000)
+#define UMAX		((vaddr_t)0x40000000)
+#define VA0		((vaddr_t)0x1000000)
+#define SWAPFILE	"pdswap.img"
+
+/* Exact checks: every case here lets only the pager layer touch slots. */
+#define PD_CHECK(map) do {						\
+	const char *_why = uvm_pdaemon_check(true);			\
+	ATF_REQUIRE_MSG(_why == NULL, "%s", _why);			\
+	H_CHECK(map);							\
+} while (0)
+
+static void
+boot_pd(psize_t ram, psize_t swap, enum uvm_daemon_mode mode,
+    const char *policy)
+{
+	struct uvm_machine m;
+
+	uvm_machine_defaults(&m);
+	m.m_ramsize = ram;
+	m.m_quiet = true;
+	m.m_daemon = mode;
+	m.m_policy = policy;
+	if (swap != 0) {
+		unlink(SWAPFILE);
+		m.m_nswap = 1;
+		m.m_swap[0].sw_path = SWAPFILE;
+		m.m_swap[0].sw_size = (off_t)swap;
+		m.m_swap[0].sw_priority = 0;
+	}
+	h_boot_machine(&m);
+	/* Wiring is not what these cases test. */
+	uvmexp.wiredmax = uvmexp.npages / 2;
+	PD_CHECK(NULL);
+}
+
+static void
+shutdown_pd(void)
+{
+	h_shutdown();
+	unlink(SWAPFILE);
+}
+
+static struct vmspace *
+newvm(void)
+{
+	struct vmspace *vm = uvmspace_alloc(UMIN, UMAX, false);
+
+	ATF_REQUIRE(vm != NULL);
+	return vm;
+}
+
+/* Private anonymous memory (copy-on-write, inherited by copy). */
+static void
+map_anon(struct vmspace *vm, vaddr_t va, int npages)
+{
+	ATF_REQUIRE_EQ(uvm_map(&vm->vm_map, &va, ptoa((vsize_t)npages), NULL,
+	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_ALL,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_FIXED | UVM_FLAG_COPYONW)),
+	    0);
+}
+
+/* An aobj mapped shared (the map takes its own reference). */
+static void
+map_shared(struct vmspace *vm, struct uvm_object *uobj, vaddr_t va,
+    int npages)
+{
+	uao_reference(uobj);
+	ATF_REQUIRE_EQ(uvm_map(&vm->vm_map, &va, ptoa((vsize_t)npages), uobj,
+	    0, 0, UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_ALL, UVM_INH_SHARE,
+	    UVM_ADV_NORMAL, UVM_FLAG_FIXED)), 0);
+}
+
+/* The bytes of page `pg' of generation `gen' of owner `who'. */
+static void
+pattern(unsigned char *buf, unsigned who, unsigned pg, unsigned gen)
+{
+	uint32_t x = who * 2654435761u ^ pg * 40503u ^ gen * 97u ^ 0x9e3779b9u;
+
+	for (size_t i = 0; i < PAGE_SIZE; i += 4) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		memcpy(buf + i, &x, 4);
+	}
+}
+
+static int
+write_page(struct vmspace *vm, vaddr_t va, unsigned who, unsigned pg,
+    unsigned gen)
+{
+	unsigned char buf[PAGE_SIZE];
+
+	pattern(buf, who, pg, gen);
+	return copyout_vmspace(vm, buf, (void *)va, PAGE_SIZE);
+}
+
+/* 0 if the page holds its pattern, 1 if it differs, -1 on error. */
+static int
+check_page(struct vmspace *vm, vaddr_t va, unsigned who, unsigned pg,
+    unsigned gen)
+{
+	unsigned char want[PAGE_SIZE], got[PAGE_SIZE];
+
+	if (copyin_vmspace(vm, (void *)va, got, PAGE_SIZE) != 0)
+		return -1;
+	pattern(want, who, pg, gen);
+	return memcmp(want, got, PAGE_SIZE) == 0 ? 0 : 1;
+}
+
+/* The anon at va of vm, or NULL. */
+static struct vm_anon *
+anon_at(struct vmspace *vm, vaddr_t va)
+{
+	struct vm_map_entry *e;
+	struct vm_anon *anon = NULL;
+
+	vm_map_lock_read(&vm->vm_map);
+	if (uvm_map_lookup_entry(&vm->vm_map, va, &e) &&
+	    e->aref.ar_amap != NULL) {
+		amap_lock(e->aref.ar_amap);
+		anon = amap_lookup(&e->aref, va - e->start);
+		amap_unlock(e->aref.ar_amap);
+	}
+	vm_map_unlock_read(&vm->vm_map);
+	return anon;
+}
+
+/*
+ * The big one: 3 processes with private memory, one shared aobj mapped
+ * in two of them, a fork of the first sharing its pages copy-on-write
+ * and rewriting half of them: a working set of 3x RAM on a 4 MiB
+ * machine with 16 MiB of swap.  Every byte is checked, twice.
+ */
+#define NVM		3
+#define PRIVPG		800
+#define SHPG		320
+
+static void
+integrity(enum uvm_daemon_mode mode, const char *policy)
+{
+	struct vmspace *vm[NVM], *child;
+	struct uvm_object *shobj;
+	unsigned long nw0;
+	int bad = 0, err = 0, total;
+
+	boot_pd(4 * MB, 16 * MB, mode, policy);
+	nw0 = uvm_swap_nwrites;
+	shobj = uao_create(ptoa((vsize_t)SHPG), 0);
+	for (int v = 0; v < NVM; v++) {
+		vm[v] = newvm();
+		map_anon(vm[v], VA0, PRIVPG);
+	}
+	map_shared(vm[1], shobj, VA0 + ptoa(PRIVPG), SHPG);
+	map_shared(vm[2], shobj, VA0 + ptoa(PRIVPG), SHPG);
+	for (int v = 0; v < NVM; v++)
+		for (int p = 0; p < PRIVPG; p++)
+			err += write_page(vm[v], VA0 + ptoa(p), v, p, 0) != 0;
+	for (int p = 0; p < SHPG; p++)
+		err += write_page(vm[1], VA0 + ptoa(PRIVPG + p), 99, p, 0) != 0;
+	ATF_REQUIRE_EQ_MSG(err, 0, "%d writes failed", err);
+	PD_CHECK(&vm[0]->vm_map);
+
+	/* The child shares vm[0]'s pages, then rewrites the odd ones. */
+	child = uvmspace_fork(vm[0]);
+	for (int p = 1; p < PRIVPG; p += 2)
+		err += write_page(child, VA0 + ptoa(p), 50, p, 1) != 0;
+	ATF_REQUIRE_EQ(err, 0);
+	total = NVM * PRIVPG + SHPG + PRIVPG / 2;
+	ATF_CHECK_MSG(total >= 3 * uvmexp.npages * 9 / 10,
+	    "working set %d pages, RAM %d", total, uvmexp.npages);
+	PD_CHECK(&child->vm_map);
+
+	for (int round = 0; round < 2; round++) {
+		for (int v = 0; v < NVM; v++)
+			for (int p = 0; p < PRIVPG; p++) {
+				int r = check_page(vm[v], VA0 + ptoa(p), v, p,
+				    0);
+				bad += r > 0;
+				err += r < 0;
+			}
+		for (int p = 0; p < PRIVPG; p++) {
+			int r = (p & 1) ?
+			    check_page(child, VA0 + ptoa(p), 50, p, 1) :
+			    check_page(child, VA0 + ptoa(p), 0, p, 0);
+			bad += r > 0;
+			err += r < 0;
+		}
+		for (int p = 0; p < SHPG; p++) {
+			int r = check_page(vm[2 - round],
+			    VA0 + ptoa(PRIVPG + p), 99, p, 0);
+			bad += r > 0;
+			err += r < 0;
+		}
+		ATF_REQUIRE_EQ_MSG(bad, 0, "%d pages differ", bad);
+		ATF_REQUIRE_EQ_MSG(err, 0, "%d reads failed", err);
+		PD_CHECK(&vm[round]->vm_map);
+	}
+	/* Paging really happened, both ways, in clusters. */
+	ATF_CHECK(uvmexp.pdwoke > 0);
+	ATF_CHECK(uvmexp.pdfreed > total - uvmexp.npages);
+	ATF_CHECK(uvmexp.pgswapin > 0);
+	ATF_CHECK(uvmexp.pgswapout > uvmexp.npages);
+	ATF_CHECK_EQ(uvmexp.pageins, uvmexp.nswget);
+	ATF_CHECK_MSG(uvmexp.pgswapout >= 2 * (int)(uvm_swap_nwrites - nw0),
+	    "%d pages in %lu writes", uvmexp.pgswapout,
+	    uvm_swap_nwrites - nw0);
+	ATF_CHECK_EQ(uvmexp.fltnoram, 0);
+
+	uvmspace_free(child);
+	for (int v = 0; v < NVM; v++)
+		uvmspace_free(vm[v]);
+	uao_detach(shobj);
+	PD_CHECK(NULL);
+	/* Everything gone: no slot is left behind. */
+	ATF_CHECK_EQ(uvmexp.swpginuse, 0);
+	ATF_CHECK_EQ(uvmexp.swpgonly, 0);
+	shutdown_pd();
+}
+
+ATF_TC(integrity_3x_ram_stepped_clock);
+ATF_TC_HEAD(integrity_3x_ram_stepped_clock, tc)
+{
+	atf_tc_set_md_var(tc, "timeout", "120");
+}
+ATF_TC_BODY(integrity_3x_ram_stepped_clock, tc)
+{
+	integrity(UVM_DAEMON_STEPPED, "clock");
+}
+
+ATF_TC(integrity_3x_ram_threaded_clock);
+ATF_TC_HEAD(integrity_3x_ram_threaded_clock, tc)
+{
+	atf_tc_set_md_var(tc, "timeout", "120");
+}
+ATF_TC_BODY(integrity_3x_ram_threaded_clock, tc)
+{
+	integrity(UVM_DAEMON_THREADED, "clock");
+}
+
+/*
+ * Clustering: dirty pages gathered by one pass go to swap in runs:
+ * pages written per write I/O well above 1, and one pdpageouts per I/O.
+ */
+ATF_TC_WITHOUT_HEAD(pageout_clusters_dirty_pages_into_runs);
+ATF_TC_BODY(pageout_clusters_dirty_pages_into_runs, tc)
+{
+	struct vmspace *vm;
+	unsigned long nw0;
+	int po0, pgs0, n = 1200;
+
+	boot_pd(4 * MB, 16 * MB, UVM_DAEMON_STEPPED, NULL);
+	vm = newvm();
+	map_anon(vm, VA0, n);
+	nw0 = uvm_swap_nwrites;
+	po0 = uvmexp.pdpageouts;
+	pgs0 = uvmexp.pgswapout;
+	for (int p = 0; p < n; p++)
+		ATF_REQUIRE_EQ(write_page(vm, VA0 + ptoa(p), 7, p, 0), 0);
+	PD_CHECK(&vm->vm_map);
+	ATF_REQUIRE(uvm_swap_nwrites > nw0);
+	ATF_CHECK_EQ((unsigned long)(uvmexp.pdpageouts - po0),
+	    uvm_swap_nwrites - nw0);
+	ATF_CHECK_MSG((uvmexp.pgswapout - pgs0) >=
+	    8 * (int)(uvm_swap_nwrites - nw0),
+	    "%d pages in %lu writes", uvmexp.pgswapout - pgs0,
+	    uvm_swap_nwrites - nw0);
+	/* Every page that left memory has exactly one slot. */
+	for (int p = 0; p < n; p++) {
+		struct vm_anon *a = anon_at(vm, VA0 + ptoa(p));
+
+		ATF_REQUIRE(a != NULL);
+		ATF_REQUIRE(a->an_page != NULL || a->an_swslot > 0);
+	}
+	for (int p = 0; p < n; p++)
+		ATF_REQUIRE_EQ(check_page(vm, VA0 + ptoa(p), 7, p, 0), 0);
+	PD_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	shutdown_pd();
+}
+
+/*
+ * Swap full: writing more than RAM + swap holds ends in ENOMEM (the
+ * fault cannot get a page and nothing is reclaimable), but no page that
+ * was written is lost: dirty pages that found no slot were reactivated.
+ */
+ATF_TC_WITHOUT_HEAD(swap_full_reactivates_dirty_pages_no_data_lost);
+ATF_TC_BODY(swap_full_reactivates_dirty_pages_no_data_lost, tc)
+{
+	struct vmspace *vm;
+	int n = 2000, written = 0, react0, nres = 0;
+
+	boot_pd(4 * MB, 1 * MB, UVM_DAEMON_STEPPED, NULL);
+	vm = newvm();
+	map_anon(vm, VA0, n);
+	react0 = uvmexp.pdreact;
+	for (int p = 0; p < n; p++) {
+		if (write_page(vm, VA0 + ptoa(p), 3, p, 0) != 0)
+			break;
+		written++;
+	}
+	ATF_CHECK_MSG(written < n, "all %d pages fit", n);
+	ATF_CHECK(written > uvmexp.swpages);
+	ATF_CHECK(uvmexp.fltnoram > 0);
+	ATF_CHECK(uvmexp.pdreact > react0);
+	ATF_CHECK(uvmexp.swpginuse <= uvmexp.swpages);
+	PD_CHECK(&vm->vm_map);
+	/*
+	 * Memory is full of dirty pages and swap of the others.  Check the
+	 * resident ones (no memory needed), give them back, then read the
+	 * paged-out ones in.
+	 */
+	for (int p = 0; p < written; p++) {
+		struct vm_anon *a = anon_at(vm, VA0 + ptoa(p));
+
+		ATF_REQUIRE(a != NULL);
+		ATF_REQUIRE(a->an_page != NULL || a->an_swslot > 0);
+		if (a->an_page == NULL)
+			continue;
+		ATF_REQUIRE_EQ_MSG(check_page(vm, VA0 + ptoa(p), 3, p, 0), 0,
+		    "resident page %d", p);
+		if (a->an_swslot == 0) {
+			uvm_unmap(&vm->vm_map, VA0 + ptoa(p),
+			    VA0 + ptoa(p + 1));
+			nres++;
+		}
+	}
+	ATF_CHECK(nres > 0);
+	PD_CHECK(&vm->vm_map);
+	for (int p = 0; p < written; p++) {
+		struct vm_anon *a = anon_at(vm, VA0 + ptoa(p));
+
+		if (a != NULL && a->an_page == NULL)
+			ATF_REQUIRE_EQ_MSG(check_page(vm, VA0 + ptoa(p), 3, p,
+			    0), 0, "paged-out page %d", p);
+	}
+	PD_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	PD_CHECK(NULL);
+	shutdown_pd();
+}
+
+/*
+ * A read error on a slot marks it bad and fails that access only; the
+ * other paged-out pages read back fine, and the bad slot is never handed
+ * out again.
+ */
+ATF_TC_WITHOUT_HEAD(bad_slot_on_read_fails_only_that_access);
+ATF_TC_BODY(bad_slot_on_read_fails_only_that_access, tc)
+{
+	struct vmspace *vm;
+	struct vm_anon *a;
+	int n = 1500, victim = -1, slot, inuse;
+
+	boot_pd(4 * MB, 16 * MB, UVM_DAEMON_STEPPED, NULL);
+	vm = newvm();
+	map_anon(vm, VA0, n);
+	for (int p = 0; p < n; p++)
+		ATF_REQUIRE_EQ(write_page(vm, VA0 + ptoa(p), 5, p, 0), 0);
+	for (int p = 0; p < n && victim < 0; p++) {
+		a = anon_at(vm, VA0 + ptoa(p));
+		if (a != NULL && a->an_page == NULL && a->an_swslot > 0)
+			victim = p;
+	}
+	ATF_REQUIRE_MSG(victim >= 0, "nothing was paged out");
+	a = anon_at(vm, VA0 + ptoa(victim));
+	slot = a->an_swslot;
+	kern_fault_set(KFI_IO_READ, 1, 0);
+	ATF_CHECK_EQ(check_page(vm, VA0 + ptoa(victim), 5, victim, 0), -1);
+	ATF_CHECK_EQ(kern_fault_hits(KFI_IO_READ), 1ul);
+	kern_fault_clear();
+	ATF_CHECK(uvm_swap_isbad(slot));
+	ATF_CHECK_EQ(a->an_swslot, slot);
+	ATF_CHECK(a->an_page == NULL);
+	PD_CHECK(&vm->vm_map);
+	/* Still lost, and only that page. */
+	ATF_CHECK_EQ(check_page(vm, VA0 + ptoa(victim), 5, victim, 0), -1);
+	for (int p = 0; p < n; p++)
+		if (p != victim)
+			ATF_REQUIRE_EQ_MSG(check_page(vm, VA0 + ptoa(p), 5, p,
+			    0), 0, "page %d", p);
+	PD_CHECK(&vm->vm_map);
+	/* Freeing the anon leaves the bad slot allocated, to nobody. */
+	inuse = uvmexp.swpginuse;
+	uvmspace_free(vm);
+	PD_CHECK(NULL);
+	ATF_CHECK_EQ(uvmexp.swpginuse, 1);
+	ATF_CHECK(uvm_swap_isbad(slot));
+	ATF_CHECK(uvm_swap_slot_inuse(slot));
+	ATF_CHECK(inuse >= 1);
+	shutdown_pd();
+}
+
+/*
+ * No swap and every page dirty: nothing is reclaimable, so the fault
+ * fails with ENOMEM (fltnoram) at once instead of waiting forever.
+ */
+static void
+enomem_no_swap(enum uvm_daemon_mode mode)
+{
+	struct vmspace *vm;
+	int n = 1100, written = 0, error = 0;
+
+	boot_pd(4 * MB, 0, mode, NULL);
+	vm = newvm();
+	map_anon(vm, VA0, n);
+	for (int p = 0; p < n; p++) {
+		unsigned char buf[PAGE_SIZE];
+
+		pattern(buf, 1, p, 0);
+		error = uvm_fault(&vm->vm_map, VA0 + ptoa(p), VM_PROT_WRITE);
+		if (error != 0)
+			break;
+		ATF_REQUIRE_EQ(copyout_vmspace(vm, buf, (void *)(VA0 +
+		    ptoa(p)), PAGE_SIZE), 0);
+		written++;
+	}
+	ATF_CHECK_EQ(error, ENOMEM);
+	ATF_CHECK_EQ(uvmexp.fltnoram, 1);
+	ATF_CHECK(written > uvmexp.npages / 2);
+	ATF_CHECK(uvmexp.free <= uvmexp.reserve_kernel);
+	PD_CHECK(&vm->vm_map);
+	for (int p = 0; p < written; p++)
+		ATF_REQUIRE_EQ(check_page(vm, VA0 + ptoa(p), 1, p, 0), 0);
+	/* Memory given back: the same fault succeeds. */
+	uvm_unmap(&vm->vm_map, VA0, VA0 + ptoa(64));
+	ATF_CHECK_EQ(uvm_fault(&vm->vm_map, VA0 + ptoa(written),
+	    VM_PROT_WRITE), 0);
+	PD_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	shutdown_pd();
+}
+
+ATF_TC_WITHOUT_HEAD(nothing_reclaimable_fails_enomem_stepped);
+ATF_TC_BODY(nothing_reclaimable_fails_enomem_stepped, tc)
+{
+	enomem_no_swap(UVM_DAEMON_STEPPED);
+}
+
+ATF_TC_WITHOUT_HEAD(nothing_reclaimable_fails_enomem_threaded);
+ATF_TC_BODY(nothing_reclaimable_fails_enomem_threaded, tc)
+{
+	enomem_no_swap(UVM_DAEMON_THREADED);
+}
+
+/*
+ * The reserves: with ordinary allocations stopped at reserve_kernel, a
+ * daemon pass still runs and frees pages (it needs none to do so).
+ */
+ATF_TC_WITHOUT_HEAD(reserves_keep_daemon_able_to_run);
+ATF_TC_BODY(reserves_keep_daemon_able_to_run, tc)
+{
+	struct vmspace *vm;
+	struct pglist pgl, one;
+	int n = 600, freed, woke0;
+
+	boot_pd(4 * MB, 16 * MB, UVM_DAEMON_STEPPED, NULL);
+	ATF_CHECK(uvmexp.freemin > uvmexp.reserve_kernel);
+	ATF_CHECK(uvmexp.freetarg > uvmexp.freemin);
+	ATF_CHECK(uvmexp.reserve_kernel > uvmexp.reserve_pagedaemon);
+	vm = newvm();
+	map_anon(vm, VA0, n);
+	for (int p = 0; p < n; p++)
+		ATF_REQUIRE_EQ(write_page(vm, VA0 + ptoa(p), 9, p, 0), 0);
+	TAILQ_INIT(&pgl);
+	while (uvm_pglistalloc(PAGE_SIZE, 0, ~(paddr_t)0, PAGE_SIZE, 0,
+	    &one, 1, 0) == 0)
+		TAILQ_CONCAT(&pgl, &one, pageq);
+	ATF_CHECK(uvmexp.free <= uvmexp.reserve_kernel);
+	woke0 = uvmexp.pdwoke;
+	freed = uvm_pageout_step();
+	ATF_CHECK_EQ(uvmexp.pdwoke, woke0 + 1);
+	ATF_CHECK(freed > 0);
+	ATF_CHECK(uvmexp.free >= uvmexp.freetarg);
+	PD_CHECK(&vm->vm_map);
+	uvm_pglistfree(&pgl);
+	for (int p = 0; p < n; p++)
+		ATF_REQUIRE_EQ(check_page(vm, VA0 + ptoa(p), 9, p, 0), 0);
+	PD_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	shutdown_pd();
+}
+
+/*
+ * Counters, in a fully controlled stepped run: pages go out only through
+ * explicit steps; then reading them back counts one pagein each.
+ */
+ATF_TC_WITHOUT_HEAD(counters_match_what_happened);
+ATF_TC_BODY(counters_match_what_happened, tc)
+{
+	struct vmspace *vm;
+	struct pglist pgl, one;
+	struct uvmexp s;
+	unsigned long nw0;
+	int n = 400, freed, out, nonres = 0, steps = 0;
+
+	boot_pd(4 * MB, 16 * MB, UVM_DAEMON_STEPPED, NULL);
+	vm = newvm();
+	map_anon(vm, VA0, n);
+	for (int p = 0; p < n; p++)
+		ATF_REQUIRE_EQ(write_page(vm, VA0 + ptoa(p), 4, p, 0), 0);
+	/* Take free memory below the target with pages nobody can page. */
+	TAILQ_INIT(&pgl);
+	while (uvmexp.free > uvmexp.freemin &&
+	    uvm_pglistalloc(PAGE_SIZE, 0, ~(paddr_t)0, PAGE_SIZE, 0, &one, 1,
+	    0) == 0)
+		TAILQ_CONCAT(&pgl, &one, pageq);
+	s = uvmexp;
+	nw0 = uvm_swap_nwrites;
+	freed = 0;
+	while (uvmexp.free < uvmexp.freetarg && steps < 10) {
+		freed += uvm_pageout_step();
+		steps++;
+	}
+	ATF_REQUIRE(freed > 0);
+	ATF_CHECK_EQ(uvmexp.pdwoke - s.pdwoke, steps);
+	ATF_CHECK_EQ(uvmexp.pdfreed - s.pdfreed, freed);
+	/* All of them were dirty anons: each went out through swap. */
+	out = uvmexp.pgswapout - s.pgswapout;
+	ATF_CHECK_EQ(out, freed);
+	ATF_CHECK_EQ(uvmexp.swpginuse - s.swpginuse, out);
+	ATF_CHECK_EQ(uvmexp.swpgonly - s.swpgonly, out);
+	ATF_CHECK_EQ((unsigned long)(uvmexp.pdpageouts - s.pdpageouts),
+	    uvm_swap_nwrites - nw0);
+	ATF_CHECK(uvmexp.pdscans - s.pdscans >= freed);
+	ATF_CHECK_EQ(uvmexp.pdanscan - s.pdanscan,
+	    uvmexp.pdscans - s.pdscans);
+	ATF_CHECK(uvmexp.pddeact - s.pddeact > 0);
+	ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 0);
+	for (int p = 0; p < n; p++) {
+		struct vm_anon *a = anon_at(vm, VA0 + ptoa(p));
+
+		nonres += a->an_page == NULL;
+	}
+	ATF_CHECK_EQ(nonres, out);
+	PD_CHECK(&vm->vm_map);
+	uvm_pglistfree(&pgl);
+
+	s = uvmexp;
+	for (int p = 0; p < n; p++)
+		ATF_REQUIRE_EQ(check_page(vm, VA0 + ptoa(p), 4, p, 0), 0);
+	ATF_CHECK_EQ(uvmexp.pageins - s.pageins, nonres);
+	ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, nonres);
+	ATF_CHECK_EQ(uvmexp.nswget - s.nswget, nonres);
+	ATF_CHECK_EQ(uvmexp.swpgonly, 0);
+	/* Read back, the pages keep their (clean) copies in swap. */
+	ATF_CHECK_EQ(uvmexp.swpginuse, s.swpginuse);
+	PD_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	PD_CHECK(NULL);
+	ATF_CHECK_EQ(uvmexp.swpginuse, 0);
+	shutdown_pd();
+}
+
+/*
+ * CLOCK's second chance: a page referenced after deactivation is
+ * reactivated by the scan, not freed; an unreferenced clean page with a
+ * copy in swap is freed without I/O.
+ */
+ATF_TC_WITHOUT_HEAD(clock_reactivates_referenced_frees_clean_without_io);
+ATF_TC_BODY(clock_reactivates_referenced_frees_clean_without_io, tc)
+{
+	struct vmspace *vm;
+	struct pglist pgl, one;
+	struct vm_anon *a;
+	struct uvmexp s;
+	unsigned char b;
+	int n = 300, p, slot;
+
+	boot_pd(4 * MB, 16 * MB, UVM_DAEMON_STEPPED, NULL);
+	vm = newvm();
+	map_anon(vm, VA0, n);
+	for (p = 0; p < n; p++)
+		ATF_REQUIRE_EQ(write_page(vm, VA0 + ptoa(p), 2, p, 0), 0);
+	TAILQ_INIT(&pgl);
+	while (uvmexp.free > uvmexp.freemin &&
+	    uvm_pglistalloc(PAGE_SIZE, 0, ~(paddr_t)0, PAGE_SIZE, 0, &one, 1,
+	    0) == 0)
+		TAILQ_CONCAT(&pgl, &one, pageq);
+	/* First pass: pages go to swap. */
+	(void)uvm_pageout_step();
+	for (p = 0; p < n; p++) {
+		a = anon_at(vm, VA0 + ptoa(p));
+		if (a->an_page == NULL)
+			break;
+	}
+	ATF_REQUIRE(p < n);
+	/* Read it back: resident again, with a clean copy in swap. */
+	ATF_REQUIRE_EQ(check_page(vm, VA0 + ptoa(p), 2, p, 0), 0);
+	a = anon_at(vm, VA0 + ptoa(p));
+	ATF_REQUIRE(a->an_page != NULL && a->an_swslot > 0);
+	uvm_pagedeactivate(a->an_page);
+	ATF_CHECK(a->an_page->pqflags & PQ_INACTIVE);
+	/* Referenced after deactivation: the scan gives it a second chance. */
+	ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)(VA0 + ptoa(p)), &b, 1), 0);
+	s = uvmexp;
+	for (int tries = 0; (a->an_page->pqflags & PQ_INACTIVE) != 0 &&
+	    tries < 50; tries++) {
+		while (uvmexp.free > uvmexp.freemin &&
+		    uvm_pglistalloc(PAGE_SIZE, 0, ~(paddr_t)0, PAGE_SIZE, 0,
+		    &one, 1, 0) == 0)
+			TAILQ_CONCAT(&pgl, &one, pageq);
+		(void)uvm_pageout_step();
+		ATF_REQUIRE(a->an_page != NULL);
+	}
+	ATF_CHECK(uvmexp.pdreact > s.pdreact);
+	ATF_CHECK(a->an_page != NULL);
+	ATF_CHECK(a->an_page == NULL || (a->an_page->pqflags & PQ_ACTIVE));
+	PD_CHECK(&vm->vm_map);
+	/*
+	 * Unreferenced now: when the scan reaches it, it is freed and keeps
+	 * its slot (a dirty page would have been given a new one).
+	 */
+	slot = a->an_swslot;
+	uvm_pagedeactivate(a->an_page);
+	for (int tries = 0; a->an_page != NULL && tries < 50; tries++) {
+		while (uvmexp.free > uvmexp.freemin &&
+		    uvm_pglistalloc(PAGE_SIZE, 0, ~(paddr_t)0, PAGE_SIZE, 0,
+		    &one, 1, 0) == 0)
+			TAILQ_CONCAT(&pgl, &one, pageq);
+		(void)uvm_pageout_step();
+	}
+	ATF_CHECK(a->an_page == NULL);
+	ATF_CHECK_EQ(a->an_swslot, slot);
+	PD_CHECK(&vm->vm_map);
+	uvm_pglistfree(&pgl);
+	ATF_REQUIRE_EQ(check_page(vm, VA0 + ptoa(p), 2, p, 0), 0);
+	uvmspace_free(vm);
+	shutdown_pd();
+}
+
+ATF_TC_WITHOUT_HEAD(unknown_policy_fails_boot_einval);
+ATF_TC_BODY(unknown_policy_fails_boot_einval, tc)
+{
+	struct uvm_machine m;
+
+	uvm_machine_defaults(&m);
+	m.m_quiet = true;
+	m.m_policy = "lru-of-dreams";
+	ATF_CHECK_EQ(uvm_machine_boot(&m), EINVAL);
+	ATF_CHECK(uvm_machine_current() == NULL);
+	m.m_policy = "clock";
+	ATF_REQUIRE_EQ(uvm_machine_boot(&m), 0);
+	PD_CHECK(NULL);
+	h_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(tuning_follows_netbsd);
+ATF_TC_BODY(tuning_follows_netbsd, tc)
+{
+	boot_pd(4 * MB, 0, UVM_DAEMON_STEPPED, NULL);
+	/* 5% of 1024 pages, within [16 KiB, 512 KiB]. */
+	ATF_CHECK_EQ(uvmexp.freemin, uvmexp.npages / 20);
+	ATF_CHECK_EQ(uvmexp.freetarg, uvmexp.freemin * 4 / 3);
+	ATF_CHECK(uvmexp.inactarg > uvmexp.freetarg);
+	ATF_CHECK_EQ(uvmexp.anonmin, 10);
+	ATF_CHECK_EQ(uvmexp.filemax, 50);
+	shutdown_pd();
+	boot_pd(64 * MB, 0, UVM_DAEMON_STEPPED, NULL);
+	ATF_CHECK_EQ(uvmexp.freemin, (512 * 1024) / PAGE_SIZE);
+	shutdown_pd();
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, integrity_3x_ram_stepped_clock);
+	ATF_TP_ADD_TC(tp, integrity_3x_ram_threaded_clock);
+	ATF_TP_ADD_TC(tp, pageout_clusters_dirty_pages_into_runs);
+	ATF_TP_ADD_TC(tp, swap_full_reactivates_dirty_pages_no_data_lost);
+	ATF_TP_ADD_TC(tp, bad_slot_on_read_fails_only_that_access);
+	ATF_TP_ADD_TC(tp, nothing_reclaimable_fails_enomem_stepped);
+	ATF_TP_ADD_TC(tp, nothing_reclaimable_fails_enomem_threaded);
+	ATF_TP_ADD_TC(tp, reserves_keep_daemon_able_to_run);
+	ATF_TP_ADD_TC(tp, counters_match_what_happened);
+	ATF_TP_ADD_TC(tp, clock_reactivates_referenced_frees_clean_without_io);
+	ATF_TP_ADD_TC(tp, unknown_policy_fails_boot_einval);
+	ATF_TP_ADD_TC(tp, tuning_follows_netbsd);
+	return atf_no_error();
+}
