@@ -249,6 +249,45 @@ ATF_TC_BODY(swapper_thread_swaps_in_when_meter_wakes_it, tc)
 	h_shutdown();
 }
 
+ATF_TC_WITHOUT_HEAD(threaded_machine_meters_from_clock_and_swaps_in);
+ATF_TC_BODY(threaded_machine_meters_from_clock_and_swaps_in, tc)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	struct uvm_machine m;
+	struct lwp *l;
+	int i;
+
+	uvm_machine_defaults(&m);
+	m.m_ramsize = 8 << 20;
+	m.m_quiet = true;
+	m.m_daemon = UVM_DAEMON_THREADED;
+	h_boot_machine(&m);
+	l = mklwp(false, MAXSLP, 0, 0);
+	ATF_CHECK_EQ(uvm_swapout_threads(), 1);
+	mutex_enter(&proc_lock);
+	l->l_flag |= LW_RUNNABLE;
+	l->l_swtime = 0;
+	mutex_exit(&proc_lock);
+	/* One second of clock: the meter's callout runs and ages l. */
+	hardclock((unsigned int)hz);
+	for (i = 0; i < 500; i++) {
+		bool in;
+
+		mutex_enter(&proc_lock);
+		in = (l->l_flag & LW_INMEM) != 0;
+		mutex_exit(&proc_lock);
+		if (in)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	ATF_CHECK_MSG(i < 500, "the swapper thread did not swap the lwp in");
+	ATF_CHECK_EQ(uvmexp.swapins, 1);
+	check_bytes(l, 'a');
+	H_CHECK(kernel_map);
+	freelwps();
+	h_shutdown();		/* stops the swapper thread and the meter */
+}
+
 ATF_TC_WITHOUT_HEAD(uarea_free_of_swapped_out_lwp_gives_everything_back);
 ATF_TC_BODY(uarea_free_of_swapped_out_lwp_gives_everything_back, tc)
 {
@@ -295,6 +334,7 @@ ATF_TP_ADD_TCS(tp)
 	    swapout_takes_long_sleepers_then_longest_asleep_then_runnable);
 	ATF_TP_ADD_TC(tp, scheduler_swaps_runnable_lwps_in_by_priority);
 	ATF_TP_ADD_TC(tp, swapper_thread_swaps_in_when_meter_wakes_it);
+	ATF_TP_ADD_TC(tp, threaded_machine_meters_from_clock_and_swaps_in);
 	ATF_TP_ADD_TC(tp, uarea_free_of_swapped_out_lwp_gives_everything_back);
 	ATF_TP_ADD_TC(tp, meter_ages_swap_and_sleep_times);
 	return atf_no_error();
