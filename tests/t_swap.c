@@ -376,19 +376,31 @@ void	uvmpd_swpgonly(int delta);
 	ATF_CHECK_MSG(_w == NULL, "%s", _w);				\
 } while (0)
 
-/* Map npages of anonymous memory in a new vmspace; fill page i with 'a'+i. */
+/* Map npages of anonymous memory at SO_VA in vm: 0 or uvm_map's error. */
+static int
+so_anon_space_map(struct vmspace *vm, int npages)
+{
+	vaddr_t va = SO_VA;
+
+	return uvm_map(&vm->vm_map, &va, ptoa((vsize_t)npages), NULL,
+	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_RW,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_FIXED | UVM_FLAG_COPYONW));
+}
+
+/*
+ * A new vmspace; with npages > 0, npages of anonymous memory mapped
+ * at SO_VA, page i filled with 'a' + i.
+ */
 static struct vmspace *
 so_anon_space(int npages)
 {
 	struct vmspace *vm;
-	vaddr_t va = SO_VA;
 	char *buf;
 
 	vm = uvmspace_alloc(0x1000000UL, 0x40000000UL, false);
-	ATF_REQUIRE_EQ(uvm_map(&vm->vm_map, &va, ptoa((vsize_t)npages), NULL,
-	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_RW,
-	    UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_FIXED | UVM_FLAG_COPYONW)),
-	    0);
+	if (npages == 0)
+		return vm;
+	ATF_REQUIRE_EQ(so_anon_space_map(vm, npages), 0);
 	buf = malloc(PAGE_SIZE);
 	for (int i = 0; i < npages; i++) {
 		memset(buf, 'a' + i, PAGE_SIZE);
@@ -737,6 +749,132 @@ ATF_TC_BODY(swap_off_twice_second_is_enxio, tc)
 	h_shutdown();
 }
 
+/* The bytes of page i of owner who. */
+static void
+so_fill(unsigned char *buf, unsigned who, unsigned i)
+{
+	uint32_t x = who * 2654435761u ^ i * 40503u ^ 0x9e3779b9u;
+
+	for (size_t k = 0; k < PAGE_SIZE; k += 4) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		memcpy(buf + k, &x, 4);
+	}
+}
+
+static void
+so_write(struct vmspace *vm, unsigned who, int from, int to)
+{
+	unsigned char *buf = malloc(PAGE_SIZE);
+
+	for (int i = from; i < to; i++) {
+		so_fill(buf, who, (unsigned)i);
+		ATF_REQUIRE_EQ(copyout_vmspace(vm, buf,
+		    (void *)(SO_VA + ptoa((vaddr_t)i)), PAGE_SIZE), 0);
+	}
+	free(buf);
+}
+
+/* Pages of [from, to) of vm that do not hold who's bytes. */
+static int
+so_verify(struct vmspace *vm, unsigned who, int from, int to)
+{
+	unsigned char *want = malloc(PAGE_SIZE), *got = malloc(PAGE_SIZE);
+	int bad = 0;
+
+	for (int i = from; i < to; i++) {
+		so_fill(want, who, (unsigned)i);
+		if (copyin_vmspace(vm, (const void *)(SO_VA +
+		    ptoa((vaddr_t)i)), got, PAGE_SIZE) != 0 ||
+		    memcmp(want, got, PAGE_SIZE) != 0)
+			bad++;
+	}
+	free(want);
+	free(got);
+	return bad;
+}
+
+/* Anons of [0, n) of vm with a slot, and resident. */
+static void
+so_count(struct vmspace *vm, int n, int *onswap, int *resident)
+{
+	struct vm_map_entry *e;
+
+	*onswap = *resident = 0;
+	vm_map_lock_read(&vm->vm_map);
+	for (int i = 0; i < n; i++) {
+		vaddr_t va = SO_VA + ptoa((vaddr_t)i);
+		struct vm_anon *a;
+
+		ATF_REQUIRE(uvm_map_lookup_entry(&vm->vm_map, va, &e));
+		if (e->aref.ar_amap == NULL)
+			continue;
+		amap_lock(e->aref.ar_amap);
+		a = amap_lookup(&e->aref, va - e->start);
+		if (a != NULL && a->an_swslot != 0)
+			(*onswap)++;
+		if (a != NULL && a->an_page != NULL)
+			(*resident)++;
+		amap_unlock(e->aref.ar_amap);
+	}
+	vm_map_unlock_read(&vm->vm_map);
+}
+
+ATF_TC_WITHOUT_HEAD(swap_off_after_pagedaemon_paging_brings_cow_pages_back);
+ATF_TC_BODY(swap_off_after_pagedaemon_paging_brings_cow_pages_back, tc)
+{
+	struct vmspace *a, *child, *c;
+	int na, nc, onswap, res;
+	register_t n;
+
+	boot_with_swap(1, 4096, NULL);
+	na = uvmexp.npages * 2 / 5;
+	nc = uvmexp.npages * 7 / 10;
+	a = so_anon_space(0);
+	ATF_REQUIRE(so_anon_space_map(a, na) == 0);
+	so_write(a, 1, 0, na);
+	/* A child shares a's pages copy-on-write, then writes half. */
+	child = uvmspace_fork(a);
+	so_write(child, 2, 0, na / 2);
+	H_CHECK(&child->vm_map);
+	/* A third space pushes most of them out to swap. */
+	c = so_anon_space(0);
+	ATF_REQUIRE(so_anon_space_map(c, nc) == 0);
+	so_write(c, 3, 0, nc);
+	ATF_CHECK(uvmexp.pdpageouts > 0);
+	so_count(a, na, &onswap, &res);
+	ATF_CHECK_MSG(onswap > na / 4, "only %d of %d pages on swap",
+	    onswap, na);
+	uvmspace_free(c);
+	S_CHECK();
+	SO_EXACT();
+	ATF_CHECK(uvmexp.swpgonly > 0);
+
+	ATF_REQUIRE_EQ(uvm_swapctl(SWAP_OFF, paths[0], 0, &n), 0);
+	S_CHECK();
+	SO_EXACT();
+	ATF_CHECK_EQ(uvmexp.nswapdev, 0);
+	ATF_CHECK_EQ(uvmexp.swpginuse, 0);
+	ATF_CHECK_EQ(uvmexp.swpgonly, 0);
+	so_count(a, na, &onswap, &res);
+	ATF_CHECK_EQ(onswap, 0);
+	ATF_CHECK_EQ(res, na);
+	so_count(child, na, &onswap, &res);
+	ATF_CHECK_EQ(onswap, 0);
+	ATF_CHECK_EQ(res, na);
+	/* Every byte, without swap. */
+	ATF_CHECK_EQ(so_verify(a, 1, 0, na), 0);
+	ATF_CHECK_EQ(so_verify(child, 2, 0, na / 2), 0);
+	ATF_CHECK_EQ(so_verify(child, 1, na / 2, na), 0);
+	H_CHECK(&a->vm_map);
+	H_CHECK(&child->vm_map);
+	uvmspace_free(child);
+	uvmspace_free(a);
+	H_CHECK(NULL);
+	h_shutdown();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, swapon_at_boot_counts_pages);
@@ -758,5 +896,7 @@ ATF_TP_ADD_TCS(tp)
 	    swap_off_read_error_fails_eio_device_stays_nothing_lost);
 	ATF_TP_ADD_TC(tp, swap_off_out_of_memory_fails_enomem_device_stays);
 	ATF_TP_ADD_TC(tp, swap_off_twice_second_is_enxio);
+	ATF_TP_ADD_TC(tp,
+	    swap_off_after_pagedaemon_paging_brings_cow_pages_back);
 	return atf_no_error();
 }
