@@ -199,6 +199,46 @@ ATF_TC_BODY(vmtotal_counts_lwps_by_state_and_mapped_memory, tc)
 	h_shutdown();
 }
 
+ATF_TC_WITHOUT_HEAD(vmtotal_counts_fork_shared_amap_as_shared_until_written);
+ATF_TC_BODY(vmtotal_counts_fork_shared_amap_as_shared_until_written, tc)
+{
+	struct lwp *parent, *child;
+	struct vmtotal t;
+	char c = 'y';
+
+	h_boot(8 << 20, 0);
+	parent = mklwp(true);
+	child = mklwp(true);
+	parent->l_proc->p_vmspace = space_with(8, 8);
+	uvm_total(&t);
+	ATF_CHECK_EQ(t.t_vm, 8);
+	ATF_CHECK_EQ(t.t_vmshr, 0);
+	ATF_CHECK_EQ(t.t_rmshr, 0);
+
+	/* fork: both map the parent's anons through one amap. */
+	child->l_proc->p_vmspace = uvmspace_fork(parent->l_proc->p_vmspace);
+	H_CHECK(&child->l_proc->p_vmspace->vm_map);
+	uvm_total(&t);
+	ATF_CHECK_EQ(t.t_vm, 16);
+	ATF_CHECK_EQ(t.t_vmshr, 16);
+	ATF_CHECK_EQ(t.t_avmshr, 16);
+	ATF_CHECK_EQ(t.t_rmshr, t.t_rm);
+	ATF_CHECK_EQ(t.t_armshr, t.t_arm);
+	ATF_CHECK_EQ(t.t_rm, pmap_resident_count(vm_map_pmap(
+	    &parent->l_proc->p_vmspace->vm_map)) + pmap_resident_count(
+	    vm_map_pmap(&child->l_proc->p_vmspace->vm_map)));
+
+	/* The child writes: it gets an amap of its own. */
+	ATF_REQUIRE_EQ(copyout_vmspace(child->l_proc->p_vmspace, &c,
+	    (void *)VA, 1), 0);
+	H_CHECK(&child->l_proc->p_vmspace->vm_map);
+	uvm_total(&t);
+	ATF_CHECK_EQ(t.t_vm, 16);
+	ATF_CHECK_EQ(t.t_vmshr, 0);	/* anons shared, amaps not */
+	freelwps();
+	h_shutdown();
+}
+
 ATF_TC_WITHOUT_HEAD(sysctl_nodes_copy_out_and_short_buffers_get_enomem);
 ATF_TC_BODY(sysctl_nodes_copy_out_and_short_buffers_get_enomem, tc)
 {
@@ -374,6 +414,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp,
 	    loadavg_decays_toward_runnable_count_every_five_seconds);
 	ATF_TP_ADD_TC(tp, vmtotal_counts_lwps_by_state_and_mapped_memory);
+	ATF_TP_ADD_TC(tp,
+	    vmtotal_counts_fork_shared_amap_as_shared_until_written);
 	ATF_TP_ADD_TC(tp, sysctl_nodes_copy_out_and_short_buffers_get_enomem);
 	ATF_TP_ADD_TC(tp, sysctl_unknown_names_and_readonly_nodes_fail);
 	ATF_TP_ADD_TC(tp, sysctl_tunables_set_and_bad_values_change_nothing);
