@@ -4,6 +4,8 @@
  */
 #include "h_machine.h"
 
+#include <uvm/uvm_aobj.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -357,6 +359,522 @@ ATF_TC_BODY(swap_stats_fill_entries_and_ostats, tc)
 	h_shutdown();
 }
 
+/* ---------------------------------------------------------------------
+ * SWAP_OFF with pages on the device.  Pages go to swap here the way
+ * pageout sends them: a slot, uvm_swap_put, the owner records the slot,
+ * the page is freed.
+ */
+
+#define SO_VA	0x10000000UL
+
+/* From src/uvm/uvm_impl.h: what pageout does to swpgonly. */
+void	uvmpd_swpgonly(int delta);
+
+/* Swap slots against their owners, exactly (counts included). */
+#define SO_EXACT() do {							\
+	const char *_w = uvm_pdaemon_check(true);			\
+	ATF_CHECK_MSG(_w == NULL, "%s", _w);				\
+} while (0)
+
+/* Map npages of anonymous memory at SO_VA in vm: 0 or uvm_map's error. */
+static int
+so_anon_space_map(struct vmspace *vm, int npages)
+{
+	vaddr_t va = SO_VA;
+
+	return uvm_map(&vm->vm_map, &va, ptoa((vsize_t)npages), NULL,
+	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_RW,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_FIXED | UVM_FLAG_COPYONW));
+}
+
+/*
+ * A new vmspace; with npages > 0, npages of anonymous memory mapped
+ * at SO_VA, page i filled with 'a' + i.
+ */
+static struct vmspace *
+so_anon_space(int npages)
+{
+	struct vmspace *vm;
+	char *buf;
+
+	vm = uvmspace_alloc(0x1000000UL, 0x40000000UL, false);
+	if (npages == 0)
+		return vm;
+	ATF_REQUIRE_EQ(so_anon_space_map(vm, npages), 0);
+	buf = malloc(PAGE_SIZE);
+	for (int i = 0; i < npages; i++) {
+		memset(buf, 'a' + i, PAGE_SIZE);
+		ATF_REQUIRE_EQ(copyout_vmspace(vm, buf,
+		    (void *)(SO_VA + ptoa((vaddr_t)i)), PAGE_SIZE), 0);
+	}
+	free(buf);
+	H_CHECK(&vm->vm_map);
+	return vm;
+}
+
+/* Page out the anon behind page i of the space (as pageout does). */
+static int
+so_anon_pageout(struct vmspace *vm, int i)
+{
+	struct vm_map_entry *e;
+	struct vm_anon *anon;
+	struct vm_page *pg;
+	vaddr_t va = SO_VA + ptoa((vaddr_t)i);
+	int ns = 1, slot;
+
+	vm_map_lock_read(&vm->vm_map);
+	ATF_REQUIRE(uvm_map_lookup_entry(&vm->vm_map, va, &e));
+	ATF_REQUIRE(e->aref.ar_amap != NULL);
+	amap_lock(e->aref.ar_amap);
+	anon = amap_lookup(&e->aref, va - e->start);
+	ATF_REQUIRE(anon != NULL && anon->an_page != NULL);
+	pg = anon->an_page;
+	slot = uvm_swap_alloc(&ns, false);
+	ATF_REQUIRE(slot != 0);
+	pg->flags |= PG_BUSY;
+	ATF_REQUIRE_EQ(uvm_swap_put(slot, &pg, 1, PGO_SYNCIO), 0);
+	pg->flags &= ~PG_BUSY;
+	anon->an_swslot = slot;
+	pmap_page_protect(pg, VM_PROT_NONE);
+	uvm_pagefree(pg);
+	uvmpd_swpgonly(1);		/* the slot is the only copy now */
+	ATF_CHECK(anon->an_page == NULL);
+	amap_unlock(e->aref.ar_amap);
+	vm_map_unlock_read(&vm->vm_map);
+	return slot;
+}
+
+/* The anon behind page i: resident, no slot, page has its bytes. */
+static void
+so_anon_check(struct vmspace *vm, int i)
+{
+	struct vm_map_entry *e;
+	struct vm_anon *anon;
+	vaddr_t va = SO_VA + ptoa((vaddr_t)i);
+	char *buf = malloc(PAGE_SIZE);
+
+	vm_map_lock_read(&vm->vm_map);
+	ATF_REQUIRE(uvm_map_lookup_entry(&vm->vm_map, va, &e));
+	amap_lock(e->aref.ar_amap);
+	anon = amap_lookup(&e->aref, va - e->start);
+	ATF_REQUIRE(anon != NULL);
+	ATF_CHECK(anon->an_page != NULL);
+	ATF_CHECK_EQ(anon->an_swslot, 0);
+	amap_unlock(e->aref.ar_amap);
+	vm_map_unlock_read(&vm->vm_map);
+	ATF_REQUIRE_EQ(copyin_vmspace(vm, (const void *)va, buf, PAGE_SIZE), 0);
+	for (int j = 0; j < (int)PAGE_SIZE; j += 511)
+		ATF_CHECK_EQ_MSG(buf[j], 'a' + i, "page %d byte %d", i, j);
+	free(buf);
+}
+
+/* An aobj of npages whose page i holds 'A' + i % 26. */
+static struct uvm_object *
+so_aobj(int npages)
+{
+	struct uvm_object *uobj = uao_create(ptoa((vsize_t)npages), 0);
+
+	for (int i = 0; i < npages; i++) {
+		struct vm_page *pg;
+		int n = 1;
+
+		mutex_enter(uobj->vmobjlock);
+		ATF_REQUIRE_EQ(uobj->pgops->pgo_get(uobj, ptoa((voff_t)i), &pg,
+		    &n, 0, VM_PROT_WRITE, 0, PGO_SYNCIO), 0);
+		memset(uvm_page_kva(pg), 'A' + i % 26, PAGE_SIZE);
+		mutex_enter(uobj->vmobjlock);
+		uvm_pageactivate(pg);
+		uvm_pageunbusy(pg);
+		mutex_exit(uobj->vmobjlock);
+	}
+	return uobj;
+}
+
+static int
+so_aobj_pageout(struct uvm_object *uobj, int i)
+{
+	struct vm_page *pg;
+	int ns = 1, slot;
+
+	mutex_enter(uobj->vmobjlock);
+	pg = uvm_pagelookup(uobj, ptoa((voff_t)i));
+	ATF_REQUIRE(pg != NULL);
+	slot = uvm_swap_alloc(&ns, false);
+	ATF_REQUIRE(slot != 0);
+	pg->flags |= PG_BUSY;
+	ATF_REQUIRE_EQ(uvm_swap_put(slot, &pg, 1, PGO_SYNCIO), 0);
+	pg->flags &= ~PG_BUSY;
+	ATF_CHECK_EQ(uao_set_swslot(uobj, i, slot), 0);
+	pmap_page_protect(pg, VM_PROT_NONE);
+	uvm_pagefree(pg);
+	uvmpd_swpgonly(1);		/* the slot is the only copy now */
+	ATF_CHECK(uvm_pagelookup(uobj, ptoa((voff_t)i)) == NULL);
+	mutex_exit(uobj->vmobjlock);
+	return slot;
+}
+
+static void
+so_aobj_check(struct uvm_object *uobj, int i)
+{
+	struct vm_page *pg;
+	const char *p;
+
+	mutex_enter(uobj->vmobjlock);
+	pg = uvm_pagelookup(uobj, ptoa((voff_t)i));
+	ATF_REQUIRE_MSG(pg != NULL, "aobj page %d not resident", i);
+	ATF_CHECK_EQ(uao_find_swslot(uobj, i), 0);
+	ATF_CHECK((pg->flags & (PG_BUSY | PG_CLEAN)) == 0);
+	p = uvm_page_kva(pg);
+	for (int j = 0; j < (int)PAGE_SIZE; j += 511)
+		ATF_CHECK_EQ_MSG(p[j], 'A' + i % 26, "page %d byte %d", i, j);
+	mutex_exit(uobj->vmobjlock);
+	ATF_CHECK(uao_check(uobj) == NULL);
+}
+
+static int
+so_nslots(struct uvm_object *uobj)
+{
+	int n;
+
+	mutex_enter(uobj->vmobjlock);
+	n = uao_swslot_count(uobj);
+	mutex_exit(uobj->vmobjlock);
+	return n;
+}
+
+static bool
+so_device_on(const char *path)
+{
+	struct swapent se[3];
+	register_t n;
+
+	uvm_swap_stats(SWAP_STATS, se, 3, &n);
+	for (int i = 0; i < (int)n; i++)
+		if (strcmp(se[i].se_path, path) == 0)
+			return (se[i].se_flags & SWF_ENABLE) != 0;
+	return false;
+}
+
+ATF_TC_WITHOUT_HEAD(swap_off_pages_anons_and_aobjs_back_in_with_their_bytes);
+ATF_TC_BODY(swap_off_pages_anons_and_aobjs_back_in_with_their_bytes, tc)
+{
+	struct uvm_object *small, *big;
+	struct vmspace *vm;
+	register_t n;
+	int in0;
+
+	boot_with_swap(1, 64, NULL);
+	vm = so_anon_space(6);
+	small = so_aobj(8);
+	big = so_aobj(200);		/* large: slots kept in the hash */
+	for (int i = 0; i < 6; i += 2)
+		so_anon_pageout(vm, i);
+	so_aobj_pageout(small, 1);
+	so_aobj_pageout(small, 7);
+	so_aobj_pageout(big, 3);
+	so_aobj_pageout(big, 17);
+	so_aobj_pageout(big, 18);
+	so_aobj_pageout(big, 199);
+	S_CHECK();
+	SO_EXACT();
+	ATF_CHECK_EQ(uvmexp.swpginuse, 9);
+	ATF_CHECK_EQ(uvmexp.swpgonly, 9);
+	ATF_CHECK_EQ(so_nslots(big), 4);
+	in0 = uvmexp.pgswapin;
+
+	ATF_REQUIRE_EQ(uvm_swapctl(SWAP_OFF, paths[0], 0, &n), 0);
+	S_CHECK();
+	ATF_CHECK_EQ(uvmexp.nswapdev, 0);
+	ATF_CHECK_EQ(uvmexp.swpages, 0);
+	ATF_CHECK_EQ(uvmexp.swpginuse, 0);
+	ATF_CHECK_EQ(uvmexp.swpgonly, 0);
+	SO_EXACT();
+	ATF_CHECK_EQ(uvmexp.pgswapin - in0, 9);
+	ATF_CHECK_EQ(so_nslots(small), 0);
+	ATF_CHECK_EQ(so_nslots(big), 0);
+	for (int i = 0; i < 6; i++)
+		so_anon_check(vm, i);
+	for (int i = 0; i < 8; i++)
+		so_aobj_check(small, i);
+	for (int i = 0; i < 200; i++)
+		so_aobj_check(big, i);
+	H_CHECK(&vm->vm_map);
+	uao_detach(small);
+	uao_detach(big);
+	uvmspace_free(vm);
+	H_CHECK(NULL);
+	h_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(swap_off_resident_page_with_swap_copy_loses_slot_becomes_dirty);
+ATF_TC_BODY(swap_off_resident_page_with_swap_copy_loses_slot_becomes_dirty,
+    tc)
+{
+	struct uvm_object *uobj;
+	struct vm_page *pg;
+	register_t n;
+	int ns = 1, slot, in0;
+
+	boot_with_swap(1, 16, NULL);
+	uobj = so_aobj(4);
+	/* Page 2 is resident and clean, with a copy in a slot. */
+	mutex_enter(uobj->vmobjlock);
+	pg = uvm_pagelookup(uobj, ptoa(2));
+	slot = uvm_swap_alloc(&ns, false);
+	pg->flags |= PG_BUSY;
+	ATF_REQUIRE_EQ(uvm_swap_put(slot, &pg, 1, PGO_SYNCIO), 0);
+	pg->flags = (uint16_t)((pg->flags & ~(PG_BUSY | PG_DIRTY)) | PG_CLEAN);
+	uao_set_swslot(uobj, 2, slot);
+	mutex_exit(uobj->vmobjlock);
+	in0 = uvmexp.pgswapin;
+	ATF_REQUIRE_EQ(uvm_swapctl(SWAP_OFF, paths[0], 0, &n), 0);
+	S_CHECK();
+	/* No read was needed; the page is the only copy now. */
+	ATF_CHECK_EQ(uvmexp.pgswapin, in0);
+	ATF_CHECK_EQ(uvmexp.swpginuse, 0);
+	so_aobj_check(uobj, 2);
+	mutex_enter(uobj->vmobjlock);
+	ATF_CHECK(pg->flags & PG_DIRTY);
+	mutex_exit(uobj->vmobjlock);
+	uao_detach(uobj);
+	h_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(swap_off_read_error_fails_eio_device_stays_nothing_lost);
+ATF_TC_BODY(swap_off_read_error_fails_eio_device_stays_nothing_lost, tc)
+{
+	struct uvm_object *uobj;
+	struct vmspace *vm;
+	register_t n;
+	int aslot, oslot;
+
+	boot_with_swap(1, 32, NULL);
+	vm = so_anon_space(2);
+	uobj = so_aobj(2);
+	aslot = so_anon_pageout(vm, 1);
+	oslot = so_aobj_pageout(uobj, 0);
+	S_CHECK();
+	SO_EXACT();
+
+	kern_fault_set(KFI_IO_READ, 1, 0);	/* the first read fails */
+	ATF_CHECK_EQ(uvm_swapctl(SWAP_OFF, paths[0], 0, &n), EIO);
+	kern_fault_clear();
+	S_CHECK();
+	SO_EXACT();
+	ATF_CHECK_EQ(uvmexp.nswapdev, 1);
+	ATF_CHECK_EQ(uvmexp.swpgavail, 32);
+	ATF_CHECK(so_device_on(paths[0]));
+	ATF_CHECK(uvm_swap_isbad(aslot));	/* the anon is read first */
+	mutex_enter(uobj->vmobjlock);
+	ATF_CHECK_EQ(uao_find_swslot(uobj, 0), oslot);
+	mutex_exit(uobj->vmobjlock);
+	ATF_CHECK_EQ(uvmexp.swpginuse, 2);
+	ATF_CHECK_EQ(uvmexp.swpgonly, 2);
+	/* The device still takes slots. */
+	{
+		int ns = 1, s = uvm_swap_alloc(&ns, false);
+
+		ATF_CHECK(s != 0);
+		uvm_swap_free(s, 1);
+	}
+	/* A bad slot is not read again: its owner keeps the device on. */
+	ATF_CHECK_EQ(uvm_swapctl(SWAP_OFF, paths[0], 0, &n), EIO);
+	ATF_CHECK(so_device_on(paths[0]));
+	S_CHECK();
+
+	/* Its owner goes away: the rest comes back and the device goes. */
+	uvmspace_free(vm);
+	ATF_CHECK_EQ(uvmexp.swpgonly, 1);
+	ATF_REQUIRE_EQ(uvm_swapctl(SWAP_OFF, paths[0], 0, &n), 0);
+	S_CHECK();
+	SO_EXACT();
+	ATF_CHECK_EQ(uvmexp.nswapdev, 0);
+	ATF_CHECK_EQ(uvmexp.swpginuse, 0);
+	ATF_CHECK_EQ(uvmexp.swpgonly, 0);
+	so_aobj_check(uobj, 0);
+	so_aobj_check(uobj, 1);
+	uao_detach(uobj);
+	H_CHECK(NULL);
+	h_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(swap_off_out_of_memory_fails_enomem_device_stays);
+ATF_TC_BODY(swap_off_out_of_memory_fails_enomem_device_stays, tc)
+{
+	struct uvm_object *uobj;
+	register_t n;
+
+	boot_with_swap(1, 32, NULL);
+	uobj = so_aobj(4);
+	so_aobj_pageout(uobj, 1);
+	so_aobj_pageout(uobj, 3);
+	S_CHECK();
+	/* The second page allocation fails: page 1 comes in, 3 stays out. */
+	kern_fault_set(KFI_PAGE, 2, 0);
+	ATF_CHECK_EQ(uvm_swapctl(SWAP_OFF, paths[0], 0, &n), ENOMEM);
+	kern_fault_clear();
+	S_CHECK();
+	ATF_CHECK(so_device_on(paths[0]));
+	ATF_CHECK_EQ(uvmexp.swpgavail, 32);
+	ATF_CHECK_EQ(uvmexp.swpginuse, 1);
+	ATF_CHECK_EQ(uvmexp.swpgonly, 1);
+	SO_EXACT();
+	so_aobj_check(uobj, 1);
+	mutex_enter(uobj->vmobjlock);
+	ATF_CHECK(uao_find_swslot(uobj, 3) != 0);
+	ATF_CHECK(uvm_pagelookup(uobj, ptoa(3)) == NULL);
+	mutex_exit(uobj->vmobjlock);
+
+	ATF_REQUIRE_EQ(uvm_swapctl(SWAP_OFF, paths[0], 0, &n), 0);
+	S_CHECK();
+	SO_EXACT();
+	ATF_CHECK_EQ(uvmexp.swpgonly, 0);
+	for (int i = 0; i < 4; i++)
+		so_aobj_check(uobj, i);
+	uao_detach(uobj);
+	h_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(swap_off_twice_second_is_enxio);
+ATF_TC_BODY(swap_off_twice_second_is_enxio, tc)
+{
+	register_t n;
+
+	boot_with_swap(2, 16, NULL);
+	ATF_CHECK_EQ(uvm_swapctl(SWAP_OFF, paths[1], 0, &n), 0);
+	ATF_CHECK_EQ(uvm_swapctl(SWAP_OFF, paths[1], 0, &n), ENXIO);
+	S_CHECK();
+	ATF_CHECK_EQ(uvmexp.nswapdev, 1);
+	ATF_CHECK(so_device_on(paths[0]));
+	h_shutdown();
+}
+
+/* The bytes of page i of owner who. */
+static void
+so_fill(unsigned char *buf, unsigned who, unsigned i)
+{
+	uint32_t x = who * 2654435761u ^ i * 40503u ^ 0x9e3779b9u;
+
+	for (size_t k = 0; k < PAGE_SIZE; k += 4) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		memcpy(buf + k, &x, 4);
+	}
+}
+
+static void
+so_write(struct vmspace *vm, unsigned who, int from, int to)
+{
+	unsigned char *buf = malloc(PAGE_SIZE);
+
+	for (int i = from; i < to; i++) {
+		so_fill(buf, who, (unsigned)i);
+		ATF_REQUIRE_EQ(copyout_vmspace(vm, buf,
+		    (void *)(SO_VA + ptoa((vaddr_t)i)), PAGE_SIZE), 0);
+	}
+	free(buf);
+}
+
+/* Pages of [from, to) of vm that do not hold who's bytes. */
+static int
+so_verify(struct vmspace *vm, unsigned who, int from, int to)
+{
+	unsigned char *want = malloc(PAGE_SIZE), *got = malloc(PAGE_SIZE);
+	int bad = 0;
+
+	for (int i = from; i < to; i++) {
+		so_fill(want, who, (unsigned)i);
+		if (copyin_vmspace(vm, (const void *)(SO_VA +
+		    ptoa((vaddr_t)i)), got, PAGE_SIZE) != 0 ||
+		    memcmp(want, got, PAGE_SIZE) != 0)
+			bad++;
+	}
+	free(want);
+	free(got);
+	return bad;
+}
+
+/* Anons of [0, n) of vm with a slot, and resident. */
+static void
+so_count(struct vmspace *vm, int n, int *onswap, int *resident)
+{
+	struct vm_map_entry *e;
+
+	*onswap = *resident = 0;
+	vm_map_lock_read(&vm->vm_map);
+	for (int i = 0; i < n; i++) {
+		vaddr_t va = SO_VA + ptoa((vaddr_t)i);
+		struct vm_anon *a;
+
+		ATF_REQUIRE(uvm_map_lookup_entry(&vm->vm_map, va, &e));
+		if (e->aref.ar_amap == NULL)
+			continue;
+		amap_lock(e->aref.ar_amap);
+		a = amap_lookup(&e->aref, va - e->start);
+		if (a != NULL && a->an_swslot != 0)
+			(*onswap)++;
+		if (a != NULL && a->an_page != NULL)
+			(*resident)++;
+		amap_unlock(e->aref.ar_amap);
+	}
+	vm_map_unlock_read(&vm->vm_map);
+}
+
+ATF_TC_WITHOUT_HEAD(swap_off_after_pagedaemon_paging_brings_cow_pages_back);
+ATF_TC_BODY(swap_off_after_pagedaemon_paging_brings_cow_pages_back, tc)
+{
+	struct vmspace *a, *child, *c;
+	int na, nc, onswap, res;
+	register_t n;
+
+	boot_with_swap(1, 4096, NULL);
+	na = uvmexp.npages * 2 / 5;
+	nc = uvmexp.npages * 7 / 10;
+	a = so_anon_space(0);
+	ATF_REQUIRE(so_anon_space_map(a, na) == 0);
+	so_write(a, 1, 0, na);
+	/* A child shares a's pages copy-on-write, then writes half. */
+	child = uvmspace_fork(a);
+	so_write(child, 2, 0, na / 2);
+	H_CHECK(&child->vm_map);
+	/* A third space pushes most of them out to swap. */
+	c = so_anon_space(0);
+	ATF_REQUIRE(so_anon_space_map(c, nc) == 0);
+	so_write(c, 3, 0, nc);
+	ATF_CHECK(uvmexp.pdpageouts > 0);
+	so_count(a, na, &onswap, &res);
+	ATF_CHECK_MSG(onswap > na / 4, "only %d of %d pages on swap",
+	    onswap, na);
+	uvmspace_free(c);
+	S_CHECK();
+	SO_EXACT();
+	ATF_CHECK(uvmexp.swpgonly > 0);
+
+	ATF_REQUIRE_EQ(uvm_swapctl(SWAP_OFF, paths[0], 0, &n), 0);
+	S_CHECK();
+	SO_EXACT();
+	ATF_CHECK_EQ(uvmexp.nswapdev, 0);
+	ATF_CHECK_EQ(uvmexp.swpginuse, 0);
+	ATF_CHECK_EQ(uvmexp.swpgonly, 0);
+	so_count(a, na, &onswap, &res);
+	ATF_CHECK_EQ(onswap, 0);
+	ATF_CHECK_EQ(res, na);
+	so_count(child, na, &onswap, &res);
+	ATF_CHECK_EQ(onswap, 0);
+	ATF_CHECK_EQ(res, na);
+	/* Every byte, without swap. */
+	ATF_CHECK_EQ(so_verify(a, 1, 0, na), 0);
+	ATF_CHECK_EQ(so_verify(child, 2, 0, na / 2), 0);
+	ATF_CHECK_EQ(so_verify(child, 1, na / 2, na), 0);
+	H_CHECK(&a->vm_map);
+	H_CHECK(&child->vm_map);
+	uvmspace_free(child);
+	uvmspace_free(a);
+	H_CHECK(NULL);
+	h_shutdown();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, swapon_at_boot_counts_pages);
@@ -370,5 +888,15 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, swap_put_get_round_trips_bytes_in_one_io);
 	ATF_TP_ADD_TC(tp, swap_read_error_returns_eio_and_markbad_retires_slot);
 	ATF_TP_ADD_TC(tp, swap_stats_fill_entries_and_ostats);
+	ATF_TP_ADD_TC(tp,
+	    swap_off_pages_anons_and_aobjs_back_in_with_their_bytes);
+	ATF_TP_ADD_TC(tp,
+	    swap_off_resident_page_with_swap_copy_loses_slot_becomes_dirty);
+	ATF_TP_ADD_TC(tp,
+	    swap_off_read_error_fails_eio_device_stays_nothing_lost);
+	ATF_TP_ADD_TC(tp, swap_off_out_of_memory_fails_enomem_device_stays);
+	ATF_TP_ADD_TC(tp, swap_off_twice_second_is_enxio);
+	ATF_TP_ADD_TC(tp,
+	    swap_off_after_pagedaemon_paging_brings_cow_pages_back);
 	return atf_no_error();
 }

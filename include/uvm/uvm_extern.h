@@ -354,6 +354,11 @@ int	uvm_pageout_step(void);
 const char *uvm_pdaemon_check(bool exact);
 void	uvm_scheduler(void);
 void	uvm_swapin(struct lwp *);
+/* The swapper: one pass (stepped machines), its thread, swapping out. */
+bool	uvm_scheduler_step(void);
+int	uvm_scheduler_start(void);
+void	uvm_scheduler_stop(void);
+int	uvm_swapout_threads(void);
 
 /* ---------------------------------------------------------------------
  * PAGE LOAN (uvm_loan.c)

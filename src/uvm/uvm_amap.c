@@ -1068,6 +1068,106 @@ uvm_amap_check(struct vm_amap *amap)
 	return why;
 }
 
+/* ---------------------------------------------------------------------
+ * Swap-off: bringing back every anon paged to a device going away.
+ */
+
+/*
+ * amap_swap_off_anon: bring anon back from its slot (in range) and
+ * release the slot.
+ *
+ * => anon locked.  Returns 0, ENOMEM (no free page), EIO (the slot is
+ *    bad, or the read failed and marked it bad: the anon keeps it) or
+ *    EBUSY (its page is busy under pageout).  On error the anon is as it
+ *    was.
+ * => a resident anon whose page still has a copy on the slot only loses
+ *    the slot: its page becomes dirty, so that a later pageout writes it
+ *    elsewhere.
+ */
+static int
+amap_swap_off_anon(struct vm_anon *anon)
+{
+	struct vm_page *pg = anon->an_page;
+	int slot = anon->an_swslot;
+	int error;
+
+	KASSERT(mutex_owned(anon->an_lock));
+	KASSERT(slot != 0);
+	if (pg != NULL) {
+		if (pg->flags & PG_BUSY)
+			return EBUSY;	/* its pageout owns it: later */
+		if (pg->uobject == NULL)
+			pg->flags = (uint16_t)((pg->flags & ~PG_CLEAN) |
+			    PG_DIRTY);
+		uvm_anon_dropswap(anon);
+		return 0;
+	}
+	pg = uvm_pagealloc(NULL, 0, anon, 0);
+	if (pg == NULL)
+		return ENOMEM;
+	KASSERT(anon->an_page == pg && (pg->flags & PG_BUSY));
+	error = uvm_swap_pagein(pg, slot);	/* swpgonly down one */
+	if (error != 0) {
+		uvm_pagefree(pg);	/* and the anon forgets it */
+		KASSERT(anon->an_page == NULL);
+		return EIO;
+	}
+	/* The bytes are only in memory from now on: dirty. */
+	pg->flags = (uint16_t)((pg->flags & ~(PG_CLEAN | PG_FAKE)) | PG_DIRTY);
+	uvm_anon_dropswap(anon);
+	mutex_enter(&uvm_pageqlock);
+	uvm_pageactivate(pg);
+	mutex_exit(&uvm_pageqlock);
+	uvm_pageunbusy(pg);
+	return 0;
+}
+
+/*
+ * amap_swap_off: page every anon whose swap slot lies in
+ * [startslot, endslot) back in, and free the slot (SWAP_OFF).
+ *
+ * => no amap locked by the caller.  Walks the list of all amaps under
+ *    uvm_amap_list_lock, locking each amap (and so its anons) in turn;
+ *    reads are synchronous.  An anon shared by several amaps is paged in
+ *    once: the next amap finds it resident with no slot.
+ * => returns 0 if every such anon was paged in; ENOMEM (no free page),
+ *    EIO (a read failed; that slot is marked bad) or EBUSY (a page was
+ *    busy under pageout) otherwise.  Anons already paged in stay in,
+ *    the others keep their slots: nothing is lost.
+ */
+int
+amap_swap_off(int startslot, int endslot)
+{
+	struct vm_amap *am;
+	int error = 0, busy = 0;
+
+	KASSERT(0 < startslot && startslot <= endslot);
+	mutex_enter(&uvm_amap_list_lock);
+	LIST_FOREACH(am, &uvm_amap_list, am_list) {
+		amap_lock(am);
+		for (int i = 0; i < am->am_nused && error == 0; i++) {
+			struct vm_anon *anon = am->am_anon[am->am_slots[i]];
+			int e;
+
+			if (anon->an_swslot < startslot ||
+			    anon->an_swslot >= endslot)
+				continue;
+			e = amap_swap_off_anon(anon);
+			if (e == EBUSY)
+				busy++;
+			else
+				error = e;
+		}
+		amap_unlock(am);
+		if (error != 0)
+			break;
+	}
+	mutex_exit(&uvm_amap_list_lock);
+	if (error == 0 && busy != 0)
+		error = EBUSY;
+	return error;
+}
+
 /*
  * uvm_amap_foreach_anon: call fn(anon, arg) for every anon of every
  * amap, with the amap locked (an anon in several amaps is visited once

@@ -936,6 +936,168 @@ uvm_aobj_fini(void)
 	uao_initialized = false;
 }
 
+/* ---------------------------------------------------------------------
+ * Swap-off: bringing back every page paged to a device going away.
+ */
+
+/*
+ * uao_pagein_page: bring page pageidx of uobj back from its slot (in
+ * range) and release the slot.
+ *
+ * => uobj locked.  Returns 0, ENOMEM (no free page), EIO (the slot is
+ *    bad, or the read failed and marked it bad: the page keeps it) or
+ *    EBUSY (the resident page is busy: try again later).  On error the page's slot is kept.
+ * => a resident page with a copy on the slot only loses the slot and
+ *    becomes dirty, so that a later pageout writes it elsewhere.
+ */
+static int
+uao_pagein_page(struct uvm_object *uobj, int pageidx)
+{
+	voff_t off = (voff_t)pageidx << PAGE_SHIFT;
+	int slot = uao_find_swslot(uobj, pageidx);
+	struct vm_page *pg;
+	int error;
+
+	KASSERT(mutex_owned(uobj->vmobjlock));
+	KASSERT(slot != 0);
+	pg = uvm_pagelookup(uobj, off);
+	if (pg != NULL) {
+		if (pg->flags & PG_BUSY)
+			return EBUSY;
+		uao_page_dirty(pg);
+		uao_dropswap(uobj, pageidx);
+		return 0;
+	}
+	pg = uvm_pagealloc(uobj, off, NULL, 0);
+	if (pg == NULL)
+		return ENOMEM;
+	error = uvm_swap_pagein(pg, slot);	/* swpgonly down one */
+	if (error != 0) {
+		uao_pg_free(pg);
+		return EIO;
+	}
+	pg->flags &= (uint16_t)~PG_FAKE;
+	uao_page_dirty(pg);		/* its only copy is in memory now */
+	uao_dropswap(uobj, pageidx);
+	uao_pg_activate(pg);
+	uvm_pageunbusy(pg);
+	return 0;
+}
+
+/*
+ * uao_swap_off1: page in every page of aobj whose slot lies in
+ * [startslot, endslot).  *busyp counts pages left for later (busy).
+ *
+ * => aobj locked.  Returns 0 or the first error of uao_pagein_page
+ *    other than EBUSY.
+ */
+static int
+uao_swap_off1(struct uvm_aobj *aobj, int startslot, int endslot, int *busyp)
+{
+	struct uvm_object *uobj = &aobj->u_obj;
+	int error = 0;
+
+	KASSERT(mutex_owned(uobj->vmobjlock));
+	if ((aobj->u_flags & UAO_FLAG_NOSWAP) || aobj->u_nslots == 0)
+		return 0;
+	if (!UAO_USES_SWHASH(aobj)) {
+		for (int i = 0; i < aobj->u_pages && error == 0; i++) {
+			int slot = aobj->u_swslots[i];
+
+			if (slot < startslot || slot >= endslot)
+				continue;
+			error = uao_pagein_page(uobj, i);
+			if (error == EBUSY) {
+				(*busyp)++;
+				error = 0;
+			}
+		}
+		return error;
+	}
+	for (unsigned long b = 0; b <= aobj->u_swhashmask && error == 0; b++) {
+		struct uao_swhash_elt *elt, *next;
+
+		LIST_FOREACH_SAFE(elt, &aobj->u_swhash[b], list, next) {
+			int slots[UAO_SWHASH_CLUSTER_SIZE];
+			int base = elt->tag << UAO_SWHASH_CLUSTER_SHIFT;
+
+			/* Paging the last one in frees elt: copy it. */
+			memcpy(slots, elt->slots, sizeof(slots));
+			for (int j = 0; j < UAO_SWHASH_CLUSTER_SIZE &&
+			    error == 0; j++) {
+				if (slots[j] < startslot || slots[j] >= endslot)
+					continue;
+				error = uao_pagein_page(uobj, base + j);
+				if (error == EBUSY) {
+					(*busyp)++;
+					error = 0;
+				}
+			}
+			if (error != 0)
+				break;
+		}
+	}
+	return error;
+}
+
+/*
+ * uao_swap_off: page every aobj page whose swap slot lies in
+ * [startslot, endslot) back in, and free the slot (SWAP_OFF).
+ *
+ * => nothing locked by the caller.  Walks the list of all aobjs,
+ *    holding a reference to the one being worked on (so it stays on the
+ *    list) and its lock while its pages are read (synchronously).  An
+ *    aobj being destroyed (no references left) is skipped: its slots
+ *    are about to be freed anyway.
+ * => returns 0 if every such page was paged in; ENOMEM (no free page),
+ *    EIO (a read failed; that slot is marked bad) or EBUSY (a page was
+ *    busy, or an aobj dying) otherwise.  Pages already paged in stay in,
+ *    the others keep their slots: nothing is lost.
+ */
+int
+uao_swap_off(int startslot, int endslot)
+{
+	struct uvm_aobj *aobj, *prev = NULL;
+	int error = 0, busy = 0;
+
+	KASSERT(0 < startslot && startslot <= endslot);
+	mutex_enter(&uao_list_lock);
+	aobj = LIST_FIRST(&uao_list);
+	while (aobj != NULL && error == 0) {
+		struct uvm_object *uobj = &aobj->u_obj;
+		unsigned int refs = atomic_load_relaxed(&uobj->uo_refs);
+
+		if (!UVM_OBJ_IS_KERN_OBJECT(uobj)) {
+			/* Take a reference unless it is already dying. */
+			while (refs != 0 && atomic_cas_uint(&uobj->uo_refs,
+			    refs, refs + 1) != refs)
+				refs = atomic_load_relaxed(&uobj->uo_refs);
+			if (refs == 0) {
+				busy++;
+				aobj = LIST_NEXT(aobj, u_list);
+				continue;
+			}
+		}
+		mutex_exit(&uao_list_lock);
+		if (prev != NULL)
+			uao_detach(&prev->u_obj);
+		prev = UVM_OBJ_IS_KERN_OBJECT(uobj) ? NULL : aobj;
+
+		mutex_enter(uobj->vmobjlock);
+		error = uao_swap_off1(aobj, startslot, endslot, &busy);
+		mutex_exit(uobj->vmobjlock);
+
+		mutex_enter(&uao_list_lock);
+		aobj = LIST_NEXT(aobj, u_list);
+	}
+	mutex_exit(&uao_list_lock);
+	if (prev != NULL)
+		uao_detach(&prev->u_obj);
+	if (error == 0 && busy != 0)
+		error = EBUSY;
+	return error;
+}
+
 /*
  * uao_foreach_swslot: call fn(uobj, idx, slot, resident, arg) for every
  * page of every aobj that has a swap slot, with the object locked.  For

@@ -129,6 +129,18 @@ int	uvm_swap_pagein(struct vm_page *, int slot);
 void	uvm_amap_foreach_anon(void (*)(struct vm_anon *, void *), void *);
 void	uao_foreach_swslot(void (*)(struct uvm_object *, int idx, int slot,
 	    bool resident, void *), void *);
+/*
+ * SWAP_OFF: page back in every anon (amap_swap_off, uvm_amap.c) and
+ * every aobj page (uao_swap_off, uvm_aobj.c) whose swap slot lies in
+ * [startslot, endslot), freeing the slots.  0, or ENOMEM, EIO or EBUSY
+ * with nothing lost (what was paged in stays in; the rest keep slots).
+ */
+int	amap_swap_off(int startslot, int endslot);
+int	uao_swap_off(int startslot, int endslot);
+/* uvm_glue.c: the swapper's boot and shutdown; wake it (uvm_meter). */
+void	uvm_scheduler_init(void);
+void	uvm_scheduler_fini(void);
+void	uvm_scheduler_wakeup(void);
 /* uvm_km.c: the kernel map covers [start, end). */
 void	uvm_km_init(vaddr_t start, vaddr_t end);
 void	uvm_km_fini(void);

@@ -10,6 +10,7 @@
  */
 
 #include "uvm_impl.h"
+#include <uvm/uvm_sysctl.h>
 
 struct uvm_machine uvm_machine;
 
@@ -188,6 +189,8 @@ uvm_machine_boot(const struct uvm_machine *m)
 	uvm_init();
 	uvm_init_limits(&lwp0);
 	uvm_swap_init();
+	uvm_meter_init();
+	uvm_scheduler_init();
 	for (int i = 0; i < m->m_nswap; i++) {
 		const struct uvm_machine_swap *sw = &m->m_swap[i];
 
@@ -206,6 +209,15 @@ uvm_machine_boot(const struct uvm_machine *m)
 		uvm_machine_shutdown();
 		return error;
 	}
+	if (m->m_daemon == UVM_DAEMON_THREADED) {
+		error = uvm_scheduler_start();
+		if (error) {
+			kprintf("uvm_machine_boot: swapper: error %d\n", error);
+			uvm_machine_shutdown();
+			return error;
+		}
+		uvm_meter_start();
+	}
 	if (!m->m_quiet)
 		kprintf("uvm: %d pages of %d bytes, %d free, pmap %s\n",
 		    uvmexp.npages, uvmexp.pagesize, uvmexp.free,
@@ -219,6 +231,9 @@ uvm_machine_shutdown(void)
 	if (!uvm_booted)
 		return;
 	uvm_pdaemon_stop();
+	uvm_meter_stop();
+	uvm_scheduler_stop();
+	uvm_scheduler_fini();
 	ubc_fini();
 	udv_fini();
 	uvm_km_fini();

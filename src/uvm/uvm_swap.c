@@ -25,6 +25,9 @@
  * Locking: swap_lock (a leaf below the owners' locks) protects the
  * device list, the bitmaps and the counters above.  I/O runs without it;
  * swd_io counts I/Os in flight so SWAP_OFF can wait for them (swap_cv).
+ * SWAP_OFF pages the device's contents back in with no swap lock held
+ * (the amap and aobj layers walk their lists under their own locks);
+ * clearing SWF_ENABLE first keeps new slots off the device meanwhile.
  */
 
 #include "uvm_impl.h"
@@ -218,13 +221,24 @@ uvm_swap_on(const char *path, off_t size, int priority)
 }
 
 /*
- * swap_off: stop swapping on path.  A device with slots in use (other
- * than bad ones) cannot be taken away: EBUSY, and it stays on.
+ * swap_off: stop swapping on path.
+ *
+ * => the device stops taking new slots at once; then every anon and aobj
+ *    page with a slot on it is read back into memory and its slot freed
+ *    (amap_swap_off, uao_swap_off), I/O in flight is waited for, and the
+ *    device is removed.  Bad slots go with it.
+ * => ENXIO: no such device; EBUSY: already being switched off, or pages
+ *    on it stayed busy (under pageout) through every attempt; ENOMEM: no
+ *    memory for the pages; EIO: a read failed (the slot is marked bad).
+ *    On error the device is switched back on, with every page that could
+ *    not be read still on it: nothing is lost.
  */
+#define SWAP_OFF_TRIES	8
 static int
 swap_off(const char *path)
 {
 	struct swapdev *sdp;
+	int error = 0, start, end;
 
 	if (path == NULL)
 		return EINVAL;
@@ -234,15 +248,51 @@ swap_off(const char *path)
 		mutex_exit(&swap_lock);
 		return ENXIO;
 	}
-	if (sdp->swd_npginuse - sdp->swd_npgbad != 0) {
+	if ((sdp->swd_flags & SWF_ENABLE) == 0) {
 		mutex_exit(&swap_lock);
-		return EBUSY;
+		return EBUSY;		/* another SWAP_OFF is at work */
 	}
-	/* No new allocations; wait for I/O in flight. */
+	/* No new allocations from here on. */
 	sdp->swd_flags &= ~SWF_ENABLE;
 	uvmexp.swpgavail -= sdp->swd_npages;
-	while (sdp->swd_io != 0)
-		cv_wait(&swap_cv, &swap_lock);
+	start = sdp->swd_drumoffset;
+	end = start + sdp->swd_npages;
+
+	for (int tries = 0; ; tries++) {
+		/* Wait for I/O in flight (pageouts to slots it gave). */
+		while (sdp->swd_io != 0)
+			cv_wait(&swap_cv, &swap_lock);
+		if (sdp->swd_npginuse - sdp->swd_npgbad == 0) {
+			error = 0;
+			break;
+		}
+		if (tries == SWAP_OFF_TRIES) {
+			error = EBUSY;
+			break;
+		}
+		mutex_exit(&swap_lock);
+		if (tries > 0)
+			kpause("swapoff", false, 1, NULL);
+		error = amap_swap_off(start, end);
+		if (error == 0 || error == EBUSY) {
+			int e = uao_swap_off(start, end);
+
+			if (e != 0 && e != EBUSY)
+				error = e;
+			else if (error == 0)
+				error = e;
+		}
+		mutex_enter(&swap_lock);
+		if (error != 0 && error != EBUSY)
+			break;
+	}
+	if (error != 0) {
+		/* Back on, with whatever is still on it. */
+		sdp->swd_flags |= SWF_ENABLE;
+		uvmexp.swpgavail += sdp->swd_npages;
+		mutex_exit(&swap_lock);
+		return error;
+	}
 	TAILQ_REMOVE(&swap_devs, sdp, swd_next);
 	uvmexp.nswapdev--;
 	uvmexp.swpages -= sdp->swd_npages;
