@@ -35,6 +35,8 @@ void	uvm_page_seg_plugged(uvm_physseg_t, paddr_t pfn, psize_t npages);
  * nothing.  False (and nothing changed) if any of them is not free.
  */
 bool	uvm_page_seg_withdraw(uvm_physseg_t, paddr_t pfn, psize_t npages);
+/* newpg takes the place of oldpg, on loan, in its object (uvm_loanbreak). */
+void	uvm_pagereplace(struct vm_page *, struct vm_page *);
 /*
  * The pagedaemon's lwp (set by whoever starts it; NULL: none).  Only it
  * may dig into uvmexp.reserve_pagedaemon (uvm_pagealloc with
@@ -95,6 +97,14 @@ void	ubc_fini(void);
 void	ubc_purge(struct uvm_object *);
 /* uvm_swap.c */
 void	uvm_swap_fini(void);
+/*
+ * uvm_loan.c: breaking a loan when the owner writes (the fault handler).
+ * uvm_loanbreak() gives the locked object a copy of its loaned page in
+ * its place (returned busy; NULL: no memory); uvm_loanbreak_anon() gives
+ * the locked anon a copy of its loaned page (0 or ENOMEM).
+ */
+struct vm_page *uvm_loanbreak(struct vm_page *);
+int	uvm_loanbreak_anon(struct vm_anon *);
 /* uvm_km.c: the kernel map covers [start, end). */
 void	uvm_km_init(vaddr_t start, vaddr_t end);
 void	uvm_km_fini(void);
