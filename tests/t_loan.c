@@ -763,6 +763,138 @@ ATF_TC_BODY(loan_zero_length_lends_nothing, tc)
 	teardown();
 }
 
+/* uvm_unloan() in another thread. */
+struct unloader {
+	struct vm_page	*pg;
+	volatile int	done;
+};
+
+static void
+unloader_run(void *arg)
+{
+	struct unloader *u = arg;
+
+	uvm_unloan(&u->pg, 1, UVM_LOAN_TOPAGE);
+	u->done = 1;
+	kthread_exit(0);
+}
+
+ATF_TC_WITHOUT_HEAD(unloan_waits_for_the_owners_lock);
+ATF_TC_BODY(unloan_waits_for_the_owners_lock, tc)
+{
+	struct unloader u = { NULL, 0 };
+	struct vm_page *pg;
+	struct lwp *l;
+	kmutex_t *lock;
+
+	setup();
+	fill(va, ptoa(1), 0x21);
+	ATF_REQUIRE_EQ(uvm_loan(&vm->vm_map, va, ptoa(1), &pg,
+	    UVM_LOAN_TOPAGE), 0);
+	u.pg = pg;
+	lock = pg->uanon->an_lock;
+	mutex_enter(lock);
+	ATF_REQUIRE_EQ(kthread_create(PRI_NONE, KTHREAD_MUSTJOIN, NULL,
+	    unloader_run, &u, &l, "unloader"), 0);
+	for (int i = 0; i < 20; i++)
+		kpause("unloan", false, 1, NULL);
+	/* The owner's lock is ours: the loan cannot have gone yet. */
+	ATF_CHECK_EQ(u.done, 0);
+	ATF_CHECK_EQ(pg->loan_count, 1);
+	mutex_exit(lock);
+	ATF_REQUIRE_EQ(kthread_join(l), 0);
+	ATF_CHECK_EQ(u.done, 1);
+	ATF_CHECK_EQ(pg->loan_count, 0);
+	check_all();
+	teardown();
+}
+
+/* Lending and writing the same pages from two threads. */
+#define STRESS_ROUNDS	300
+
+struct writer {
+	volatile int	stop;
+	int		error;
+};
+
+static void
+writer_run(void *arg)
+{
+	struct writer *w = arg;
+
+	for (int k = 0; !w->stop && w->error == 0; k++) {
+		for (int i = 0; i < NPG && w->error == 0; i++) {
+			/* Each page holds one byte value throughout. */
+			char page[PAGE_SIZE];
+
+			memset(page, (k + i) & 0x7f, PAGE_SIZE);
+			w->error = copyout_vmspace(vm, page,
+			    (void *)(va + ptoa(i)), PAGE_SIZE);
+		}
+	}
+	kthread_exit(0);
+}
+
+static bool
+page_uniform(struct vm_page *pg)
+{
+	const char *p = uvm_page_kva(pg);
+
+	for (size_t i = 1; i < PAGE_SIZE; i++)
+		if (p[i] != p[0])
+			return false;
+	return true;
+}
+
+ATF_TC_WITHOUT_HEAD(loan_races_owner_writes_keeps_invariants);
+ATF_TC_BODY(loan_races_owner_writes_keeps_invariants, tc)
+{
+	struct writer w = { 0, 0 };
+	struct vm_page *pgs[NPG];
+	struct vm_anon *anons[NPG];
+	struct lwp *l;
+	int freebefore, nanon, bad = 0;
+
+	setup();
+	fill(va, ptoa(NPG), 0);
+	freebefore = uvmexp.free;
+	nanon = uvmexp.nanon;
+	ATF_REQUIRE_EQ(kthread_create(PRI_NONE, KTHREAD_MUSTJOIN, NULL,
+	    writer_run, &w, &l, "writer"), 0);
+	for (int r = 0; r < STRESS_ROUNDS; r++) {
+		if ((r & 1) == 0) {
+			ATF_REQUIRE_EQ(uvm_loan(&vm->vm_map, va, ptoa(NPG),
+			    pgs, UVM_LOAN_TOPAGE), 0);
+			yield();	/* let the writer at them */
+			/* A borrowed page never changes under the borrower. */
+			for (int i = 0; i < NPG; i++)
+				if (!page_uniform(pgs[i]))
+					bad++;
+			uvm_unloan(pgs, NPG, UVM_LOAN_TOPAGE);
+		} else {
+			ATF_REQUIRE_EQ(uvm_loan(&vm->vm_map, va, ptoa(NPG),
+			    anons, UVM_LOAN_TOANON), 0);
+			yield();
+			for (int i = 0; i < NPG; i++) {
+				mutex_enter(anons[i]->an_lock);
+				if (!page_uniform(anons[i]->an_page))
+					bad++;
+				mutex_exit(anons[i]->an_lock);
+			}
+			uvm_unloan(anons, NPG, UVM_LOAN_TOANON);
+		}
+	}
+	w.stop = 1;
+	ATF_REQUIRE_EQ(kthread_join(l), 0);
+	ATF_CHECK_EQ(w.error, 0);
+	ATF_CHECK_EQ(bad, 0);
+	check_all();
+	/* Every orphan and every borrowed anon went back. */
+	ATF_CHECK_EQ(uvmexp.free, freebefore);
+	ATF_CHECK_EQ(uvmexp.nanon, nanon);
+	teardown();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, loan_topage_gives_the_pages_bytes_mapped_readonly);
@@ -784,5 +916,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, loan_bad_arguments_fail_einval);
 	ATF_TP_ADD_TC(tp, loan_faults_in_missing_pages);
 	ATF_TP_ADD_TC(tp, loan_zero_length_lends_nothing);
+	ATF_TP_ADD_TC(tp, unloan_waits_for_the_owners_lock);
+	ATF_TP_ADD_TC(tp, loan_races_owner_writes_keeps_invariants);
 	return atf_no_error();
 }
