@@ -84,6 +84,14 @@ bool	uvmfault_relock(struct uvm_faultinfo *);
 void	uvmfault_unlockmaps(struct uvm_faultinfo *, bool);
 void	uvmfault_unlockall(struct uvm_faultinfo *, struct vm_amap *,
 	    struct uvm_object *);
+/*
+ * uvm_loan.c: breaking a loan when the owner writes (the fault handler).
+ * uvm_loanbreak() gives the locked object a copy of its loaned page in
+ * its place (returned busy; NULL: no memory); uvm_loanbreak_anon() gives
+ * the locked anon a copy of its loaned page (0 or ENOMEM).
+ */
+struct vm_page *uvm_loanbreak(struct vm_page *);
+int	uvm_loanbreak_anon(struct vm_anon *);
 /* uvm_amap.c, uvm_anon.c, uvm_aobj.c: pools and boot. */
 void	uvm_amap_init(void);
 void	uvm_amap_fini(void);
@@ -97,14 +105,6 @@ void	ubc_fini(void);
 void	ubc_purge(struct uvm_object *);
 /* uvm_swap.c */
 void	uvm_swap_fini(void);
-/*
- * uvm_loan.c: breaking a loan when the owner writes (the fault handler).
- * uvm_loanbreak() gives the locked object a copy of its loaned page in
- * its place (returned busy; NULL: no memory); uvm_loanbreak_anon() gives
- * the locked anon a copy of its loaned page (0 or ENOMEM).
- */
-struct vm_page *uvm_loanbreak(struct vm_page *);
-int	uvm_loanbreak_anon(struct vm_anon *);
 /* uvm_km.c: the kernel map covers [start, end). */
 void	uvm_km_init(vaddr_t start, vaddr_t end);
 void	uvm_km_fini(void);
