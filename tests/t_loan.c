@@ -4,6 +4,7 @@
  * the counters, and the errors.
  */
 #include "h_machine.h"
+#include "uvm/uvm_impl.h"	/* uvm_loanbreak, uvm_loanbreak_anon */
 
 #include <uvm/uvm_amap.h>
 #include <uvm/uvm_anon.h>
@@ -895,6 +896,77 @@ ATF_TC_BODY(loan_races_owner_writes_keeps_invariants, tc)
 	teardown();
 }
 
+ATF_TC_WITHOUT_HEAD(loanbreak_anon_without_memory_changes_nothing);
+ATF_TC_BODY(loanbreak_anon_without_memory_changes_nothing, tc)
+{
+	struct vm_page *pg;
+	struct vm_anon *anon;
+
+	setup();
+	fill(va, ptoa(1), 0x31);
+	ATF_REQUIRE_EQ(uvm_loan(&vm->vm_map, va, ptoa(1), &pg,
+	    UVM_LOAN_TOPAGE), 0);
+	anon = pg->uanon;
+	mutex_enter(anon->an_lock);
+	kern_fault_set(KFI_PAGE, 1, 0);
+	ATF_CHECK_EQ(uvm_loanbreak_anon(anon), ENOMEM);
+	kern_fault_clear();
+	ATF_CHECK_EQ(anon->an_page, pg);
+	ATF_CHECK_EQ(pg->uanon, anon);
+	ATF_CHECK_EQ(pg->loan_count, 1);
+	/* With memory it works: the anon has a copy, pg is an orphan. */
+	ATF_CHECK_EQ(uvm_loanbreak_anon(anon), 0);
+	ATF_CHECK(anon->an_page != pg && anon->an_page != NULL);
+	ATF_CHECK(page_holds(anon->an_page, 0x31));
+	ATF_CHECK(pg->uanon == NULL);
+	mutex_exit(anon->an_lock);
+	check_all();
+	/* No mapping of the old page is left. */
+	ATF_CHECK(mapped_page(va) == NULL);
+	ATF_CHECK(holds(va, ptoa(1), 0x31));
+	ATF_CHECK_EQ(mapped_page(va), anon->an_page);
+	uvm_unloan(&pg, 1, UVM_LOAN_TOPAGE);
+	check_all();
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(loanbreak_without_memory_changes_nothing);
+ATF_TC_BODY(loanbreak_without_memory_changes_nothing, tc)
+{
+	struct uvm_object *uobj;
+	struct vm_page *pg, *npg;
+
+	uobj = setup_obj(false);
+	fill(va, ptoa(1), 0x32);
+	ATF_REQUIRE_EQ(uvm_loan(&vm->vm_map, va, ptoa(1), &pg,
+	    UVM_LOAN_TOPAGE), 0);
+	mutex_enter(uobj->vmobjlock);
+	kern_fault_set(KFI_PAGE, 1, 0);
+	ATF_CHECK(uvm_loanbreak(pg) == NULL);
+	kern_fault_clear();
+	ATF_CHECK_EQ(uvm_pagelookup(uobj, 0), pg);
+	ATF_CHECK_EQ(pg->uobject, uobj);
+	ATF_CHECK_EQ(pg->loan_count, 1);
+	npg = uvm_loanbreak(pg);
+	ATF_REQUIRE(npg != NULL);
+	ATF_CHECK((npg->flags & PG_BUSY) != 0);
+	ATF_CHECK_EQ(uvm_pagelookup(uobj, 0), npg);
+	ATF_CHECK(page_holds(npg, 0x32));
+	ATF_CHECK(pg->uobject == NULL && pg->uanon == NULL);
+	npg->flags &= ~PG_FAKE;
+	uvm_pageactivate(npg);
+	uvm_pageunbusy(npg);
+	mutex_exit(uobj->vmobjlock);
+	check_all();
+	check_obj(uobj);
+	ATF_CHECK(mapped_page(va) == NULL);
+	ATF_CHECK(holds(va, ptoa(1), 0x32));
+	ATF_CHECK_EQ(mapped_page(va), npg);
+	uvm_unloan(&pg, 1, UVM_LOAN_TOPAGE);
+	check_all();
+	teardown();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, loan_topage_gives_the_pages_bytes_mapped_readonly);
@@ -917,6 +989,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, loan_faults_in_missing_pages);
 	ATF_TP_ADD_TC(tp, loan_zero_length_lends_nothing);
 	ATF_TP_ADD_TC(tp, unloan_waits_for_the_owners_lock);
+	ATF_TP_ADD_TC(tp, loanbreak_anon_without_memory_changes_nothing);
+	ATF_TP_ADD_TC(tp, loanbreak_without_memory_changes_nothing);
 	ATF_TP_ADD_TC(tp, loan_races_owner_writes_keeps_invariants);
 	return atf_no_error();
 }

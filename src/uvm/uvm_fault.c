@@ -632,7 +632,6 @@ uvm_fault_upper(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 		 */
 		error = uvm_loanbreak_anon(anon);
 		if (error != 0) {
-			UVMEXP_INC(fltnoram);
 			uvmfault_unlockall(ufi, amap, loanobj);
 			return uvmfault_nomem();
 		}
@@ -851,7 +850,6 @@ uvm_fault_lower(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 			 */
 			pg = uvm_loanbreak(uobjpage);
 			if (pg == NULL) {
-				UVMEXP_INC(fltnoram);
 				if (uobjpage->flags & PG_BUSY)
 					uvm_pageunbusy(uobjpage);
 				uvmfault_unlockall(ufi, amap, uobj);
