@@ -10,7 +10,9 @@
 #include <uvm/uvm_anon.h>
 #include <uvm/uvm_aobj.h>
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define NPG	4
 
@@ -967,6 +969,73 @@ ATF_TC_BODY(loanbreak_without_memory_changes_nothing, tc)
 	teardown();
 }
 
+/* Read the host file's byte at off. */
+static int
+host_byte(const char *path, off_t off)
+{
+	FILE *f = fopen(path, "r");
+	int c;
+
+	ATF_REQUIRE(f != NULL);
+	ATF_REQUIRE_EQ(fseeko(f, off, SEEK_SET), 0);
+	c = fgetc(f);
+	fclose(f);
+	return c;
+}
+
+ATF_TC_WITHOUT_HEAD(loan_topage_file_page_owner_write_breaks_loan);
+ATF_TC_BODY(loan_topage_file_page_owner_write_breaks_loan, tc)
+{
+	struct vm_page *pgs[NPG];
+	struct vnode *vp;
+	FILE *f;
+	int fpages, freebefore;
+
+	h_boot(16 << 20, 0);
+	unlink("loan.dat");
+	f = fopen("loan.dat", "w");
+	ATF_REQUIRE(f != NULL);
+	for (long i = 0; i < (long)ptoa(NPG); i++)
+		fputc(0x41, f);
+	fclose(f);
+	ATF_REQUIRE_EQ(vn_open("loan.dat", VN_READ | VN_WRITE, &vp), 0);
+	vref(vp);	/* the mapping's reference */
+	setup_map(&vp->v_uobj, 0);
+	ATF_REQUIRE_EQ(uvm_loan(&vm->vm_map, va, ptoa(NPG), pgs,
+	    UVM_LOAN_TOPAGE), 0);
+	for (int i = 0; i < NPG; i++) {
+		ATF_CHECK_EQ(pgs[i]->uobject, &vp->v_uobj);
+		ATF_CHECK((pgs[i]->flags & PG_FILE) != 0);
+		ATF_CHECK(page_holds(pgs[i], 0x41));
+	}
+	check_all();
+	fpages = uvmexp.filepages;
+	fill(va, ptoa(NPG), 0x42);
+	check_all();
+	/* The file has new pages (counted), the borrower the old ones. */
+	ATF_CHECK_EQ(uvmexp.filepages, fpages);
+	for (int i = 0; i < NPG; i++) {
+		ATF_CHECK(page_holds(pgs[i], 0x41));
+		ATF_CHECK(pgs[i]->uobject == NULL);
+		ATF_CHECK((pgs[i]->flags & PG_FILE) == 0);
+		ATF_CHECK(mapped_page(va + ptoa(i)) != pgs[i]);
+	}
+	/* The new bytes reach the file; the borrower's do not. */
+	uvmspace_free(vm);
+	vm = NULL;
+	ATF_CHECK_EQ(vn_fsync(vp), 0);
+	for (int i = 0; i < NPG; i++)
+		ATF_CHECK_EQ(host_byte("loan.dat", (off_t)ptoa(i) + 7), 0x42);
+	ATF_CHECK(page_holds(pgs[0], 0x41));
+	freebefore = uvmexp.free;
+	uvm_unloan(pgs, NPG, UVM_LOAN_TOPAGE);
+	ATF_CHECK_EQ(uvmexp.free, freebefore + NPG);
+	vrele(vp);
+	H_CHECK(NULL);
+	h_shutdown();
+	unlink("loan.dat");
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, loan_topage_gives_the_pages_bytes_mapped_readonly);
@@ -982,6 +1051,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, loan_topage_object_freed_leaves_orphan);
 	ATF_TP_ADD_TC(tp, loan_topage_and_toanon_of_object_page_then_write);
 	ATF_TP_ADD_TC(tp, loan_topage_private_object_write_promotes);
+	ATF_TP_ADD_TC(tp, loan_topage_file_page_owner_write_breaks_loan);
 	ATF_TP_ADD_TC(tp, loan_of_wired_page_fails_ebusy);
 	ATF_TP_ADD_TC(tp, loan_unmapped_range_fails_efault);
 	ATF_TP_ADD_TC(tp, loan_unreadable_range_fails_eacces);
