@@ -154,13 +154,12 @@ uvm_loan_objpage(struct uvm_object *uobj, voff_t off, int flags, void **out)
 }
 
 /*
- * uvm_loan_one: loan the page at va of map (one page), which has just
- * been faulted in for reading.
+ * uvm_loan_one: loan the page at va of map (one page) if it is resident.
  *
  * => map unlocked.
- * => 0 and *out; EFAULT (nothing mapped, or device memory), EBUSY
- *    (wired), ENOMEM, or ERESTART: the page went away or is busy, fault
- *    and try again.
+ * => 0 and *out; EFAULT (nothing mapped, or device memory), EACCES (not
+ *    readable), EBUSY (wired), ENOMEM, or ERESTART: the page is not
+ *    resident (or busy), fault it in and try again.
  */
 static int
 uvm_loan_one(struct vm_map *map, vaddr_t va, int flags, void **out)
@@ -178,6 +177,11 @@ uvm_loan_one(struct vm_map *map, vaddr_t va, int flags, void **out)
 	if (!uvmfault_lookup(&ufi, false))
 		return EFAULT;
 	entry = ufi.entry;
+	if ((entry->protection & VM_PROT_READ) == 0) {
+		/* As the read fault would say. */
+		uvmfault_unlockmaps(&ufi, false);
+		return EACCES;
+	}
 	if (VM_MAPENT_ISWIRED(entry)) {
 		uvmfault_unlockmaps(&ufi, false);
 		return EBUSY;
@@ -249,15 +253,20 @@ uvm_loan(struct vm_map *map, vaddr_t start, vsize_t len, void *v, int flags)
 	npages = (int)atop(len);
 	for (i = 0; i < npages; i++) {
 		va = start + ptoa((vaddr_t)i);
-		for (;;) {
-			error = uvm_fault(map, va, VM_PROT_READ);
-			if (error != 0)
-				break;
+		/*
+		 * A resident page is lent at once; otherwise (ERESTART)
+		 * fault it in for reading and try again, for as long as
+		 * the page keeps going away or being busy.
+		 */
+		for (int tries = 0;; tries++) {
 			error = uvm_loan_one(map, va, flags, &result[i]);
 			if (error != ERESTART)
 				break;
-			/* Lost a race for the page (busy or gone): again. */
-			yield();
+			if (tries > 0)
+				yield();
+			error = uvm_fault(map, va, VM_PROT_READ);
+			if (error != 0)
+				break;
 		}
 		if (error != 0)
 			break;
