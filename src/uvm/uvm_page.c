@@ -694,7 +694,11 @@ page_loan_disown(struct vm_page *pg)
 			anon->an_page = NULL;
 		pg->uanon = NULL;
 	} else if (anon != NULL) {
-		/* Its object let go of it: the borrowing anon takes it. */
+		/*
+		 * Its object let go of it: the borrowing anon takes it,
+		 * queued afresh as the anon page it now is.
+		 */
+		uvm_pagedequeue(pg);
 		pg->loan_count--;
 		pg->flags |= PG_ANON;
 		class_account(pg, 1);
@@ -704,7 +708,9 @@ page_loan_disown(struct vm_page *pg)
 	uvm_pagewakeup(pg);
 	pg->pqflags &= (uint16_t)~PQ_ANON;
 	if (pg->uanon == NULL)
-		pq_remove(pg);
+		uvm_pagedequeue(pg);
+	else
+		uvm_pageactivate(pg);
 }
 
 /*
