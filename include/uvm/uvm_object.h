@@ -88,6 +88,8 @@ void	uvm_obj_unwirepages(struct uvm_object *, off_t, off_t);
 int	uvm_radix_insert(struct uvm_radix *, uint64_t, void *);
 void	*uvm_radix_lookup(const struct uvm_radix *, uint64_t);
 void	*uvm_radix_remove(struct uvm_radix *, uint64_t);
+/* Swap the value at key (which has one) for another; never allocates. */
+void	*uvm_radix_replace(struct uvm_radix *, uint64_t, void *);
 /* Up to n entries with index >= first (<= first if backward), in order. */
 unsigned int uvm_radix_gang_lookup(const struct uvm_radix *, uint64_t first,
 	    void **results, uint64_t *indices, unsigned int n, bool backward);

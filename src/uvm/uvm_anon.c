@@ -20,14 +20,16 @@
  * an object page loaned to the anon goes back to its object with one loan
  * less; the anon's own page loaned to the kernel (uvm_loan TOPAGE) stays
  * with the borrower, who frees it when the last loan is dropped (that
- * case, and an object page its object gave up while lending it, are
- * uvm_pagefree's: it knows the page classes).
+ * case is uvm_pagefree's: it knows the page classes).  An object that
+ * frees a page it lent to an anon gives it to the anon for good.
  *
  * Locking: an_ref, an_page and an_swslot are protected by an_lock (the
  * owning amap's lock).  The lock is kept alive by the amaps that use it
  * (mutex_obj_hold), not by the anons: an anon is reachable only through
- * an amap slot, so while it is, some amap holds its lock.  Lock order: amap/anon lock -> object lock ->
- * uvm_pageqlock.  uvmexp.nanon is atomic.
+ * an amap slot, so while it is, some amap holds its lock; an anon lent
+ * out by uvm_loan(UVM_LOAN_TOANON) is reachable through the loan too, and
+ * each such reference holds the lock as well.  Lock order: amap/anon
+ * lock -> object lock -> uvm_pageqlock.  uvmexp.nanon is atomic.
  */
 
 #include "uvm_impl.h"
@@ -99,78 +101,94 @@ uvm_anon_dropswap(struct vm_anon *anon)
 }
 
 /*
+ * uvm_anon_lockloanpg: lock the other owner of the anon's loaned page.
+ *
+ * => anon locked; it stays locked throughout (lock order: anon, then
+ *    object).
+ * => returns the anon's page (NULL if none); if it is an object's page
+ *    lent to the anon, that object is locked too, and stays the page's
+ *    owner until unlocked.
+ * => The object can give the page up (to the anon: uvm_pagefree) until
+ *    its lock is held, and only does so under uvm_pageqlock, so the
+ *    owner is read under that lock and its lock held (mutex_obj_hold)
+ *    across the sleep for it; then we look again.
+ */
+struct vm_page *
+uvm_anon_lockloanpg(struct vm_anon *anon)
+{
+	struct vm_page *pg;
+	kmutex_t *olock;
+
+	KASSERT(anon->an_lock == NULL || mutex_owned(anon->an_lock));
+	for (;;) {
+		pg = anon->an_page;
+		if (pg == NULL)
+			return NULL;
+		mutex_enter(&uvm_pageqlock);
+		if (pg->uobject == NULL) {
+			mutex_exit(&uvm_pageqlock);
+			return pg;
+		}
+		KASSERT(pg->loan_count > 0);
+		olock = pg->uobject->vmobjlock;
+		if (mutex_tryenter(olock)) {
+			mutex_exit(&uvm_pageqlock);
+			return pg;
+		}
+		mutex_obj_hold(olock);
+		mutex_exit(&uvm_pageqlock);
+		mutex_enter(olock);
+		mutex_enter(&uvm_pageqlock);
+		if (anon->an_page == pg && pg->uobject != NULL &&
+		    pg->uobject->vmobjlock == olock) {
+			mutex_exit(&uvm_pageqlock);
+			mutex_obj_free(olock);	/* the object holds its own */
+			return pg;
+		}
+		/* It changed hands while we slept. */
+		mutex_exit(&uvm_pageqlock);
+		mutex_exit(olock);
+		mutex_obj_free(olock);
+	}
+}
+
+/*
  * uvm_anon_droppage: give up the anon's resident page.
+ *
+ * => anon locked.
  */
 static void
 uvm_anon_droppage(struct vm_anon *anon)
 {
-	struct vm_page *pg = anon->an_page;
-	struct uvm_object *uobj = pg->uobject;
-	bool taken;
+	struct vm_page *pg;
+	struct uvm_object *uobj;
 
-	KASSERT(pg->uanon == anon);
+	pg = uvm_anon_lockloanpg(anon);
+	KASSERT(pg != NULL && pg->uanon == anon);
 	KASSERTMSG((pg->flags & PG_BUSY) == 0,
 	    "uvm_anfree: anon %p page %p busy", anon, pg);
-	if (uobj != NULL) {
+	if ((uobj = pg->uobject) != NULL) {
 		/*
-		 * An object's page loaned to us: it goes back to the object
-		 * with one loan less (lock order: anon, then object).
+		 * An object's page loaned to us (locked for us above): it
+		 * goes back to the object with one loan less.
 		 */
+		mutex_enter(&uvm_pageqlock);
 		KASSERT(pg->loan_count > 0);
-		mutex_enter(uobj->vmobjlock);
-		KASSERT(pg->uobject == uobj);
-		taken = !mutex_owned(&uvm_pageqlock);
-		if (taken)
-			mutex_enter(&uvm_pageqlock);
 		pg->loan_count--;
 		pg->uanon = NULL;
-		if (taken)
-			mutex_exit(&uvm_pageqlock);
+		mutex_exit(&uvm_pageqlock);
 		mutex_exit(uobj->vmobjlock);
 		anon->an_page = NULL;
 		return;
 	}
 	/*
-	 * Our page, or one its object gave up while lending it to us.
-	 * uvm_pagefree() frees it, or, if the kernel still borrows it
-	 * (loan_count > 0), leaves it to the borrower.
+	 * Our page (perhaps one its object gave up to us while lending
+	 * it).  uvm_pagefree() frees it, or, if the kernel still borrows
+	 * it (loan_count > 0), leaves it to the borrower.
 	 */
 	pmap_page_protect(pg, VM_PROT_NONE);
 	uvm_pagefree(pg);
 	anon->an_page = NULL;
-}
-
-/*
- * uvm_anon_lockloanpg: lock the other owner of the anon's loaned page.
- *
- * => anon locked; it stays locked, but may be dropped and re-taken on
- *    the way (the object lock comes after the anon's in the lock
- *    order, and whoever holds the object's may be waiting for ours):
- *    callers re-check what they read under it before.
- * => returns the anon's page (NULL if none); if it is an object's page
- *    lent to the anon, the object is locked too.
- */
-struct vm_page *
-uvm_anon_lockloanpg(struct vm_anon *anon)
-{
-	struct uvm_object *uobj;
-	struct vm_page *pg;
-
-	KASSERT(mutex_owned(anon->an_lock));
-	while ((pg = anon->an_page) != NULL && pg->loan_count != 0 &&
-	    (uobj = pg->uobject) != NULL) {
-		if (mutex_tryenter(uobj->vmobjlock)) {
-			if (pg->uobject == uobj && anon->an_page == pg)
-				break;
-			/* It changed hands before we got the lock. */
-			mutex_exit(uobj->vmobjlock);
-			continue;
-		}
-		mutex_exit(anon->an_lock);
-		yield();
-		mutex_enter(anon->an_lock);
-	}
-	return pg;
 }
 
 /*

@@ -819,7 +819,8 @@ uao_check(struct uvm_object *uobj)
 		for (unsigned int i = 0; i < n && why == NULL; i++) {
 			struct vm_page *pg = pgs[i];
 
-			if (pg->uobject != uobj || pg->uanon != NULL)
+			if (pg->uobject != uobj ||
+			    (pg->uanon != NULL && pg->loan_count == 0))
 				why = "a page in the tree has another owner";
 			else if ((pg->offset & PAGE_MASK) != 0 ||
 			    (uint64_t)(pg->offset >> PAGE_SHIFT) != idx[i])

@@ -12,9 +12,9 @@
  *
  *	case 1A	upper, the anon's page is mapped in place (read-only if the
  *		anon is shared with another amap)			flt_anon
- *	case 1B	upper, a write to a shared anon (an_ref > 1) or to a loaned
- *		page: copy the page into a new anon and replace the old
- *		anon in our amap					flt_acow
+ *	case 1B	upper, a write to a shared anon (an_ref > 1): copy the
+ *		page into a new anon and replace the old anon in our
+ *		amap							flt_acow
  *	case 2A	lower, the object's page is mapped directly (read-only if
  *		the entry is copy-on-write)				flt_obj
  *	case 2B	lower, promote: copy the object's page into a new anon
@@ -23,13 +23,19 @@
  *
  *	     +--------+  anon at va?  yes  +----------------------------+
  *	     | check  | -----------------> | upper: 1A, or 1B if a write |
- *	     +--------+                    | to a shared/loaned anon    |
+ *	     +--------+                    | to a shared anon           |
  *	         | no                       +----------------------------+
  *	         v
  *	  +---------------------------------------------------------+
  *	  | lower: object page (pgo_get locked, then unlocked) -> 2A |
  *	  |        write to COW entry, or no object          -> 2B |
  *	  +---------------------------------------------------------+
+ *
+ * Loans (uvm_loan.c): a page on loan is only ever mapped read-only.  A
+ * write to it breaks the loan before cases 1A and 2A: the anon
+ * (uvm_loanbreak_anon) or the object (uvm_loanbreak) gets a copy in its
+ * place and the borrowers keep the old page.  A write to a shared anon
+ * is case 1B whether or not its page is on loan: the copy is the break.
  *
  * The check phase looks the address up (through submaps), checks the
  * protection (EACCES), clears needs-copy with amap_copy() when the fault
@@ -540,30 +546,17 @@ uvm_fault_upper_lookup(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 /*
  * uvmfault_lockloanpg: the anon's page, with its owning object locked if
  * it is an object's page on loan to the anon (*uobjp; NULL otherwise).
- * The page's owner can change until that lock is held, so look again
- * once it is.
  *
- * => amap (the anon's lock) locked.
+ * => amap (the anon's lock) locked; it stays locked.
  */
 static struct vm_page *
 uvmfault_lockloanpg(struct vm_anon *anon, struct uvm_object **uobjp)
 {
-	struct uvm_object *uobj;
 	struct vm_page *pg;
 
-	for (;;) {
-		pg = anon->an_page;
-		if (pg == NULL || (uobj = pg->uobject) == NULL) {
-			*uobjp = NULL;
-			return pg;
-		}
-		mutex_enter(uobj->vmobjlock);
-		if (anon->an_page == pg && pg->uobject == uobj) {
-			*uobjp = uobj;
-			return pg;
-		}
-		mutex_exit(uobj->vmobjlock);
-	}
+	pg = uvm_anon_lockloanpg(anon);
+	*uobjp = pg != NULL ? pg->uobject : NULL;
+	return pg;
 }
 
 /*
@@ -656,10 +649,30 @@ uvm_fault_upper(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 		return error;
 	opg = anon->an_page;
 
-	if (flt->cow_now && (anon->an_ref > 1 || opg->loan_count != 0)) {
+	if (flt->cow_now && anon->an_ref == 1 && opg->loan_count != 0) {
 		/*
-		 * Case 1B: writing a page someone else also sees (another
-		 * amap, or a loan): copy it into a private anon.
+		 * Writing our own anon's page while it is on loan (to the
+		 * kernel, or from an object): break the loan, the anon gets
+		 * a copy and the borrowers keep the old page.  Then it is
+		 * case 1A.
+		 */
+		error = uvm_loanbreak_anon(anon);
+		if (error != 0) {
+			uvmfault_unlockall(ufi, amap, loanobj);
+			return uvmfault_nomem();
+		}
+		if (loanobj != NULL) {
+			/* The page was the object's: it keeps it. */
+			mutex_exit(loanobj->vmobjlock);
+			loanobj = NULL;
+		}
+		opg = anon->an_page;
+	}
+	if (flt->cow_now && anon->an_ref > 1) {
+		/*
+		 * Case 1B: writing a page another amap also sees (or a
+		 * borrower of the anon, uvm_loan TOANON): copy it into a
+		 * private anon.
 		 */
 		UVMEXP_INC(flt_acow);
 		oanon = anon;
@@ -857,14 +870,20 @@ uvm_fault_lower(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 		/* Case 2A: the object's page itself. */
 		UVMEXP_INC(flt_obj);
 		pg = uobjpage;
-		/*
-		 * Writing an object page that is on loan needs the loan
-		 * broken first (the loan layer's uvm_loanbreak); until
-		 * loans exist no page is ever loaned here.
-		 */
-		KASSERTMSG(pg->loan_count == 0 ||
-		    (flt->access_type & VM_PROT_WRITE) == 0,
-		    "uvm_fault: write to loaned object page %p", pg);
+		if (flt->cow_now && pg->loan_count != 0) {
+			/*
+			 * Writing an object's page that is on loan: the
+			 * object gets a copy in its place (busy), the
+			 * borrowers keep the old page.
+			 */
+			pg = uvm_loanbreak(uobjpage);
+			if (pg == NULL) {
+				if (uobjpage->flags & PG_BUSY)
+					uvm_pageunbusy(uobjpage);
+				uvmfault_unlockall(ufi, amap, uobj);
+				return uvmfault_nomem();
+			}
+		}
 		prot = flt->enter_prot & MASK(ufi->entry);
 		/* A clean page read: read-only, a write must mark it dirty. */
 		if ((pg->flags & PG_RDONLY) != 0 || pg->loan_count != 0 ||

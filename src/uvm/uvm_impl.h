@@ -35,6 +35,8 @@ void	uvm_page_seg_plugged(uvm_physseg_t, paddr_t pfn, psize_t npages);
  * nothing.  False (and nothing changed) if any of them is not free.
  */
 bool	uvm_page_seg_withdraw(uvm_physseg_t, paddr_t pfn, psize_t npages);
+/* newpg takes the place of oldpg, on loan, in its object (uvm_loanbreak). */
+void	uvm_pagereplace(struct vm_page *, struct vm_page *);
 /*
  * The pagedaemon's lwp (set by whoever starts it; NULL: none).  Only it
  * may dig into uvmexp.reserve_pagedaemon (uvm_pagealloc with
@@ -82,6 +84,14 @@ bool	uvmfault_relock(struct uvm_faultinfo *);
 void	uvmfault_unlockmaps(struct uvm_faultinfo *, bool);
 void	uvmfault_unlockall(struct uvm_faultinfo *, struct vm_amap *,
 	    struct uvm_object *);
+/*
+ * uvm_loan.c: breaking a loan when the owner writes (the fault handler).
+ * uvm_loanbreak() gives the locked object a copy of its loaned page in
+ * its place (returned busy; NULL: no memory); uvm_loanbreak_anon() gives
+ * the locked anon a copy of its loaned page (0 or ENOMEM).
+ */
+struct vm_page *uvm_loanbreak(struct vm_page *);
+int	uvm_loanbreak_anon(struct vm_anon *);
 /* uvm_amap.c, uvm_anon.c, uvm_aobj.c: pools and boot. */
 void	uvm_amap_init(void);
 void	uvm_amap_fini(void);

@@ -657,13 +657,109 @@ uvm_pagerealloc(struct vm_page *pg, struct uvm_object *newobj, voff_t newoff)
 }
 
 /*
+ * page_loan_disown: a page on loan has just lost its owner: its object
+ * freed it or replaced it (uvm_pagereplace), or its anon freed it.  It
+ * stays with its borrowers (uvm_loan(9)):
+ *
+ *	left an object, lent to an anon	the anon owns it now (its loan
+ *					becomes ownership: one loan less)
+ *	left an object, lent to the kernel	an orphan
+ *	left its anon, lent to the kernel	an orphan
+ *
+ * An orphan has no owner, only loans; it is on no paging queue (nobody
+ * could page it) and the last uvm_unloan() frees it.  Pages that left an
+ * object count as dirty: no backing store has the borrowers' copy.
+ *
+ * => uvm_pageqlock held (owners of loaned pages change only under it, so
+ *    a borrower holding it can find and lock the owner: uvm_unloan); the
+ *    old owner locked; the object already gone (uvm_pageremove); the
+ *    page unwired.
+ */
+static void
+page_loan_disown(struct vm_page *pg)
+{
+	struct vm_anon *anon = pg->uanon;
+
+	KASSERT(mutex_owned(&uvm_pageqlock));
+	KASSERT(pg->loan_count > 0 && pg->wire_count == 0);
+	KASSERT(pg->uobject == NULL);
+	if ((pg->flags & PG_ANON) != 0) {
+		/* Its anon lets go of it: an orphan. */
+		KASSERT(anon != NULL);
+		class_account(pg, -1);
+		pg->flags &= (uint16_t)~PG_ANON;
+		if (anon->an_page == pg)
+			anon->an_page = NULL;
+		pg->uanon = NULL;
+	} else if (anon != NULL) {
+		/*
+		 * Its object let go of it: the borrowing anon takes it,
+		 * queued afresh as the anon page it now is.
+		 */
+		uvm_pagedequeue(pg);
+		pg->loan_count--;
+		pg->flags |= PG_ANON;
+		class_account(pg, 1);
+	}
+	pg->flags = (uint16_t)((pg->flags & ~(PG_CLEAN | PG_BUSY |
+	    PG_RELEASED)) | PG_DIRTY);
+	uvm_pagewakeup(pg);
+	pg->pqflags &= (uint16_t)~PQ_ANON;
+	if (pg->uanon == NULL)
+		uvm_pagedequeue(pg);
+	else
+		uvm_pageactivate(pg);
+}
+
+/*
+ * uvm_pagereplace: newpg takes the place of oldpg, which is on loan, in
+ * oldpg's object (the loan break of a write fault: uvm_loanbreak).
+ *
+ * => the object locked; oldpg in it, on loan, unwired; newpg unowned
+ *    (uvm_pagealloc(NULL, 0, NULL, ...)), its contents the caller's.
+ * => newpg gets oldpg's offset; oldpg stays with its borrowers as if
+ *    its object had freed it (see page_loan_disown).  Nothing is
+ *    allocated, so this cannot fail.
+ */
+void
+uvm_pagereplace(struct vm_page *oldpg, struct vm_page *newpg)
+{
+	struct uvm_object *obj = oldpg->uobject;
+	void *old;
+	bool taken;
+
+	KASSERT(obj != NULL && mutex_owned(obj->vmobjlock));
+	KASSERT((oldpg->flags & PG_TABLED) != 0);
+	KASSERT(oldpg->loan_count > 0 && oldpg->wire_count == 0);
+	KASSERT(newpg->uobject == NULL && newpg->uanon == NULL);
+	KASSERT((newpg->pqflags & PQ_FREE) == 0);
+
+	taken = pq_lock();
+	old = uvm_radix_replace(&obj->uo_pages,
+	    (uint64_t)atop(oldpg->offset), newpg);
+	KASSERT(old == oldpg);
+	(void)old;
+	class_account(oldpg, -1);
+	oldpg->flags &= (uint16_t)~(PG_TABLED | PG_AOBJ | PG_FILE);
+	oldpg->uobject = NULL;
+	newpg->offset = oldpg->offset;
+	newpg->uobject = obj;
+	newpg->flags |= (uint16_t)(PG_TABLED | obj_pgflags(obj));
+	class_account(newpg, 1);
+	page_loan_disown(oldpg);
+	pq_unlock(taken);
+}
+
+/*
  * uvm_pagefree: free pg.
  *
  * => the owner (if any) locked; pg unmapped, not being paged out.
  * => a wired page is unwired, a queued one dequeued, a PG_WANTED one's
  *    sleepers woken.
  * => a loaned page (loan_count > 0) is not freed: it loses its owner and
- *    stays with the borrower, who frees it when the loan ends.
+ *    stays with its borrowers (an anon that borrowed an object's page
+ *    owns it now; otherwise the last uvm_unloan frees it): see
+ *    page_loan_disown.
  * => PG_ZERO in pg->flags says the bytes are zero: the page joins the
  *    zero pool.
  */
@@ -680,38 +776,13 @@ uvm_pagefree(struct vm_page *pg)
 
 	if (pg->loan_count != 0) {
 		KASSERT(pg->wire_count == 0);
-		/*
-		 * An object's page: leave the object, and count as dirty for
-		 * the anons that borrowed it.  An anon's page: drop the
-		 * anon; if the anon only borrowed it from an object, that
-		 * loan is over, else it stops counting as an anon page.
-		 */
-		if (pg->uobject != NULL) {
+		KASSERT(pg->uobject != NULL || (pg->flags & PG_ANON) != 0);
+		taken = pq_lock();
+		if (pg->uobject != NULL)
 			uvm_pageremove(pg);
-			pg->flags = (uint16_t)((pg->flags & ~PG_CLEAN) |
-			    PG_DIRTY);
-		} else if (pg->uanon != NULL) {
-			if ((pg->flags & PG_ANON) == 0) {
-				/* An object's page lent to the anon. */
-				pg->loan_count--;
-			} else {
-				class_account(pg, -1);
-				pg->flags &= (uint16_t)~PG_ANON;
-				taken = pq_lock();
-				pg->pqflags &= (uint16_t)~PQ_ANON;
-				pq_unlock(taken);
-			}
-			pg->uanon->an_page = NULL;
-			pg->uanon = NULL;
-		}
-		uvm_pagewakeup(pg);
-		pg->flags &= (uint16_t)~(PG_BUSY | PG_RELEASED | PG_ANON);
-		if (pg->loan_count != 0) {
-			KASSERT(pg->uobject == NULL);
-			if (pg->uanon == NULL)
-				uvm_pagedequeue(pg);
-			return;
-		}
+		page_loan_disown(pg);
+		pq_unlock(taken);
+		return;
 	}
 
 	if (pg->uobject != NULL) {
@@ -1051,6 +1122,16 @@ check_page(const struct vm_page *pg, int segfl)
 		return "anon page whose anon does not point back";
 	if ((pg->flags & PG_ANON) && pg->uanon == NULL)
 		return "PG_ANON page without an anon";
+	/* Loans (uvm_loan.c): an object's page lent to an anon ... */
+	if (pg->uobject != NULL && pg->uanon != NULL &&
+	    (pg->loan_count == 0 || (pg->flags & PG_ANON) != 0 ||
+	    pg->uanon->an_page != pg))
+		return "object page lent to an anon without a loan";
+	/* ... and an orphan: no owner, only loans, on no queue. */
+	if (pg->uobject == NULL && pg->uanon == NULL && pg->loan_count != 0 &&
+	    (q != 0 || pg->wire_count != 0 ||
+	    (pg->flags & (PG_AOBJ | PG_FILE)) != 0))
+		return "orphaned loaned page queued, wired or classed";
 	return NULL;
 }
 

@@ -262,6 +262,36 @@ uvm_radix_remove(struct uvm_radix *t, uint64_t key)
 	return value;
 }
 
+/*
+ * uvm_radix_replace: store value at key in place of the value there.
+ *
+ * => key must have a value; value must not be NULL.
+ * => returns the old value.  Never allocates (the shape does not
+ *    change), so it cannot fail: a page is swapped for another this way
+ *    (uvm_pagereplace) where removing and inserting could run out of
+ *    nodes halfway.
+ */
+void *
+uvm_radix_replace(struct uvm_radix *t, uint64_t key, void *value)
+{
+	void **slotp = &t->rt_root;
+	void *old;
+	unsigned int h;
+
+	KASSERT(value != NULL);
+	KASSERT(radix_fits(t->rt_height, key));
+	for (h = t->rt_height; h >= 1; h--) {
+		KASSERT(*slotp != NULL);
+		slotp = &((struct radix_node *)*slotp)->rn_slot[
+		    radix_digit(key, h)];
+	}
+	old = *slotp;
+	KASSERTMSG(old != NULL, "uvm_radix_replace: key %#jx has no value",
+	    (uintmax_t)key);
+	*slotp = value;
+	return old;
+}
+
 /* Gang lookup state shared by the recursive walkers. */
 struct radix_gang {
 	void		**results;
