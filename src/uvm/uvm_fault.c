@@ -659,7 +659,7 @@ uvm_fault_upper(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 		error = uvm_loanbreak_anon(anon);
 		if (error != 0) {
 			uvmfault_unlockall(ufi, amap, loanobj);
-			return uvmfault_nomem();
+			return uvmfault_nomem(true);
 		}
 		if (loanobj != NULL) {
 			/* The page was the object's: it keeps it. */
@@ -881,7 +881,7 @@ uvm_fault_lower(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 				if (uobjpage->flags & PG_BUSY)
 					uvm_pageunbusy(uobjpage);
 				uvmfault_unlockall(ufi, amap, uobj);
-				return uvmfault_nomem();
+				return uvmfault_nomem(true);
 			}
 		}
 		prot = flt->enter_prot & MASK(ufi->entry);
