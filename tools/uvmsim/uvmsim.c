@@ -13,7 +13,7 @@
  * Exit status (uvmsim(1)): 0 every verification passed, 1 a
  * verification or invariant check failed, 2 bad usage, 3 the script
  * failed (syntax or run-time error: file:line and the message), 4 the
- * machine did not boot.
+ * machine did not boot (2 if it refused the description: EINVAL).
  *
  * Locking: single-threaded; the machine's daemons, when threaded, run on
  * their own lwps.
@@ -421,7 +421,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "uvmsim: the machine did not boot: %s\n",
 		    strerror(error));
 		rmtree(tmpl);
-		return UVMSIM_EXIT_BOOT;
+		/* EINVAL: the description itself (the message says why). */
+		return error == EINVAL ? UVMSIM_EXIT_USAGE : UVMSIM_EXIT_BOOT;
 	}
 	if (uvmsim_sample_open(stats, plot) != 0) {
 		uvm_machine_shutdown();
