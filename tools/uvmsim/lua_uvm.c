@@ -231,7 +231,7 @@ pattern_check(const unsigned char *buf, uint64_t seed, uint64_t va,
 			if (want[i] != buf[i] && bad++ == 0)
 				first = i;
 		fprintf(stderr, "uvmsim: verification failed: %s: %s %#" PRIx64
-		    ": expected %#04x, found %#04x (pattern %" PRIu64 "; %zu"
+		    ": expected 0x%02x, found 0x%02x (pattern %" PRIu64 "; %zu"
 		    " of %zu bytes from there differ)\n", who, what,
 		    origin + va + first, want[first], buf[first], seed, bad,
 		    n);
@@ -282,6 +282,41 @@ pushproc(lua_State *L, struct proc *p, const char *name)
 	luaL_setmetatable(L, "uvm.proc");
 }
 
+/*
+ * Unwire everything the address space has wired, as exit(2) does with
+ * mlock()ed memory before the space goes (uvmspace_free() and
+ * uvmspace_exec() empty the pmap before they take the map apart, and
+ * a wired entry must be unwired while its pages are still mapped).
+ * Only for the last reference: a space shared by a vfork()ed child
+ * keeps its wiring.
+ */
+static void
+unwire_all(struct vmspace *vm)
+{
+	struct vm_map *map = &vm->vm_map;
+	struct vm_map_entry *e;
+	vaddr_t s, end;
+
+	if (vm->vm_refcnt != 1)
+		return;
+	for (;;) {
+		s = end = 0;
+		vm_map_lock_read(map);
+		for (e = map->header.next; e != &map->header; e = e->next) {
+			if (e->wired_count != 0) {
+				s = e->start;
+				end = e->end;
+				break;
+			}
+		}
+		vm_map_unlock_read(map);
+		if (s == end)
+			break;
+		if (uvm_map_pageable(map, s, end, true, 0) != 0)
+			break;
+	}
+}
+
 static void
 proc_destroy(struct sproc *sp)
 {
@@ -289,8 +324,10 @@ proc_destroy(struct sproc *sp)
 		return;
 	if (sp->l != NULL)
 		lwp_free(sp->l);
-	if (sp->p->p_vmspace != NULL)
+	if (sp->p->p_vmspace != NULL) {
+		unwire_all(sp->p->p_vmspace);
 		uvmspace_free(sp->p->p_vmspace);
+	}
 	sp->p->p_vmspace = NULL;
 	proc_free(sp->p);
 	sp->p = NULL;
@@ -333,6 +370,7 @@ p_exec(lua_State *L)
 
 	if (sp->l == NULL)
 		sp->l = lwp_alloc(sp->p, sp->name);
+	unwire_all(sp->p->p_vmspace);
 	kern_lwp_bind(sp->l);
 	uvmspace_exec(sp->l, VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS);
 	kern_lwp_bind(NULL);
