@@ -126,7 +126,8 @@ ATF_TC_BODY(default_workload_verifies_every_byte, tc)
 {
 	ATF_CHECK_EQ(uvmsim(NULL), 0);
 	HAS(out, "every byte verified");
-	HAS(out, "vmstat -s:");
+	HAS(out, "vmstat -s (before the processes exit):");
+	HAS(out, "all processes exited; 16384 pages free");
 	HAS(out, "swap0");
 	ATF_CHECK_EQ(vmstat_value("forks total"), 8);
 	ATF_CHECK(vmstat_value("anon copy on write faults") > 0);

@@ -107,10 +107,11 @@ if not uvm.machine.quiet then
   uvm.swapctl_l()
 end
 
+print()
+print("vmstat -s (before the processes exit):")
+uvm.vmstat_s()
+print()
 for i = NCHILD, 1, -1 do grand[i]:exit(); children[i]:exit() end
 init:exit()
 file:close()
 uvm.say("all processes exited; %d pages free", uvm.sysctl("vm.uvmexp.free"))
-print()
-print("vmstat -s:")
-uvm.vmstat_s()
