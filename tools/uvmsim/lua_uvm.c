@@ -41,6 +41,7 @@
 #include "uvmsim.h"
 
 #define CHUNK	(64 * 1024)	/* bytes per copy between ticks */
+#define MAXREPORT 20		/* failed verifications printed in full */
 
 struct sproc {
 	struct proc	*p;		/* NULL once exited */
@@ -227,15 +228,23 @@ pattern_check(const unsigned char *buf, uint64_t seed, uint64_t va,
 		abort();
 	pattern_fill(want, seed, va, n);
 	if (memcmp(want, buf, n) != 0) {
+		uvmsim_progress_clear();
 		for (size_t i = 0; i < n; i++)
 			if (want[i] != buf[i] && bad++ == 0)
 				first = i;
+		uvmsim.failures++;
+		if (uvmsim.failures > MAXREPORT) {
+			if (uvmsim.failures == MAXREPORT + 1)
+				fprintf(stderr, "uvmsim: more verifications"
+				    " failed; only the count is reported\n");
+			free(want);
+			return false;
+		}
 		fprintf(stderr, "uvmsim: verification failed: %s: %s %#" PRIx64
 		    ": expected 0x%02x, found 0x%02x (pattern %" PRIu64 "; %zu"
 		    " of %zu bytes from there differ)\n", who, what,
 		    origin + va + first, want[first], buf[first], seed, bad,
 		    n);
-		uvmsim.failures++;
 	}
 	free(want);
 	return bad == 0;
@@ -639,7 +648,8 @@ p_fill(lua_State *L)
 	uint64_t size = checksize(L, 3);
 	uint64_t seed = (uint64_t)luaL_checkinteger(L, 4);
 	uint64_t origin = (uint64_t)luaL_optinteger(L, 5, 0);
-	unsigned char *buf = lua_newuserdatauv(L, CHUNK, 0);
+	unsigned char *buf = lua_newuserdatauv(L,
+	    (size_t)MIN((uint64_t)CHUNK, size), 0);
 
 	for (uint64_t done = 0; done < size;) {
 		size_t n = (size_t)MIN((uint64_t)CHUNK, size - done);
@@ -666,7 +676,8 @@ p_verify(lua_State *L)
 	uint64_t size = checksize(L, 3);
 	uint64_t seed = (uint64_t)luaL_checkinteger(L, 4);
 	uint64_t origin = (uint64_t)luaL_optinteger(L, 5, 0);
-	unsigned char *buf = lua_newuserdatauv(L, CHUNK, 0);
+	unsigned char *buf = lua_newuserdatauv(L,
+	    (size_t)MIN((uint64_t)CHUNK, size), 0);
 	char who[64];
 	bool ok = true;
 
@@ -697,6 +708,7 @@ p_check(lua_State *L)
 	const char *why = uvm_map_check(procmap(sp));
 
 	if (why != NULL) {
+		uvmsim_progress_clear();
 		fprintf(stderr, "uvmsim: %s (pid %d): map invariant violated:"
 		    " %s\n", sp->name, sp->pid, why);
 		uvmsim.failures++;
@@ -711,6 +723,7 @@ p_pmap(lua_State *L)
 {
 	struct sproc *sp = checkproc(L, 1);
 
+	uvmsim_progress_clear();
 	uvmsim_pmap(stdout, procmap(sp), sp->name, sp->pid,
 	    lua_toboolean(L, 2));
 	return 0;
@@ -938,7 +951,8 @@ f_fill(lua_State *L)
 	uint64_t off = (uint64_t)luaL_checkinteger(L, 2);
 	uint64_t size = checksize(L, 3);
 	uint64_t seed = (uint64_t)luaL_checkinteger(L, 4);
-	unsigned char *buf = lua_newuserdatauv(L, CHUNK, 0);
+	unsigned char *buf = lua_newuserdatauv(L,
+	    (size_t)MIN((uint64_t)CHUNK, size), 0);
 
 	for (uint64_t done = 0; done < size;) {
 		size_t n = (size_t)MIN((uint64_t)CHUNK, size - done), resid;
@@ -963,7 +977,8 @@ f_verify(lua_State *L)
 	uint64_t off = (uint64_t)luaL_checkinteger(L, 2);
 	uint64_t size = checksize(L, 3);
 	uint64_t seed = (uint64_t)luaL_checkinteger(L, 4);
-	unsigned char *buf = lua_newuserdatauv(L, CHUNK, 0);
+	unsigned char *buf = lua_newuserdatauv(L,
+	    (size_t)MIN((uint64_t)CHUNK, size), 0);
 	char who[300];
 	bool ok = true;
 
@@ -978,6 +993,7 @@ f_verify(lua_State *L)
 			return uerror(L, error, "%s: verify at %" PRIu64,
 			    sf->path, off + done);
 		if (resid != 0) {
+			uvmsim_progress_clear();
 			fprintf(stderr, "uvmsim: verification failed: file %s"
 			    " ends at %" PRIu64 ", before %" PRIu64 "\n",
 			    sf->path, off + done + n - resid, off + size);
@@ -1113,6 +1129,7 @@ l_swapctl_l(lua_State *L)
 {
 	(void)L;
 	fflush(stdout);
+	uvmsim_progress_clear();
 	uvmsim_swapctl_l(stdout);
 	return 0;
 }
@@ -1177,6 +1194,7 @@ l_sysctl_vm(lua_State *L)
 {
 	(void)L;
 	fflush(stdout);
+	uvmsim_progress_clear();
 	uvmsim_sysctl_vm(stdout);
 	return 0;
 }
@@ -1186,6 +1204,7 @@ l_vmstat_s(lua_State *L)
 {
 	(void)L;
 	fflush(stdout);
+	uvmsim_progress_clear();
 	uvmsim_vmstat_s(stdout);
 	return 0;
 }
@@ -1193,6 +1212,7 @@ l_vmstat_s(lua_State *L)
 static int
 l_vmstat(lua_State *L)
 {
+	uvmsim_progress_clear();
 	uvmsim_vmstat_line(stdout, lua_toboolean(L, 1));
 	return 0;
 }
@@ -1207,6 +1227,7 @@ l_check(lua_State *L)
 	    (why = uvm_map_check(kernel_map)) == NULL)
 		why = uvm_swap_check();
 	if (why != NULL) {
+		uvmsim_progress_clear();
 		fprintf(stderr, "uvmsim: invariant violated: %s\n", why);
 		uvmsim.failures++;
 	}
@@ -1225,8 +1246,10 @@ l_say(lua_State *L)
 	lua_insert(L, 1);
 	lua_pop(L, 1);
 	lua_call(L, n, 1);
-	if (!uvmsim.quiet)
+	if (!uvmsim.quiet) {
+		uvmsim_progress_clear();
 		printf("%s\n", lua_tostring(L, -1));
+	}
 	return 0;
 }
 
@@ -1302,6 +1325,17 @@ static const luaL_Reg uvm_funcs[] = {
 	{ NULL, NULL },
 };
 
+/* print(): the base library's, after erasing the progress line. */
+static int
+l_print(lua_State *L)
+{
+	uvmsim_progress_clear();
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, 0);
+	return 0;
+}
+
 /* uvm.run(f1, f2, ...): coroutines, round-robin, until all return. */
 static const char run_lua[] =
     "local uvm = ...\n"
@@ -1363,6 +1397,10 @@ luaopen_uvm(lua_State *L)
 	lua_setfield(L, -2, "machine");
 	lua_pushinteger(L, uvmexp.pagesize);
 	lua_setfield(L, -2, "pagesize");
+
+	lua_getglobal(L, "print");
+	lua_pushcclosure(L, l_print, 1);
+	lua_setglobal(L, "print");
 
 	if (luaL_loadbuffer(L, run_lua, sizeof(run_lua) - 1, "=uvm.run") !=
 	    LUA_OK)

@@ -120,13 +120,25 @@ progress(double t)
 {
 	double dt = t - S.tdraw;
 
-	fprintf(stderr, "\r%6.1fs free %7d act %7d inact %7d wired %6d swap"
-	    " %7d/%-7d %8.0f flt/s ", t - S.t0, uvmexp.free, uvmexp.active,
+	fflush(stdout);
+	fprintf(stderr, "\r%5.1fs free %d act %d inact %d wired %d swap %d/%d"
+	    " %.0f flt/s\033[K", t - S.t0, uvmexp.free, uvmexp.active,
 	    uvmexp.inactive, uvmexp.wired, uvmexp.swpginuse, uvmexp.swpages,
 	    dt > 0 ? (uvmexp.faults - S.faults_draw) / dt : 0.0);
+	fflush(stderr);
 	S.faults_draw = uvmexp.faults;
 	S.tdraw = t;
 	S.drawn = true;
+}
+
+void
+uvmsim_progress_clear(void)
+{
+	if (!S.drawn)
+		return;
+	fprintf(stderr, "\r\033[K");
+	fflush(stderr);
+	S.drawn = false;
 }
 
 void
@@ -196,8 +208,7 @@ uvmsim_sample_close(void)
 {
 	int rv = 0;
 
-	if (S.drawn)
-		fprintf(stderr, "\r%*s\r", 100, "");
+	uvmsim_progress_clear();
 	if (S.csv != NULL) {
 		sample_row(now());
 		if (fclose(S.csv) != 0)

@@ -235,6 +235,7 @@ run_script(const char *script, int argc, char **argv)
 	}
 	if (status != LUA_OK) {
 		fflush(stdout);
+		uvmsim_progress_clear();
 		fprintf(stderr, "uvmsim: %s\n", lua_tostring(L, -1));
 		rv = UVMSIM_EXIT_SCRIPT;
 	}

@@ -58,6 +58,8 @@ void	uvmsim_pmap(FILE *, struct vm_map *, const char *name, int pid,
 int	uvmsim_sample_open(const char *csvpath, const char *pngpath);
 /* Called often: samples (at most every few ms) and draws progress. */
 void	uvmsim_tick(void);
+/* Erase the progress line before printing to stdout or stderr. */
+void	uvmsim_progress_clear(void);
 /* Take a sample now (uvm.sample()). */
 void	uvmsim_sample_now(void);
 /* Final sample, close the CSV, clear the progress line, run gnuplot. */
