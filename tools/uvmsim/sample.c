@@ -10,7 +10,8 @@
  *
  * --plot FILE.png keeps the samples in a CSV (the --stats file, or a
  * temporary one) and hands it to gnuplot at the end: memory gauges in
- * pages on top, fault rates below, both against seconds of run time.
+ * pages on top, fault and swap rates below, against seconds of run
+ * time.
  *
  * Locking: single-threaded (the Lua interpreter's thread).
  */
@@ -85,32 +86,41 @@ uvmsim_sample_open(const char *csvpath, const char *pngpath)
 		fprintf(S.csv, "time,free,active,inactive,wired,swpginuse,"
 		    "anonpages,filepages,faults,flt_acow,flt_przero,flt_anon,"
 		    "flt_obj,pgswapin,pgswapout,pdfreed,pdscans,forks,"
-		    "fault_rate,cow_rate\n");
+		    "fault_rate,cow_rate,pgin_rate,pgout_rate\n");
 	}
 	return 0;
 }
 
-static int last_cow;
+static int last_cow, last_pgin, last_pgout;
+
+static double
+rate(int now, int *last, double dt)
+{
+	double r = S.nsamples > 0 && dt > 0 ? (now - *last) / dt : 0;
+
+	*last = now;
+	return r;
+}
 
 static void
 sample_row(double t)
 {
 	double dt = t - S.tlast;
-	int cow = uvmexp.flt_acow + uvmexp.flt_prcopy;
 
 	if (S.csv == NULL)
 		return;
 	fprintf(S.csv, "%.4f,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,"
-	    "%d,%d,%.0f,%.0f\n", t - S.t0, uvmexp.free, uvmexp.active,
+	    "%d,%d,", t - S.t0, uvmexp.free, uvmexp.active,
 	    uvmexp.inactive, uvmexp.wired, uvmexp.swpginuse, uvmexp.anonpages,
 	    uvmexp.filepages, uvmexp.faults, uvmexp.flt_acow,
 	    uvmexp.flt_przero, uvmexp.flt_anon, uvmexp.flt_obj,
 	    uvmexp.pgswapin, uvmexp.pgswapout, uvmexp.pdfreed, uvmexp.pdscans,
-	    uvmexp.forks,
-	    S.nsamples > 0 && dt > 0 ? (uvmexp.faults - S.faults_last) / dt : 0,
-	    S.nsamples > 0 && dt > 0 ? (cow - last_cow) / dt : 0);
-	S.faults_last = uvmexp.faults;
-	last_cow = cow;
+	    uvmexp.forks);
+	fprintf(S.csv, "%.0f,", rate(uvmexp.faults, &S.faults_last, dt));
+	fprintf(S.csv, "%.0f,", rate(uvmexp.flt_acow + uvmexp.flt_prcopy,
+	    &last_cow, dt));
+	fprintf(S.csv, "%.0f,", rate(uvmexp.pgswapin, &last_pgin, dt));
+	fprintf(S.csv, "%.0f\n", rate(uvmexp.pgswapout, &last_pgout, dt));
 	S.tlast = t;
 	S.nsamples++;
 }
@@ -178,6 +188,8 @@ plot(void)
 	    "set datafile separator ','\n"
 	    "set key autotitle columnhead outside right top\n"
 	    "set grid\n"
+	    "set lmargin at screen 0.08\n"
+	    "set rmargin at screen 0.76\n"
 	    "set multiplot layout 2,1 title 'uvmsim: %d pages of %d bytes'\n"
 	    "set title 'memory (pages)'\n"
 	    "set xlabel 'seconds'\n"
@@ -188,10 +200,12 @@ plot(void)
 	    "'' using 1:4 with lines lw 2 title 'inactive', "
 	    "'' using 1:5 with lines lw 2 title 'wired', "
 	    "'' using 1:6 with lines lw 2 title 'swap in use'\n"
-	    "set title 'fault rates'\n"
-	    "set ylabel 'faults per second'\n"
-	    "plot '%s' using 1:19 with lines lw 2 title 'all faults', "
-	    "'' using 1:20 with lines lw 2 title 'copy-on-write'\n"
+	    "set title 'fault and paging rates'\n"
+	    "set ylabel 'per second'\n"
+	    "plot '%s' using 1:19 with lines lw 2 title 'faults', "
+	    "'' using 1:20 with lines lw 2 title 'copy-on-write faults', "
+	    "'' using 1:21 with lines lw 2 title 'pages swapped in', "
+	    "'' using 1:22 with lines lw 2 title 'pages swapped out'\n"
 	    "unset multiplot\n",
 	    S.pngpath, uvmexp.npages, uvmexp.pagesize, S.csvpath, S.csvpath);
 	st = pclose(gp);
