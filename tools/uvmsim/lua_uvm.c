@@ -15,6 +15,11 @@
  * process, address, expected and found bytes, counts a failure (uvmsim
  * then exits 1) and returns false.
  *
+ * Two parts follow the subsystems they drive and are compiled in when
+ * the tree has them (tools/uvmsim/meson.build): uvm.step() runs the
+ * pagedaemon (uvm_pdaemon.c) and proc:loan() lends pages to the kernel
+ * (uvm_loan.c).
+ *
  * uvm.run() runs functions as coroutines, round-robin, each resumed
  * until it returns: a process body that calls coroutine.yield() lets the
  * others run, which interleaves faults of several processes.
@@ -798,6 +803,10 @@ p_tostring(lua_State *L)
 	return 1;
 }
 
+#ifdef UVMSIM_HAVE_LOAN
+static int	p_loan(lua_State *);
+#endif
+
 static const luaL_Reg proc_methods[] = {
 	{ "fork", p_fork },
 	{ "exec", p_exec },
@@ -816,6 +825,9 @@ static const luaL_Reg proc_methods[] = {
 	{ "check", p_check },
 	{ "pmap", p_pmap },
 	{ "entries", p_entries },
+#ifdef UVMSIM_HAVE_LOAN
+	{ "loan", p_loan },
+#endif
 	{ NULL, NULL },
 };
 
@@ -1085,6 +1097,163 @@ static const luaL_Reg file_methods[] = {
 	{ NULL, NULL },
 };
 
+
+#ifdef UVMSIM_HAVE_LOAN
+/* ---------------------------------------------------------------------
+ * Loans to the kernel (uvm_loan(9), UVM_LOAN_TOPAGE): the borrower
+ * reads the lent pages through the direct map.
+ */
+
+struct sloan {
+	struct vm_page	**pgs;		/* NULL once returned */
+	int		npages;
+	vaddr_t		va;		/* where they were lent from */
+	char		who[48];
+	struct sloan	*next;
+};
+
+static struct sloan *allloans;
+
+static struct sloan *
+checkloan(lua_State *L, int idx)
+{
+	struct sloan **slp = luaL_checkudata(L, idx, "uvm.loan");
+
+	if ((*slp)->pgs == NULL)
+		luaL_error(L, "the loan from %s is returned", (*slp)->who);
+	return *slp;
+}
+
+static void
+loan_return(struct sloan *sl)
+{
+	if (sl->pgs == NULL)
+		return;
+	uvm_unloan(sl->pgs, sl->npages, UVM_LOAN_TOPAGE);
+	free(sl->pgs);
+	sl->pgs = NULL;
+}
+
+/* proc:loan(va, size) -> loan of the pages to the kernel */
+static int
+p_loan(lua_State *L)
+{
+	struct sproc *sp = checkproc(L, 1);
+	struct sloan *sl, **slp;
+	vaddr_t va, end;
+	int error;
+
+	getrange(L, &va, &end);
+	sl = calloc(1, sizeof(*sl));
+	if (sl == NULL)
+		return luaL_error(L, "out of host memory");
+	sl->npages = (int)((end - va) >> PAGE_SHIFT);
+	sl->pgs = calloc((size_t)sl->npages, sizeof(*sl->pgs));
+	if (sl->pgs == NULL) {
+		free(sl);
+		return luaL_error(L, "out of host memory");
+	}
+	error = uvm_loan(procmap(sp), va, end - va, sl->pgs, UVM_LOAN_TOPAGE);
+	if (error) {
+		free(sl->pgs);
+		free(sl);
+		return uerror(L, error, "%s: loan %#lx", sp->name,
+		    (unsigned long)va);
+	}
+	sl->va = va;
+	snprintf(sl->who, sizeof(sl->who), "%s (pid %d)", sp->name, sp->pid);
+	sl->next = allloans;
+	allloans = sl;
+	slp = lua_newuserdatauv(L, sizeof(*slp), 0);
+	*slp = sl;
+	luaL_setmetatable(L, "uvm.loan");
+	uvmsim_tick();
+	return 1;
+}
+
+/* Copy n bytes at offset off of the lent range out of the pages. */
+static void
+loan_copy(struct sloan *sl, uint64_t off, unsigned char *buf, size_t n)
+{
+	while (n > 0) {
+		struct vm_page *pg = sl->pgs[off >> PAGE_SHIFT];
+		size_t po = (size_t)(off & PAGE_MASK);
+		size_t k = MIN(n, (size_t)PAGE_SIZE - po);
+
+		memcpy(buf, (char *)PMAP_DIRECT_MAP(VM_PAGE_TO_PHYS(pg)) + po,
+		    k);
+		buf += k;
+		off += k;
+		n -= k;
+	}
+}
+
+static void
+loan_checkrange(lua_State *L, struct sloan *sl, uint64_t off, uint64_t n)
+{
+	if (off + n < off || off + n > (uint64_t)sl->npages << PAGE_SHIFT)
+		luaL_error(L, "loan: [%" PRIu64 ", +%" PRIu64 ") is outside"
+		    " the %d lent pages", off, n, sl->npages);
+}
+
+/* loan:read(offset, n) -> string */
+static int
+ln_read(lua_State *L)
+{
+	struct sloan *sl = checkloan(L, 1);
+	uint64_t off = (uint64_t)luaL_checkinteger(L, 2);
+	size_t n = (size_t)checksize(L, 3);
+	luaL_Buffer b;
+	char *buf;
+
+	loan_checkrange(L, sl, off, n);
+	buf = luaL_buffinitsize(L, &b, n);
+	loan_copy(sl, off, (unsigned char *)buf, n);
+	luaL_pushresultsize(&b, n);
+	return 1;
+}
+
+/* loan:verify(seed [, origin]): the lent bytes hold the pattern. */
+static int
+ln_verify(lua_State *L)
+{
+	struct sloan *sl = checkloan(L, 1);
+	uint64_t seed = (uint64_t)luaL_checkinteger(L, 2);
+	uint64_t origin = (uint64_t)luaL_optinteger(L, 3, 0);
+	size_t n = (size_t)sl->npages << PAGE_SHIFT;
+	unsigned char *buf = lua_newuserdatauv(L, n, 0);
+	char who[80];
+
+	snprintf(who, sizeof(who), "loan from %s", sl->who);
+	loan_copy(sl, 0, buf, n);
+	lua_pushboolean(L, pattern_check(buf, seed, sl->va - origin, origin,
+	    n, who, "address"));
+	return 1;
+}
+
+static int
+ln_release(lua_State *L)
+{
+	loan_return(checkloan(L, 1));
+	return 0;
+}
+
+static int
+ln_npages(lua_State *L)
+{
+	lua_pushinteger(L, checkloan(L, 1)->npages);
+	return 1;
+}
+
+static const luaL_Reg loan_methods[] = {
+	{ "read", ln_read },
+	{ "verify", ln_verify },
+	{ "release", ln_release },
+	{ "npages", ln_npages },
+	{ NULL, NULL },
+};
+#endif /* UVMSIM_HAVE_LOAN */
+
 /* ---------------------------------------------------------------------
  * The machine.
  */
@@ -1226,6 +1395,10 @@ l_check(lua_State *L)
 	if ((why = uvm_page_check()) == NULL &&
 	    (why = uvm_map_check(kernel_map)) == NULL)
 		why = uvm_swap_check();
+#ifdef UVMSIM_HAVE_PDAEMON
+	if (why == NULL)
+		why = uvm_pdaemon_check(false);
+#endif
 	if (why != NULL) {
 		uvmsim_progress_clear();
 		fprintf(stderr, "uvmsim: invariant violated: %s\n", why);
@@ -1252,6 +1425,25 @@ l_say(lua_State *L)
 	}
 	return 0;
 }
+
+#ifdef UVMSIM_HAVE_PDAEMON
+/*
+ * uvm.step([n]): n passes of the pagedaemon in this thread
+ * (uvm_pageout_step()); returns the pages they freed.
+ */
+static int
+l_step(lua_State *L)
+{
+	lua_Integer n = luaL_optinteger(L, 1, 1), freed = 0;
+
+	luaL_argcheck(L, n >= 0, 1, "negative count");
+	while (n-- > 0)
+		freed += uvm_pageout_step();
+	uvmsim_tick();
+	lua_pushinteger(L, freed);
+	return 1;
+}
+#endif
 
 static int
 l_sample(lua_State *L)
@@ -1322,6 +1514,9 @@ static const luaL_Reg uvm_funcs[] = {
 	{ "random", l_random },
 	{ "size", l_size },
 	{ "pattern", l_pattern },
+#ifdef UVMSIM_HAVE_PDAEMON
+	{ "step", l_step },
+#endif
 	{ NULL, NULL },
 };
 
@@ -1373,6 +1568,13 @@ luaopen_uvm(lua_State *L)
 	lua_setfield(L, -2, "__index");
 	lua_pop(L, 1);
 
+#ifdef UVMSIM_HAVE_LOAN
+	luaL_newmetatable(L, "uvm.loan");
+	luaL_newlib(L, loan_methods);
+	lua_setfield(L, -2, "__index");
+	lua_pop(L, 1);
+#endif
+
 	luaL_newlib(L, uvm_funcs);
 	lua_createtable(L, 0, 8);
 	lua_pushinteger(L, (lua_Integer)uvmexp.npages * uvmexp.pagesize);
@@ -1416,6 +1618,15 @@ uvmsim_lua_cleanup(void)
 	struct sproc *sp;
 	struct sfile *sf;
 
+#ifdef UVMSIM_HAVE_LOAN
+	struct sloan *sl;
+
+	while ((sl = allloans) != NULL) {
+		allloans = sl->next;
+		loan_return(sl);
+		free(sl);
+	}
+#endif
 	while ((sp = allprocs) != NULL) {
 		allprocs = sp->next;
 		proc_destroy(sp);
