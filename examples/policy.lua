@@ -8,11 +8,12 @@
 -- through memory once; a good policy keeps the hot set resident.  The
 -- last line prints faults, pages freed and pages swapped in and out
 -- under the machine's policy, ready to compare between runs.  Memory
--- pressure needs the pagedaemon (this build has none yet: SCALE stays
--- below 1 and every counter of paging reads 0).
+-- pressure needs the pagedaemon: SCALE defaults to 1.5 with one
+-- (uvm.step exists), else 0.6, where every paging counter reads 0.
 local uvm = require "uvm"
 
-local SCALE = tonumber(arg[1]) or 0.6   -- hot + cold, as a fraction of RAM
+-- hot + cold, as a fraction of RAM
+local SCALE = tonumber(arg[1]) or (uvm.step and 1.5 or 0.6)
 local ROUNDS = tonumber(arg[2]) or 4
 local PG = uvm.pagesize
 local total = (math.floor(uvm.machine.ram * SCALE) // PG) * PG

@@ -526,6 +526,69 @@ ATF_TC_BODY(stats_csv_and_plot, tc)
 	ATF_CHECK(st.st_size > 1000);
 }
 
+/* Skip unless the binary has the binding (its subsystem is in the tree). */
+static void
+require_binding(const char *expr, const char *why)
+{
+	char text[256];
+
+	snprintf(text, sizeof(text), "local uvm = require 'uvm'\n"
+	    "print('have=' .. tostring(%s ~= nil))\n", expr);
+	script("have.lua", text);
+	ATF_REQUIRE_EQ(uvmsim("run", "have.lua", NULL), 0);
+	if (strstr(out, "have=true") == NULL)
+		atf_tc_skip("%s", why);
+}
+
+ATF_TC_WITHOUT_HEAD(step_pages_out_beyond_ram);
+ATF_TC_BODY(step_pages_out_beyond_ram, tc)
+{
+	require_binding("uvm.step", "this tree has no pagedaemon");
+	script("step.lua", "local uvm = require 'uvm'\n"
+	    "local p = uvm.spawn('p')\n"
+	    "local va = p:map{size = '12M'}\n"
+	    "p:fill(va, '12M', 3)\n"
+	    "print('out=' .. uvm.sysctl('vm.uvmexp.pgswapout'))\n"
+	    "print('freed=' .. uvm.step(2))\n"
+	    "print('ok=' .. tostring(p:verify(va, '12M', 3)))\n"
+	    "print('in=' .. uvm.sysctl('vm.uvmexp.pgswapin'))\n");
+	ATF_CHECK_EQ(uvmsim("--ram", "8M", "run", "step.lua", NULL), 0);
+	ATF_CHECK(keyed("out") > 0);
+	ATF_CHECK(keyed("freed") >= 0);
+	HAS(out, "ok=true");
+	ATF_CHECK(keyed("in") > 0);
+	/* The memory hog beyond RAM, as the example documents. */
+	ATF_CHECK_EQ(uvmsim("--ram", "8M", "run", EXAMPLE("memhog.lua"), "2",
+	    "4", NULL), 0);
+	HAS(out, "every byte verified");
+}
+
+ATF_TC_WITHOUT_HEAD(loan_lends_pages_to_the_kernel);
+ATF_TC_BODY(loan_lends_pages_to_the_kernel, tc)
+{
+	require_binding("uvm.spawn('x').loan", "this tree has no uvm_loan");
+	script("loan.lua", "local uvm = require 'uvm'\n"
+	    "local p = uvm.spawn('lender')\n"
+	    "local va = p:map{size = '64K'}\n"
+	    "p:fill(va, '64K', 3)\n"
+	    "local l = p:loan(va, '64K')\n"
+	    "print('n=' .. l:npages())\n"
+	    "print('lent=' .. tostring(l:verify(3)))\n"
+	    "p:fill(va, '4K', 9)\n"
+	    "print('kept=' .. tostring(l:verify(3)))\n"
+	    "print('own=' .. tostring(p:verify(va, '4K', 9)))\n"
+	    "print('same=' .. tostring(l:read(4096, 16) == p:read(va + 4096, 16)))\n"
+	    "l:release()\n"
+	    "print(select(2, pcall(l.read, l, 0, 1)))\n");
+	ATF_CHECK_EQ(uvmsim("run", "loan.lua", NULL), 0);
+	ATF_CHECK_EQ(keyed("n"), 16);
+	HAS(out, "lent=true");
+	HAS(out, "kept=true");
+	HAS(out, "own=true");
+	HAS(out, "same=true");
+	HAS(out, "the loan from lender (pid 1) is returned");
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, default_workload_verifies_every_byte);
@@ -550,5 +613,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, files_read_write_truncate);
 	ATF_TP_ADD_TC(tp, coroutines_interleave);
 	ATF_TP_ADD_TC(tp, stats_csv_and_plot);
+	ATF_TP_ADD_TC(tp, step_pages_out_beyond_ram);
+	ATF_TP_ADD_TC(tp, loan_lends_pages_to_the_kernel);
 	return atf_no_error();
 }
