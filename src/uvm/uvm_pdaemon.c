@@ -86,7 +86,6 @@ uvm_pdpolicy_select(const char *name)
 		uvmpdpol = &uvm_pdpolicy_clockpro;
 		return 0;
 	}
-#endif
 	return EINVAL;
 }
 
