@@ -195,6 +195,34 @@ ATF_TC_BODY(last_free_releases_pages_and_memory, tc)
 	h_shutdown();
 }
 
+ATF_TC_WITHOUT_HEAD(free_with_wired_memory_unwires_and_releases_it);
+ATF_TC_BODY(free_with_wired_memory_unwires_and_releases_it, tc)
+{
+	struct vmspace *vm;
+	struct lwp *l;
+	vaddr_t va;
+	int free0, wired0;
+
+	boot();
+	free0 = uvmexp.free;
+	wired0 = uvmexp.wired;
+	vm = uvmspace_alloc(UMIN, UMAX, false);
+	l = mkproc("wired", vm);
+	va = map_anon(vm, 8);
+	touch(l, va, 8, 'w');
+	/* A process exits (or execs) with memory still locked. */
+	ATF_REQUIRE_EQ(uvm_map_pageable(&vm->vm_map, va + 2 * PAGE_SIZE,
+	    va + 6 * PAGE_SIZE, false, 0), 0);
+	ATF_CHECK_EQ(uvmexp.wired, wired0 + 4);
+	H_CHECK(&vm->vm_map);
+	rmproc(l);
+	uvmspace_free(vm);
+	H_CHECK(NULL);
+	ATF_CHECK_EQ(uvmexp.wired, wired0);
+	ATF_CHECK_EQ(uvmexp.free, free0);
+	h_shutdown();
+}
+
 ATF_TC_WITHOUT_HEAD(share_gives_second_process_the_same_space);
 ATF_TC_BODY(share_gives_second_process_the_same_space, tc)
 {
@@ -455,6 +483,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, alloc_gives_empty_map_with_bounds_and_one_ref);
 	ATF_TP_ADD_TC(tp, references_keep_the_space_alive);
 	ATF_TP_ADD_TC(tp, last_free_releases_pages_and_memory);
+	ATF_TP_ADD_TC(tp, free_with_wired_memory_unwires_and_releases_it);
 	ATF_TP_ADD_TC(tp, share_gives_second_process_the_same_space);
 	ATF_TP_ADD_TC(tp, exec_reuses_an_unshared_space);
 	ATF_TP_ADD_TC(tp, exec_replaces_a_shared_space);

@@ -95,11 +95,11 @@ uvmspace_free(struct vmspace *vm)
 	map = &vm->vm_map;
 	pmap = vm_map_pmap(map);
 	/*
-	 * Empty the pmap in one go first: the unmap below then has no
-	 * per-page translations left to remove.
+	 * The unmap removes the translations entry by entry, after it has
+	 * unwired wired entries (which finds their pages through them), so
+	 * no pmap_remove_all() shortcut here.
 	 */
 	map->flags |= VM_MAP_DYING;
-	(void)pmap_remove_all(pmap);
 	uvm_map_teardown(map);
 	pmap_update(pmap);
 	pmap_destroy(pmap);
@@ -154,11 +154,11 @@ uvmspace_exec(struct lwp *l, vaddr_t start, vaddr_t end)
 		int flags = map->flags & (VM_MAP_PAGEABLE | VM_MAP_TOPDOWN);
 
 		/*
-		 * Empty the pmap at once, then rebuild the map over the new
-		 * bounds on the same storage and pmap.
+		 * Empty the map (unwiring and removing translations entry by
+		 * entry), then rebuild it over the new bounds on the same
+		 * storage and pmap.
 		 */
 		map->flags |= VM_MAP_DYING;
-		(void)pmap_remove_all(pmap);
 		uvm_map_teardown(map);
 		pmap_update(pmap);
 		uvm_map_setup(map, start, end, flags);

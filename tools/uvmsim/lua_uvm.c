@@ -803,9 +803,7 @@ p_tostring(lua_State *L)
 	return 1;
 }
 
-#ifdef UVMSIM_HAVE_LOAN
 static int	p_loan(lua_State *);
-#endif
 
 static const luaL_Reg proc_methods[] = {
 	{ "fork", p_fork },
@@ -825,9 +823,7 @@ static const luaL_Reg proc_methods[] = {
 	{ "check", p_check },
 	{ "pmap", p_pmap },
 	{ "entries", p_entries },
-#ifdef UVMSIM_HAVE_LOAN
 	{ "loan", p_loan },
-#endif
 	{ NULL, NULL },
 };
 
@@ -1098,7 +1094,6 @@ static const luaL_Reg file_methods[] = {
 };
 
 
-#ifdef UVMSIM_HAVE_LOAN
 /* ---------------------------------------------------------------------
  * Loans to the kernel (uvm_loan(9), UVM_LOAN_TOPAGE): the borrower
  * reads the lent pages through the direct map.
@@ -1252,7 +1247,6 @@ static const luaL_Reg loan_methods[] = {
 	{ "npages", ln_npages },
 	{ NULL, NULL },
 };
-#endif /* UVMSIM_HAVE_LOAN */
 
 /* ---------------------------------------------------------------------
  * The machine.
@@ -1395,10 +1389,8 @@ l_check(lua_State *L)
 	if ((why = uvm_page_check()) == NULL &&
 	    (why = uvm_map_check(kernel_map)) == NULL)
 		why = uvm_swap_check();
-#ifdef UVMSIM_HAVE_PDAEMON
 	if (why == NULL)
 		why = uvm_pdaemon_check(false);
-#endif
 	if (why != NULL) {
 		uvmsim_progress_clear();
 		fprintf(stderr, "uvmsim: invariant violated: %s\n", why);
@@ -1426,7 +1418,6 @@ l_say(lua_State *L)
 	return 0;
 }
 
-#ifdef UVMSIM_HAVE_PDAEMON
 /*
  * uvm.step([n]): n passes of the pagedaemon in this thread
  * (uvm_pageout_step()); returns the pages they freed.
@@ -1443,7 +1434,6 @@ l_step(lua_State *L)
 	lua_pushinteger(L, freed);
 	return 1;
 }
-#endif
 
 static int
 l_sample(lua_State *L)
@@ -1514,9 +1504,7 @@ static const luaL_Reg uvm_funcs[] = {
 	{ "random", l_random },
 	{ "size", l_size },
 	{ "pattern", l_pattern },
-#ifdef UVMSIM_HAVE_PDAEMON
 	{ "step", l_step },
-#endif
 	{ NULL, NULL },
 };
 
@@ -1568,12 +1556,10 @@ luaopen_uvm(lua_State *L)
 	lua_setfield(L, -2, "__index");
 	lua_pop(L, 1);
 
-#ifdef UVMSIM_HAVE_LOAN
 	luaL_newmetatable(L, "uvm.loan");
 	luaL_newlib(L, loan_methods);
 	lua_setfield(L, -2, "__index");
 	lua_pop(L, 1);
-#endif
 
 	luaL_newlib(L, uvm_funcs);
 	lua_createtable(L, 0, 8);
@@ -1618,7 +1604,6 @@ uvmsim_lua_cleanup(void)
 	struct sproc *sp;
 	struct sfile *sf;
 
-#ifdef UVMSIM_HAVE_LOAN
 	struct sloan *sl;
 
 	while ((sl = allloans) != NULL) {
@@ -1626,7 +1611,6 @@ uvmsim_lua_cleanup(void)
 		loan_return(sl);
 		free(sl);
 	}
-#endif
 	while ((sp = allprocs) != NULL) {
 		allprocs = sp->next;
 		proc_destroy(sp);

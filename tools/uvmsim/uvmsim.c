@@ -314,9 +314,10 @@ main(int argc, char **argv)
 			m.m_pmap = optarg;
 			break;
 		case 'P':
-			if (strcmp(optarg, "clock") != 0) {
-				bad("--policy", optarg, "unknown policy (this"
-				    " build has: clock)");
+			if (strcmp(optarg, "clock") != 0 &&
+			    strcmp(optarg, "clockpro") != 0) {
+				bad("--policy", optarg, "unknown policy (there"
+				    " are: clock, clockpro)");
 				return UVMSIM_EXIT_USAGE;
 			}
 			m.m_policy = optarg;
