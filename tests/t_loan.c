@@ -11,6 +11,7 @@
 #include <uvm/uvm_aobj.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -1036,9 +1037,59 @@ ATF_TC_BODY(loan_topage_file_page_owner_write_breaks_loan, tc)
 	unlink("loan.dat");
 }
 
+ATF_TC_WITHOUT_HEAD(loan_topage_file_page_write_through_ubc_breaks_loan);
+ATF_TC_BODY(loan_topage_file_page_write_through_ubc_breaks_loan, tc)
+{
+	struct vm_page *pgs[NPG];
+	struct vnode *vp;
+	struct iovec iov;
+	struct uio uio;
+	char *buf;
+	FILE *f;
+
+	h_boot(16 << 20, 0);
+	unlink("loan.dat");
+	f = fopen("loan.dat", "w");
+	ATF_REQUIRE(f != NULL);
+	for (long i = 0; i < (long)ptoa(NPG); i++)
+		fputc(0x41, f);
+	fclose(f);
+	ATF_REQUIRE_EQ(vn_open("loan.dat", VN_READ | VN_WRITE, &vp), 0);
+	vref(vp);	/* the mapping's reference */
+	setup_map(&vp->v_uobj, 0);
+	ATF_REQUIRE_EQ(uvm_loan(&vm->vm_map, va, ptoa(NPG), pgs,
+	    UVM_LOAN_TOPAGE), 0);
+	/* write(2) over the lent pages: partly, then whole pages. */
+	buf = malloc(ptoa(NPG));
+	ATF_REQUIRE(buf != NULL);
+	memset(buf, 0x43, ptoa(NPG));
+	iov.iov_base = buf;
+	iov.iov_len = ptoa(NPG) - 100;
+	uio = (struct uio){ .uio_iov = &iov, .uio_iovcnt = 1,
+	    .uio_offset = 100, .uio_resid = ptoa(NPG) - 100,
+	    .uio_rw = UIO_WRITE, .uio_vmspace = NULL };
+	ATF_REQUIRE_EQ(vn_write(vp, &uio, 0), 0);
+	check_all();
+	/* The borrower keeps the old bytes; the file and mapping see new. */
+	for (int i = 0; i < NPG; i++) {
+		ATF_CHECK(page_holds(pgs[i], 0x41));
+		ATF_CHECK(pgs[i]->uobject == NULL);
+	}
+	ATF_CHECK(holds(va + ptoa(1), PAGE_SIZE, 0x43));
+	uvm_unloan(pgs, NPG, UVM_LOAN_TOPAGE);
+	free(buf);
+	uvmspace_free(vm);
+	vm = NULL;
+	vrele(vp);
+	H_CHECK(NULL);
+	h_shutdown();
+	unlink("loan.dat");
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, loan_topage_gives_the_pages_bytes_mapped_readonly);
+	ATF_TP_ADD_TC(tp, loan_topage_file_page_write_through_ubc_breaks_loan);
 	ATF_TP_ADD_TC(tp, loan_topage_anon_owner_write_breaks_loan);
 	ATF_TP_ADD_TC(tp, loan_topage_owner_unmap_leaves_page_to_borrower);
 	ATF_TP_ADD_TC(tp, loan_topage_twice_needs_two_unloans);

@@ -33,6 +33,10 @@
 #include "uvm_impl.h"
 #include <uvm/uvm_vnode.h>
 
+static int	ubc_loanbreak(struct uvm_object *, struct vm_page **, int);
+static void	ubc_pages_done(struct uvm_object *, struct vm_page **, int,
+		    bool);
+
 #define UBC_NWINS	64
 #define UBC_WINPAGES	16
 
@@ -183,6 +187,12 @@ ubc_get(struct uvm_object *uobj, voff_t offset, vsize_t *lenp, int advice,
 			break;
 		}
 	}
+	if (error == 0 && npages != 0 && (flags & UBC_WRITE) != 0 &&
+	    (error = ubc_loanbreak(uobj, &uw->uw_pgs[first], npages)) != 0) {
+		ubc_pages_done(uobj, &uw->uw_pgs[first], npages, false);
+		for (int i = first; i < first + npages; i++)
+			uw->uw_pgs[i] = NULL;
+	}
 	if (error != 0 || npages == 0) {
 		mutex_enter(&ubc_lock);
 		uw->uw_refs = 0;
@@ -286,6 +296,37 @@ ubc_release(void *va, int flags)
 }
 
 /*
+ * ubc_loanbreak: pages about to be written that are on loan (uvm_loan(9))
+ * are replaced in the object by copies, so the borrowers keep the old
+ * bytes, as a write fault would do.
+ *
+ * => pages busy (ours), object unlocked.
+ * => 0, or ENOMEM with every page still ours (the ones broken so far
+ *    replaced by their copies).
+ */
+static int
+ubc_loanbreak(struct uvm_object *uobj, struct vm_page **pgs, int npages)
+{
+	int error = 0;
+
+	mutex_enter(uobj->vmobjlock);
+	for (int i = 0; i < npages; i++) {
+		struct vm_page *npg;
+
+		if (pgs[i] == NULL || pgs[i]->loan_count == 0)
+			continue;
+		npg = uvm_loanbreak(pgs[i]);
+		if (npg == NULL) {
+			error = ENOMEM;
+			break;
+		}
+		pgs[i] = npg;
+	}
+	mutex_exit(uobj->vmobjlock);
+	return error;
+}
+
+/*
  * ubc_pages_done: give back pages [0, npages) that ubc_uiomove() had
  * busy: a write made them dirty (and valid: what was not written of a
  * page never read was zeroed first), all go to the active queue.
@@ -371,6 +412,9 @@ ubc_uiomove(struct uvm_object *uobj, struct uio *uio, vsize_t todo,
 			if (npages == 0)
 				error = EINVAL;
 		}
+		if (error == 0 && write &&
+		    (error = ubc_loanbreak(uobj, pgs, npages)) != 0)
+			ubc_pages_done(uobj, pgs, npages, false);
 		if (error != 0) {
 			if (moved != 0 && (flags & UBC_PARTIALOK) != 0)
 				error = 0;
