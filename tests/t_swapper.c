@@ -288,6 +288,52 @@ ATF_TC_BODY(threaded_machine_meters_from_clock_and_swaps_in, tc)
 	h_shutdown();		/* stops the swapper thread and the meter */
 }
 
+ATF_TC_WITHOUT_HEAD(threaded_pagedaemon_swaps_idle_lwps_out_when_short);
+ATF_TC_BODY(threaded_pagedaemon_swaps_idle_lwps_out_when_short, tc)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	struct pglist held = TAILQ_HEAD_INITIALIZER(held);
+	struct uvm_machine m;
+	struct vm_page *pg;
+	struct lwp *l;
+	int i;
+
+	uvm_machine_defaults(&m);
+	m.m_ramsize = 8 << 20;
+	m.m_quiet = true;
+	m.m_daemon = UVM_DAEMON_THREADED;
+	h_boot_machine(&m);
+	l = mklwp(false, MAXSLP, 0, 0);
+	ATF_REQUIRE((l->l_flag & LW_INMEM) != 0);
+	/* Take memory nobody can reclaim until the daemon is short. */
+	while (uvmexp.free >= uvmexp.freemin - 1 &&
+	    (pg = uvm_pagealloc(NULL, 0, NULL, 0)) != NULL)
+		TAILQ_INSERT_TAIL(&held, pg, pageq);
+	for (i = 0; i < 500; i++) {
+		bool in;
+
+		mutex_enter(&proc_lock);
+		in = (l->l_flag & LW_INMEM) != 0;
+		mutex_exit(&proc_lock);
+		if (!in)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	ATF_CHECK_MSG(i < 500, "the pagedaemon did not swap the idle lwp out");
+	ATF_CHECK(uvmexp.pdswout > 0);
+	ATF_CHECK(uvmexp.swapouts >= 1);
+	while ((pg = TAILQ_FIRST(&held)) != NULL) {
+		TAILQ_REMOVE(&held, pg, pageq);
+		uvm_pagefree(pg);
+	}
+	/* Its bytes survive, and it comes back when it runs. */
+	uvm_swapin(l);
+	check_bytes(l, 'a');
+	H_CHECK(kernel_map);
+	freelwps();
+	h_shutdown();
+}
+
 ATF_TC_WITHOUT_HEAD(uarea_free_of_swapped_out_lwp_gives_everything_back);
 ATF_TC_BODY(uarea_free_of_swapped_out_lwp_gives_everything_back, tc)
 {
@@ -335,6 +381,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, scheduler_swaps_runnable_lwps_in_by_priority);
 	ATF_TP_ADD_TC(tp, swapper_thread_swaps_in_when_meter_wakes_it);
 	ATF_TP_ADD_TC(tp, threaded_machine_meters_from_clock_and_swaps_in);
+	ATF_TP_ADD_TC(tp, threaded_pagedaemon_swaps_idle_lwps_out_when_short);
 	ATF_TP_ADD_TC(tp, uarea_free_of_swapped_out_lwp_gives_everything_back);
 	ATF_TP_ADD_TC(tp, meter_ages_swap_and_sleep_times);
 	return atf_no_error();

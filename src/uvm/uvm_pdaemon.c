@@ -272,8 +272,8 @@ uvm_wait(const char *wmsg)
 
 /*
  * uvm_pageout: the pagedaemon's main loop (threaded mode): sleep until
- * kicked or memory is short, run a pass, tell the waiters; until
- * shutdown.
+ * kicked or memory is short, run a pass, tell the waiters, and swap out
+ * idle processes if memory is still short (pdswout); until shutdown.
  */
 void
 uvm_pageout(void)
@@ -289,6 +289,15 @@ uvm_pageout(void)
 		pd_wanted = false;
 		mutex_exit(&pd_lock);
 		(void)uvm_pageout_step();
+		/*
+		 * Still short after a full pass: swap out idle processes'
+		 * u-areas (the daemon's own thread holds no map lock here,
+		 * unlike an allocator running a stepped pass).
+		 */
+		if (uvmexp.free < uvmexp.freemin) {
+			uvmexp.pdswout++;
+			(void)uvm_swapout_threads();
+		}
 		mutex_enter(&pd_lock);
 	}
 	mutex_exit(&pd_lock);
