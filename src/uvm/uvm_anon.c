@@ -203,7 +203,6 @@ uvm_anon_droppage(struct vm_anon *anon)
 void
 uvm_anfree(struct vm_anon *anon)
 {
-
 	KASSERT(anon->an_ref == 0);
 	KASSERT(anon->an_lock == NULL || mutex_owned(anon->an_lock));
 	uvm_anon_dropswap(anon);
