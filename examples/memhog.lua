@@ -6,11 +6,11 @@
 -- STEPS steps printing a vmstat line after each, then verifies every
 -- byte.  With FRACTION above 1 the pagedaemon has to page out to swap
 -- and the verification pages everything back in.  The default FRACTION
--- is 2 when the machine has a pagedaemon (uvm.step exists) and 0.5
--- otherwise; without one, a FRACTION above 1 fails with EFAULT (exit 3).
+-- is 2; with --no-swap a FRACTION above 1 fails (ENOMEM: nothing can be
+-- reclaimed).
 local uvm = require "uvm"
 
-local FRACTION = tonumber(arg[1]) or (uvm.step and 2 or 0.5)
+local FRACTION = tonumber(arg[1]) or 2
 local STEPS = tonumber(arg[2]) or 8
 local PG = uvm.pagesize
 local size = (math.floor(uvm.machine.ram * FRACTION) // (STEPS * PG)) * STEPS * PG

@@ -7,13 +7,13 @@
 -- A hot working set is touched again and again while a cold scan streams
 -- through memory once; a good policy keeps the hot set resident.  The
 -- last line prints faults, pages freed and pages swapped in and out
--- under the machine's policy, ready to compare between runs.  Memory
--- pressure needs the pagedaemon: SCALE defaults to 1.5 with one
--- (uvm.step exists), else 0.6, where every paging counter reads 0.
+-- under the machine's policy, ready to compare between runs (e.g.
+-- --policy clock and --policy clockpro).  SCALE defaults to 1.5 times
+-- RAM, so the pagedaemon has to choose.
 local uvm = require "uvm"
 
 -- hot + cold, as a fraction of RAM
-local SCALE = tonumber(arg[1]) or (uvm.step and 1.5 or 0.6)
+local SCALE = tonumber(arg[1]) or 1.5
 local ROUNDS = tonumber(arg[2]) or 4
 local PG = uvm.pagesize
 local total = (math.floor(uvm.machine.ram * SCALE) // PG) * PG

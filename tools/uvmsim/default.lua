@@ -11,9 +11,8 @@
 local uvm = require "uvm"
 
 -- The fraction of RAM the workload touches.  Above 1 the pagedaemon must
--- page out to swap: with a pagedaemon in the machine (uvm.step exists)
--- the workload takes 1.5 times RAM, without one it stays within RAM.
-local OVERCOMMIT = uvm.step and 1.5 or 0.6
+-- page out to swap, and the verification pages everything back in.
+local OVERCOMMIT = 1.5
 local NCHILD = 4
 
 local PG = uvm.pagesize
