@@ -217,6 +217,68 @@ ATF_TC_BODY(kernacc_checks_kernel_map_protection, tc)
 	h_shutdown();
 }
 
+ATF_TC_WITHOUT_HEAD(chgkprot_makes_wired_kernel_memory_readonly_and_back);
+ATF_TC_BODY(chgkprot_makes_wired_kernel_memory_readonly_and_back, tc)
+{
+	vaddr_t kva;
+	char c = 'x';
+
+	h_boot(16 << 20, 0);
+	kva = uvm_km_alloc(kernel_map, 2 * PAGE_SIZE, 0, UVM_KMF_WIRED);
+	ATF_REQUIRE(kva != 0);
+	memset((void *)kva, 'k', 2 * PAGE_SIZE);
+	ATF_REQUIRE(uvm_chgkprot((void *)kva, 2 * PAGE_SIZE, B_READ));
+	H_CHECK(kernel_map);
+	ATF_CHECK(uvm_kernacc((void *)kva, 2 * PAGE_SIZE, B_READ));
+	ATF_CHECK(!uvm_kernacc((void *)kva, 1, B_WRITE));
+	/* Reads still work; a write through copy(9) is refused. */
+	ATF_CHECK_EQ(((char *)kva)[PAGE_SIZE + 3], 'k');
+	ATF_CHECK_EQ(kcopy(&c, (void *)kva, 1), EFAULT);
+	ATF_CHECK_EQ(((char *)kva)[0], 'k');
+	/* Back to read-write: plain stores work again. */
+	ATF_REQUIRE(uvm_chgkprot((void *)kva, 2 * PAGE_SIZE, B_WRITE));
+	H_CHECK(kernel_map);
+	ATF_CHECK(uvm_kernacc((void *)kva, 2 * PAGE_SIZE, B_WRITE));
+	((char *)kva)[5] = 'w';
+	ATF_CHECK_EQ(kcopy(&c, (void *)(kva + PAGE_SIZE), 1), 0);
+	ATF_CHECK_EQ(((char *)kva)[PAGE_SIZE], 'x');
+	uvm_km_free(kernel_map, kva, 2 * PAGE_SIZE, UVM_KMF_WIRED);
+	H_CHECK(kernel_map);
+	h_shutdown();
+}
+
+ATF_TC_WITHOUT_HEAD(chgkprot_pageable_kernel_memory_and_refusals);
+ATF_TC_BODY(chgkprot_pageable_kernel_memory_and_refusals, tc)
+{
+	vaddr_t kva, hole;
+	char c = 'p', back = 0;
+
+	h_boot(16 << 20, 0);
+	kva = uvm_km_alloc(kernel_map, 2 * PAGE_SIZE, 0, UVM_KMF_PAGEABLE);
+	ATF_REQUIRE(kva != 0);
+	/* One page resident, one not. */
+	ATF_REQUIRE_EQ(kcopy(&c, (void *)kva, 1), 0);
+	ATF_REQUIRE(uvm_chgkprot((void *)kva, 2 * PAGE_SIZE, B_READ));
+	H_CHECK(kernel_map);
+	ATF_CHECK_EQ(kcopy((void *)kva, &back, 1), 0);
+	ATF_CHECK_EQ(back, 'p');
+	ATF_CHECK_EQ(kcopy(&c, (void *)kva, 1), EFAULT);
+	ATF_CHECK_EQ(kcopy(&c, (void *)(kva + PAGE_SIZE), 1), EFAULT);
+	ATF_REQUIRE(uvm_chgkprot((void *)kva, 2 * PAGE_SIZE, B_WRITE));
+	ATF_CHECK_EQ(kcopy(&c, (void *)(kva + PAGE_SIZE), 1), 0);
+	ATF_CHECK_EQ(kcopy(&c, (void *)kva, 1), 0);
+	H_CHECK(kernel_map);
+	/* An unmapped range is refused and nothing changes. */
+	hole = uvm_km_alloc(kernel_map, PAGE_SIZE, 0, UVM_KMF_VAONLY);
+	ATF_REQUIRE(hole != 0);
+	uvm_km_free(kernel_map, hole, PAGE_SIZE, UVM_KMF_VAONLY);
+	ATF_CHECK(!uvm_chgkprot((void *)hole, PAGE_SIZE, B_READ));
+	ATF_CHECK(!uvm_chgkprot((void *)kva, 0, B_READ));
+	uvm_km_free(kernel_map, kva, 2 * PAGE_SIZE, UVM_KMF_PAGEABLE);
+	H_CHECK(kernel_map);
+	h_shutdown();
+}
+
 ATF_TC_WITHOUT_HEAD(grow_extends_stack_within_limit);
 ATF_TC_BODY(grow_extends_stack_within_limit, tc)
 {
@@ -256,6 +318,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, vslock_wires_pages_and_vsunlock_releases_them);
 	ATF_TP_ADD_TC(tp, vslock_of_unmapped_range_fails_and_wires_nothing);
 	ATF_TP_ADD_TC(tp, kernacc_checks_kernel_map_protection);
+	ATF_TP_ADD_TC(tp, chgkprot_makes_wired_kernel_memory_readonly_and_back);
+	ATF_TP_ADD_TC(tp, chgkprot_pageable_kernel_memory_and_refusals);
 	ATF_TP_ADD_TC(tp, grow_extends_stack_within_limit);
 	return atf_no_error();
 }

@@ -135,7 +135,7 @@ struct pmap;
 #define UBC_UNMAP	0x010	/* unmap pages now -- don't leave cached */
 #define UBC_PARTIALOK	0x100	/* return early on error */
 
-/* uvm_kernacc() rw: the access, as buf(9)'s b_flags. */
+/* uvm_kernacc()/uvm_chgkprot() rw: the access, as buf(9)'s b_flags. */
 #ifndef B_READ
 #define B_READ		0x00100000	/* read access */
 #define B_WRITE		0x00000000	/* write access */
@@ -372,6 +372,7 @@ void	uvm_unloan(void *, int, int);
 struct uvm_object *uao_create(vsize_t, int);
 void	uao_detach(struct uvm_object *);
 void	uao_reference(struct uvm_object *);
+bool	uvm_chgkprot(void *, size_t, int);
 bool	uvm_kernacc(void *, size_t, int);
 int	uvm_vslock(struct vmspace *, void *, size_t, vm_prot_t);
 void	uvm_vsunlock(struct vmspace *, void *, size_t);

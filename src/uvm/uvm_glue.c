@@ -553,7 +553,8 @@ uvm_scheduler_stop(void)
 }
 
 /* ---------------------------------------------------------------------
- * Access checks of kernel memory; wiring user memory for I/O.
+ * Access checks and protection of kernel memory; wiring user memory for
+ * I/O.
  */
 
 /*
@@ -575,6 +576,67 @@ uvm_kernacc(void *addr, size_t len, int rw)
 	rv = uvm_map_checkprot(kernel_map, saddr, eaddr, prot);
 	vm_map_unlock_read(kernel_map);
 	return rv;
+}
+
+/*
+ * uvm_chgkprot: change the protection of kernel memory [addr, addr+len)
+ * to read-only (B_READ) or read-write (B_WRITE), as a kernel debugger
+ * does to plant a breakpoint.
+ *
+ * => the range must be mapped in kernel_map, with a maximum protection
+ *    that allows rw; false (nothing changed) otherwise.
+ * => the map entries take the new protection (uvm_map_protect), and
+ *    resident pages are re-entered with it at once: this kernel reaches
+ *    its memory through the host MMU and cannot take a fault to raise
+ *    a mapping's protection later.  Wired kernel memory (uvm_km_alloc
+ *    UVM_KMF_WIRED) is re-entered with pmap_kenter_pa, pageable kernel
+ *    memory with pmap_enter.
+ */
+bool
+uvm_chgkprot(void *addr, size_t len, int rw)
+{
+	vm_prot_t prot = (rw & B_READ) ? VM_PROT_READ :
+	    VM_PROT_READ | VM_PROT_WRITE;
+	vaddr_t sva = trunc_page((vaddr_t)addr);
+	vaddr_t eva = round_page((vaddr_t)addr + len);
+	struct vm_map_entry *entry;
+
+	if (eva <= sva || sva < vm_map_min(kernel_map) ||
+	    eva > vm_map_max(kernel_map))
+		return false;
+	vm_map_lock_read(kernel_map);
+	for (vaddr_t va = sva; va < eva; va = entry->end) {
+		if (!uvm_map_lookup_entry(kernel_map, va, &entry) ||
+		    UVM_ET_ISSUBMAP(entry) ||
+		    (entry->max_protection & prot) != prot) {
+			vm_map_unlock_read(kernel_map);
+			return false;
+		}
+	}
+	vm_map_unlock_read(kernel_map);
+	if (uvm_map_protect(kernel_map, sva, eva, prot, false) != 0)
+		return false;
+
+	vm_map_lock_read(kernel_map);
+	for (vaddr_t va = sva; va < eva; va += PAGE_SIZE) {
+		paddr_t pa;
+
+		if (!pmap_extract(pmap_kernel(), va, &pa))
+			continue;	/* not resident: faults take prot */
+		if (!uvm_map_lookup_entry(kernel_map, va, &entry))
+			panic("uvm_chgkprot: %#jx left the kernel map",
+			    (uintmax_t)va);
+		if (UVM_ET_ISOBJ(entry)) {
+			if (pmap_enter(pmap_kernel(), va, pa, prot, prot |
+			    (VM_MAPENT_ISWIRED(entry) ? PMAP_WIRED : 0)) != 0)
+				panic("uvm_chgkprot: pmap_enter failed");
+		} else {
+			pmap_kenter_pa(va, pa, prot, PMAP_KMPAGE);
+		}
+	}
+	vm_map_unlock_read(kernel_map);
+	pmap_update(pmap_kernel());
+	return true;
 }
 
 /*
