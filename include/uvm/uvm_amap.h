@@ -52,9 +52,18 @@ struct vm_amap {
 	LIST_ENTRY(vm_amap) am_list;	/* g: all amaps */
 };
 
-/* Chunking of amap_copy() for entries without an amap (in pages). */
-#define UVM_AMAP_LARGE		256	/* entries this large are chunked */
-#define UVM_AMAP_CHUNK		16	/* into pieces this large */
+/*
+ * Chunking of amap_copy() for entries without an amap (in pages): a
+ * first fault in a large entry gets an amap for the chunk around it
+ * only, so touching one page of a huge mapping costs a small amap.
+ * NetBSD uses 256 and 16.  Every chunk is a map entry and fork is
+ * O(entries): with 16-page chunks a fully touched 1 GiB mapping is 16384
+ * entries and fork costs what Linux's page-table copy does.  256-page
+ * chunks (of entries of 1024 pages or more) make that 64 times fewer,
+ * for at most 256 slots (a few KiB) per touched chunk.
+ */
+#define UVM_AMAP_LARGE		1024	/* entries this large are chunked */
+#define UVM_AMAP_CHUNK		256	/* into pieces this large */
 
 /* amap_ref() flags. */
 #define AMAP_SHARED		0x1	/* amap is shared */

@@ -290,12 +290,22 @@ uvmfault_enter(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt,
 static int
 uvmfault_nomem(bool nopage)
 {
-	if (!uvm_reclaimable()) {
+	bool hopeless = !uvm_reclaimable();
+
+	/*
+	 * Wait for a pass even when the daemon's last passes freed nothing:
+	 * they may have run while this thread held the owner's lock they
+	 * needed.  Fail only if a pass that began with everything unlocked
+	 * (the second to end from now) agrees.
+	 */
+	uvm_wait("flt_noram");
+	if (hopeless)
+		uvm_wait("flt_noram");
+	if (hopeless && !uvm_reclaimable()) {
 		if (nopage)
 			UVMEXP_INC(fltnoram);
 		return ENOMEM;
 	}
-	uvm_wait("flt_noram");
 	return ERESTART;
 }
 
