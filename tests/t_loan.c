@@ -522,6 +522,43 @@ ATF_TC_BODY(loan_topage_object_owner_write_breaks_loan, tc)
 	teardown();
 }
 
+ATF_TC_WITHOUT_HEAD(obj_wirepages_breaks_loans_first);
+ATF_TC_BODY(obj_wirepages_breaks_loans_first, tc)
+{
+	struct vm_page *pgs[NPG];
+	struct uvm_object *uobj;
+	int wired0;
+
+	uobj = setup_obj(false);
+	fill(va, ptoa(NPG), 0x21);
+	ATF_REQUIRE_EQ(uvm_loan(&vm->vm_map, va, ptoa(NPG), pgs,
+	    UVM_LOAN_TOPAGE), 0);
+	wired0 = uvmexp.wired;
+	ATF_REQUIRE_EQ(uvm_obj_wirepages(uobj, 0, ptoa(NPG), NULL), 0);
+	check_all();
+	check_obj(uobj);
+	ATF_CHECK_EQ(uvmexp.wired, wired0 + NPG);
+	for (int i = 0; i < NPG; i++) {
+		struct vm_page *now;
+
+		/* The borrower keeps the lent page, the object a copy. */
+		ATF_CHECK(page_holds(pgs[i], 0x21));
+		ATF_CHECK(pgs[i]->uobject == NULL);
+		ATF_CHECK_EQ(pgs[i]->wire_count, 0);
+		mutex_enter(uobj->vmobjlock);
+		now = uvm_pagelookup(uobj, ptoa(i));
+		mutex_exit(uobj->vmobjlock);
+		ATF_REQUIRE(now != NULL && now != pgs[i]);
+		ATF_CHECK_EQ(now->wire_count, 1);
+		ATF_CHECK(page_holds(now, 0x21));
+	}
+	uvm_obj_unwirepages(uobj, 0, ptoa(NPG));
+	ATF_CHECK_EQ(uvmexp.wired, wired0);
+	uvm_unloan(pgs, NPG, UVM_LOAN_TOPAGE);
+	check_all();
+	teardown();
+}
+
 ATF_TC_WITHOUT_HEAD(loan_topage_object_freed_leaves_orphan);
 ATF_TC_BODY(loan_topage_object_freed_leaves_orphan, tc)
 {
@@ -1089,6 +1126,7 @@ ATF_TC_BODY(loan_topage_file_page_write_through_ubc_breaks_loan, tc)
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, loan_topage_gives_the_pages_bytes_mapped_readonly);
+	ATF_TP_ADD_TC(tp, obj_wirepages_breaks_loans_first);
 	ATF_TP_ADD_TC(tp, loan_topage_file_page_write_through_ubc_breaks_loan);
 	ATF_TP_ADD_TC(tp, loan_topage_anon_owner_write_breaks_loan);
 	ATF_TP_ADD_TC(tp, loan_topage_owner_unmap_leaves_page_to_borrower);

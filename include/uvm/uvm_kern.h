@@ -316,8 +316,8 @@ struct lwp {
 	int		l_flag;		/* LW_* */
 	int		l_stat;
 	int		l_priority;
-	unsigned int	l_swtime;	/* ticks since swapped in/out */
-	unsigned int	l_slptime;	/* ticks asleep */
+	unsigned int	l_swtime;	/* seconds since swapped in/out */
+	unsigned int	l_slptime;	/* seconds asleep (uvm_meter ages both) */
 	vaddr_t		l_addr;		/* u-area (kernel stack) VA */
 	void		*l_pmap_tlb;	/* per-lwp state of the pmap (soft TLB) */
 	pthread_t	l_thread;	/* host thread */

@@ -87,6 +87,24 @@ uvm_obj_destroy(struct uvm_object *uo, bool dlock)
 }
 
 /*
+ * wirepages_abort: give back a batch of busy pages of which the first
+ * nwired are wired: queue the others, unbusy all.  Object locked on
+ * entry, unlocked on return.
+ */
+static void
+wirepages_abort(struct uvm_object *uobj, struct vm_page **pgs, int nwired,
+    int npages)
+{
+	for (int i = nwired; i < npages; i++) {
+		mutex_enter(&uvm_pageqlock);
+		uvm_pageactivate(pgs[i]);
+		mutex_exit(&uvm_pageqlock);
+	}
+	uvm_page_unbusy(pgs, npages);
+	mutex_exit(uobj->vmobjlock);
+}
+
+/*
  * uvm_obj_wirepages: bring pages [start, end) of the object in and wire
  * them.
  *
@@ -137,12 +155,25 @@ uvm_obj_wirepages(struct uvm_object *uobj, off_t start, off_t end,
 			KASSERT(pg->uobject == uobj);
 			KASSERT(pg->offset == offset + ((off_t)i << PAGE_SHIFT));
 			KASSERT((pg->flags & (PG_BUSY | PG_RELEASED)) == PG_BUSY);
-			/*
-			 * A loaned page would first need its loan broken
-			 * (uvm_loanbreak); this library's pagers hand out no
-			 * loaned pages to wire.
-			 */
-			KASSERT(pg->loan_count == 0);
+			if (pg->loan_count != 0) {
+				/*
+				 * Wired pages are written: the borrowers keep
+				 * the old page, the object gets a copy.
+				 */
+				struct vm_page *npg = uvm_loanbreak(pg);
+
+				if (npg == NULL) {
+					error = ENOMEM;
+					wirepages_abort(uobj, pgs, i, npages);
+					if (offset + ((off_t)i << PAGE_SHIFT) >
+					    start)
+						uvm_obj_unwirepages(uobj, start,
+						    offset + ((off_t)i <<
+						    PAGE_SHIFT));
+					return error;
+				}
+				pgs[i] = pg = npg;
+			}
 			pg->flags &= ~PG_CLEAN;
 			pg->flags |= PG_DIRTY;
 			uvm_pagewire(pg);
