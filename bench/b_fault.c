@@ -26,41 +26,11 @@
 #undef MADV_FREE
 #include <uvm/uvm.h>
 
+#include "bench.h"
+
 #define ZF_BYTES	((size_t)256 << 20)	/* zero-fill: 256 MiB */
 #define COW_BYTES	((size_t)64 << 20)	/* copy-on-write: 64 MiB */
 #define UVA		((vaddr_t)0x10000000)
-
-static double
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-/*
- * Give every physical page of the machine host memory behind it once
- * (the arena is a sparse memfd: the first touch of a physical page is a
- * host page fault a real machine never takes), then free them all.
- * What is measured afterwards is the VM's own work.
- */
-static void
-warm_arena(void)
-{
-	struct pglist pgl;
-	struct vm_page *pg;
-
-	TAILQ_INIT(&pgl);
-	while ((pg = uvm_pagealloc(NULL, 0, NULL, 0)) != NULL) {
-		memset(uvm_page_kva(pg), 0, (size_t)uvmexp.pagesize);
-		TAILQ_INSERT_TAIL(&pgl, pg, pageq);
-	}
-	while ((pg = TAILQ_FIRST(&pgl)) != NULL) {
-		TAILQ_REMOVE(&pgl, pg, pageq);
-		uvm_pagefree(pg);
-	}
-}
 
 static void
 boot(psize_t ram)

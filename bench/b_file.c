@@ -38,6 +38,8 @@
 #undef MADV_FREE
 #include <uvm/uvm.h>
 
+#include "bench.h"
+
 #define CHUNK		((size_t)64 << 10)
 #define PATH		"b_file.dat"
 
@@ -61,28 +63,6 @@ sum_chunk(const char *p, size_t len)
 	for (size_t i = 0; i < len; i += 4096)
 		s += (unsigned char)p[i] + (unsigned char)p[len - 1 - i];
 	return s;
-}
-
-/*
- * Give every physical page of the machine host memory behind it once
- * (the arena is a sparse memfd: the first touch of a physical page is a
- * host page fault a real machine never takes), then free them all.
- */
-static void
-warm_arena(void)
-{
-	struct pglist pgl;
-	struct vm_page *pg;
-
-	TAILQ_INIT(&pgl);
-	while ((pg = uvm_pagealloc(NULL, 0, NULL, 0)) != NULL) {
-		memset(uvm_page_kva(pg), 0, (size_t)uvmexp.pagesize);
-		TAILQ_INSERT_TAIL(&pgl, pg, pageq);
-	}
-	while ((pg = TAILQ_FIRST(&pgl)) != NULL) {
-		TAILQ_REMOVE(&pgl, pg, pageq);
-		uvm_pagefree(pg);
-	}
 }
 
 static void

@@ -16,56 +16,11 @@
 #undef MADV_FREE
 #include <uvm/uvm.h>
 
+#include "bench.h"
+
 #define BYTES	((size_t)1 << 30)
 #define RUNS	5
 #define UVA	((vaddr_t)0x10000000)
-
-static double
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int
-cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(v[0]), cmp);
-	return v[n / 2];
-}
-
-/*
- * Give every physical page of the machine host memory behind it once
- * (the arena is a sparse memfd: the first touch of a physical page is a
- * host page fault a real machine never takes), then free them all.
- * What is measured afterwards is the VM's own work.
- */
-static void
-warm_arena(void)
-{
-	struct pglist pgl;
-	struct vm_page *pg;
-
-	TAILQ_INIT(&pgl);
-	while ((pg = uvm_pagealloc(NULL, 0, NULL, 0)) != NULL) {
-		memset(uvm_page_kva(pg), 0, (size_t)uvmexp.pagesize);
-		TAILQ_INSERT_TAIL(&pgl, pg, pageq);
-	}
-	while ((pg = TAILQ_FIRST(&pgl)) != NULL) {
-		TAILQ_REMOVE(&pgl, pg, pageq);
-		uvm_pagefree(pg);
-	}
-}
 
 static double
 ours(void)

@@ -20,42 +20,17 @@
 #undef MADV_FREE
 #include <uvm/uvm.h>
 
+#include "bench.h"
+
 #define BYTES	((size_t)32 << 20)	/* 32 MiB lent at a time */
 #define ROUNDS	5
 #define UVA	((vaddr_t)0x10000000)
-
-static double
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
 
 static void
 die(const char *what)
 {
 	fprintf(stderr, "b_loan: %s failed\n", what);
 	exit(1);
-}
-
-/* Every physical page backed by host memory once (see b_fault). */
-static void
-warm_arena(void)
-{
-	struct pglist pgl;
-	struct vm_page *pg;
-
-	TAILQ_INIT(&pgl);
-	while ((pg = uvm_pagealloc(NULL, 0, NULL, 0)) != NULL) {
-		memset(uvm_page_kva(pg), 0, (size_t)uvmexp.pagesize);
-		TAILQ_INSERT_TAIL(&pgl, pg, pageq);
-	}
-	while ((pg = TAILQ_FIRST(&pgl)) != NULL) {
-		TAILQ_REMOVE(&pgl, pg, pageq);
-		uvm_pagefree(pg);
-	}
 }
 
 /* Write one byte into every page of [UVA, UVA + BYTES). */
