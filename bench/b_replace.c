@@ -19,9 +19,12 @@
  * page's offset (so CLOCK-Pro's history knows it by object/offset),
  * mapped with the faulting access and activated (uvm_pageactivate), in
  * the fault handler's order.  Each run boots its own machine (so no
- * state or history carries over).  The simulated memory has freetarg 0: one
- * page is freed per miss (demand paging), so CLOCK's inactive target is
- * its third of the queued pages.
+ * state or history carries over) and takes all its free pages but M
+ * (held unowned until the run ends, like wired kernel memory), so the
+ * machine really has M frames for the trace: uvmexp.free is what a
+ * policy sees of the memory not yet filled.  The simulated memory has
+ * freetarg 0 and no reserves: one page is freed per miss (demand
+ * paging), so CLOCK's inactive target is its third of the queued pages.
  *
  * Traces: synthetic loop, scan and zipf patterns generated here (fixed
  * seeds), and traces of real programs under bench/traces/ (valgrind
@@ -390,13 +393,30 @@ static long
 run_policy(const char *policy, const struct trace *t, int m)
 {
 	struct vm_page **resident = calloc(t->npages, sizeof(*resident));
+	struct vm_page **held;
 	struct sobj so;
 	pmap_t pm;
 	long misses = 0;
-	int nres = 0;
+	int nres = 0, nheld = 0;
 
 	boot(policy);
 	pm = pmap_create();
+
+	/* Leave the trace exactly m free frames. */
+	uvmexp.reserve_kernel = 0;
+	uvmexp.reserve_pagedaemon = 0;
+	held = calloc((size_t)uvmexp.free, sizeof(*held));
+	if (resident == NULL || held == NULL || uvmexp.free < m) {
+		fprintf(stderr, "b_replace: cannot simulate %d frames\n", m);
+		exit(1);
+	}
+	while (uvmexp.free > m) {
+		held[nheld] = uvm_pagealloc(NULL, 0, NULL,
+		    UVM_PGA_USERESERVE);
+		if (held[nheld] == NULL)
+			panic("b_replace: cannot hold free pages");
+		nheld++;
+	}
 
 	memset(&so, 0, sizeof(so));
 	mutex_init(&so.lock, MUTEX_DEFAULT, IPL_NONE);
@@ -441,9 +461,12 @@ run_policy(const char *policy, const struct trace *t, int m)
 		uvm_pagefree(resident[p]);
 		mutex_exit(&so.lock);
 	}
+	for (int i = 0; i < nheld; i++)
+		uvm_pagefree(held[i]);
 	pmap_destroy(pm);
 	mutex_destroy(&so.lock);
 	free(resident);
+	free(held);
 	uvm_machine_shutdown();
 	return misses;
 }
@@ -557,6 +580,30 @@ main(void)
 				prolru_loopscan_worse++;
 		}
 	}
+	/* Per kind: the mean ratio over OPT of every policy. */
+	static const char *const kinds[] = { "loop", "scan", "zipf", "real" };
+
+	printf("%-8s %5s | %6s %6s %6s\n", "kind", "runs", "LRU/O", "CLK/O",
+	    "PRO/O");
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		double ks[NPOL] = { 0 };
+		int kn = 0;
+
+		for (int i = 0; i < ntr; i++) {
+			if (strcmp(tr[i].kind, kinds[k]) != 0)
+				continue;
+			for (int s = 0; s < tr[i].nsizes; s++, kn++)
+				for (int p = P_LRU; p < NPOL; p++)
+					ks[p] += (double)miss[i][s][p] /
+					    (double)miss[i][s][P_OPT];
+		}
+		if (kn > 0)
+			printf("%-8s %5d | %6.3f %6.3f %6.3f\n", kinds[k], kn,
+			    ks[P_LRU] / kn, ks[P_CLOCK] / kn,
+			    ks[P_CLOCKPRO] / kn);
+	}
+	printf("%-8s %5d | %6.3f %6.3f %6.3f\n", "all", nrun,
+	    sum[P_LRU] / nrun, sum[P_CLOCK] / nrun, sum[P_CLOCKPRO] / nrun);
 	/* Mean ratio over OPT: ours, and LRU's as the peer. */
 	printf("RESULT replace_mean_vs_opt_clockpro %.3f %.3f ratio\n",
 	    sum[P_CLOCKPRO] / nrun, sum[P_LRU] / nrun);
