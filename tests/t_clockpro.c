@@ -27,9 +27,39 @@ struct tobj {
 
 static struct tobj tobj;
 
-/* Boot a 4 MiB machine whose policy is CLOCK-Pro (stepped daemon). */
+/* Free pages held unowned (memory "in use" by nobody on the clock). */
+static struct vm_page *held[1024];
+static int nheld;
+
+/*
+ * Hold free pages until uvmexp.free is freetarg + spare: the memory the
+ * policy may still fill (its m beyond the resident pages) is spare.
+ */
 static void
-cp_boot(void)
+cp_hold(int spare)
+{
+	while (uvmexp.free > uvmexp.freetarg + spare) {
+		ATF_REQUIRE(nheld < (int)__arraycount(held));
+		held[nheld] = uvm_pagealloc(NULL, 0, NULL, 0);
+		ATF_REQUIRE(held[nheld] != NULL);
+		nheld++;
+	}
+	ATF_REQUIRE_EQ(uvmexp.free, uvmexp.freetarg + spare);
+}
+
+static void
+cp_unhold(void)
+{
+	while (nheld > 0)
+		uvm_pagefree(held[--nheld]);
+}
+
+/*
+ * Boot a 4 MiB machine whose policy is CLOCK-Pro (stepped daemon) with
+ * spare pages free above freetarg (the memory not yet filled).
+ */
+static void
+cp_boot_spare(int spare)
 {
 	struct uvm_machine m;
 
@@ -47,11 +77,23 @@ cp_boot(void)
 	mutex_init(&tobj.lock, MUTEX_DEFAULT, IPL_NONE);
 	tobj.o.vmobjlock = &tobj.lock;
 	tobj.o.uo_refs = 1;
+	cp_hold(spare);
+}
+
+/*
+ * Boot with the memory full (as under paging, the state the algorithm
+ * is about): every page a test adds takes uvmexp.free below freetarg.
+ */
+static void
+cp_boot(void)
+{
+	cp_boot_spare(0);
 }
 
 static void
 cp_shutdown(void)
 {
+	cp_unhold();
 	mutex_destroy(&tobj.lock);
 	h_shutdown();
 }
@@ -77,14 +119,15 @@ stats(void)
 	return st;
 }
 
-/* A page of tobj at page index i, not yet queued. */
+/* A page of tobj at page index i, not yet queued (the memory is full). */
 static struct vm_page *
 objpage(int i)
 {
 	struct vm_page *pg;
 
 	mutex_enter(&tobj.lock);
-	pg = uvm_pagealloc(&tobj.o, (voff_t)i * uvmexp.pagesize, NULL, 0);
+	pg = uvm_pagealloc(&tobj.o, (voff_t)i * uvmexp.pagesize, NULL,
+	    UVM_PGA_USERESERVE);
 	mutex_exit(&tobj.lock);
 	ATF_REQUIRE(pg != NULL);
 	return pg;

@@ -62,9 +62,9 @@
 #define CP_FLAGS	(CP_TEST | CP_REF | CP_GHOSTED | CP_HAND | CP_GHOST)
 #define CP_QUEUED	(PQ_ACTIVE | PQ_INACTIVE)
 
-/* The cold target is a fraction of the resident pages, in 1/2^24ths. */
+/* The cold target is a fraction of m (cp_memsize), in 1/2^24ths. */
 #define CP_FRAC_ONE	(1 << 24)
-#define CP_FRAC_INIT	(CP_FRAC_ONE / 10)	/* 10% cold at first */
+#define CP_FRAC_INIT	(CP_FRAC_ONE / 100)	/* 1% cold at first, as LIRS */
 
 /*
  * A ghost: a vm_page-shaped entry on the clock that owns no memory.
@@ -105,23 +105,45 @@ static struct clockpro {
 
 #define GHOST_OF(pg)	((struct cp_ghost *)(void *)(pg))
 
+/*
+ * The memory the clock may hold, the paper's m: the resident pages plus
+ * the free pages above the daemon's target (memory not yet filled).
+ */
+static inline int
+cp_memsize(void)
+{
+	int avail = uvmexp.free - uvmexp.freetarg;
+
+	return cp.c_npages + (avail > 0 ? avail : 0);
+}
+
+/* The cold target m_c, a fraction of m, at least one page. */
 static inline int
 cp_coldtarget(void)
 {
-	int64_t t = (cp.c_coldfrac * cp.c_npages) >> 24;
+	int m = cp_memsize();
+	int64_t t = (cp.c_coldfrac * m) >> 24;
 
 	if (t < 1)
 		t = 1;
-	if (t > cp.c_npages)
-		t = cp.c_npages;
+	if (t > m)
+		t = m;
 	return (int)t;
+}
+
+/* The hot pages allowed, m - m_c. */
+static inline int
+cp_hotmax(void)
+{
+	return cp_memsize() - cp_coldtarget();
 }
 
 /* The adaptation: a test period proved (+1) or failed (-1) one page. */
 static void
 cp_coldtarget_adj(int delta)
 {
-	int64_t step = CP_FRAC_ONE / (cp.c_npages > 0 ? cp.c_npages : 1);
+	int m = cp_memsize();
+	int64_t step = CP_FRAC_ONE / (m > 0 ? m : 1);
 
 	if (step == 0)
 		step = 1;
@@ -368,8 +390,8 @@ cp_ghost_make(struct vm_page *pg, const void *owner, voff_t off)
 		cp_pool_init(KM_NOSLEEP);
 	if (cp.c_pool == NULL)
 		return;
-	/* At most as many ghosts as resident pages: the oldest goes. */
-	while (cp.c_nghost > 0 && (cp.c_nghost >= cp.c_npages ||
+	/* At most m ghosts (the paper's bound): the oldest goes. */
+	while (cp.c_nghost > 0 && (cp.c_nghost >= cp_memsize() ||
 	    LIST_EMPTY(&cp.c_free)))
 		cp_ghost_expire(TAILQ_FIRST(&cp.c_age));
 	if (LIST_EMPTY(&cp.c_free))
@@ -453,7 +475,7 @@ cp_hand_hot(void)
 {
 	int budget = cp.c_npages + cp.c_nghost + 2;
 
-	while (cp.c_ncold < cp_coldtarget() && budget-- > 0) {
+	while (cp.c_npages - cp.c_ncold > cp_hotmax() && budget-- > 0) {
 		struct vm_page *pg = cp_hand_step(&cp.c_hand_hot);
 
 		if (pg->pqflags & CP_HAND)
@@ -504,6 +526,15 @@ cp_enqueue(struct vm_page *pg)
 		cp_insert_head(pg);
 		cp.c_stats.cs_ghosthits++;
 		cp_hand_hot();
+	} else if (cp_memsize() > cp.c_npages &&
+	    cp.c_npages - cp.c_ncold <= cp_hotmax()) {
+		/*
+		 * Memory not yet full: hot while the hot pages are fewer
+		 * than m - m_c (the paper's and LIRS's warm-up).
+		 */
+		pg->pqflags |= PQ_ACTIVE;
+		cp_account(PQ_ACTIVE, 1);
+		cp_insert_head(pg);
 	} else {
 		pg->pqflags |= PQ_INACTIVE | CP_TEST;
 		cp_account(PQ_INACTIVE, 1);
@@ -651,7 +682,7 @@ clockpro_anfree(struct vm_anon *an)
 static bool
 clockpro_needsscan_p(void)
 {
-	return cp.c_ncold < cp_coldtarget() && cp.c_ncold < cp.c_npages;
+	return cp.c_npages - cp.c_ncold > cp_hotmax();
 }
 
 static void
