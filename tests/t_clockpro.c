@@ -534,8 +534,8 @@ ATF_TC_BODY(expired_test_shrinks_cold_target, tc)
 	cp_shutdown();
 }
 
-ATF_TC_WITHOUT_HEAD(ghosts_bounded_by_resident_pages);
-ATF_TC_BODY(ghosts_bounded_by_resident_pages, tc)
+ATF_TC_WITHOUT_HEAD(ghosts_bounded_by_memory_size);
+ATF_TC_BODY(ghosts_bounded_by_memory_size, tc)
 {
 	enum { N = 16, LOOPS = 200 };
 	struct vm_page *pg;
@@ -552,11 +552,14 @@ ATF_TC_BODY(ghosts_bounded_by_resident_pages, tc)
 		evict(pg);
 		activate(objpage(next++));
 		st = stats();
-		ATF_REQUIRE(st.cs_nghost <= st.cs_npages);
+		ATF_REQUIRE_EQ(st.cs_memsize, N);
+		ATF_REQUIRE(st.cs_nghost <= st.cs_memsize);
 	}
 	CP_CHECK();
 	st = stats();
 	ATF_REQUIRE_EQ(st.cs_npages, N);
+	/* The history is as long as the paper's bound: m. */
+	ATF_REQUIRE_EQ(st.cs_nghost, N);
 	ATF_REQUIRE_EQ(st.cs_ghosthits, 0);
 	ATF_REQUIRE(st.cs_testexpired > 0);
 	while ((pg = victim(true)) != NULL)
@@ -641,6 +644,127 @@ ATF_TC_BODY(estimatepageable_counts_hot_and_cold, tc)
 	cp_shutdown();
 }
 
+ATF_TC_WITHOUT_HEAD(filling_memory_pages_enter_hot_up_to_m_minus_coldtarget);
+ATF_TC_BODY(filling_memory_pages_enter_hot_up_to_m_minus_coldtarget, tc)
+{
+	enum { S = 20 };
+	struct vm_page *pg[S + 1];
+	struct uvm_clockpro_stats st;
+
+	/* S pages free above freetarg: m is S before any page comes. */
+	cp_boot_spare(S);
+	st = stats();
+	ATF_REQUIRE_EQ(st.cs_memsize, S);
+	ATF_REQUIRE_EQ(st.cs_coldtarget, 1);
+	for (int i = 0; i < S; i++) {
+		pg[i] = objpage(i);
+		activate(pg[i]);
+		CP_CHECK();
+		st = stats();
+		ATF_REQUIRE_EQ(st.cs_memsize, S);
+		if (i < S - st.cs_coldtarget)
+			ATF_REQUIRE_MSG(hot(pg[i]) && !intest(pg[i]),
+			    "page %d not hot while memory fills", i);
+		else
+			ATF_REQUIRE_MSG(cold(pg[i]) && intest(pg[i]),
+			    "page %d not cold in test", i);
+	}
+	st = stats();
+	ATF_REQUIRE_EQ(st.cs_nhot, S - 1);
+	ATF_REQUIRE_EQ(st.cs_ncold, 1);
+	ATF_REQUIRE_EQ(uvmexp.active, S - 1);
+	ATF_REQUIRE_EQ(uvmexp.inactive, 1);
+	/* Memory full: a new page is cold in its test period. */
+	pg[S] = objpage(S);
+	activate(pg[S]);
+	CP_CHECK();
+	ATF_REQUIRE(cold(pg[S]) && intest(pg[S]));
+	st = stats();
+	ATF_REQUIRE_EQ(st.cs_memsize, S + 1);
+	ATF_REQUIRE_EQ(st.cs_nhot, S - 1);
+	mutex_enter(&uvm_pageqlock);
+	ATF_REQUIRE(!pol->pdp_needsscan_p());
+	mutex_exit(&uvm_pageqlock);
+	for (int i = 0; i <= S; i++)
+		evict(pg[i]);
+	CP_CHECK();
+	cp_shutdown();
+}
+
+/*
+ * Replay a loop of L pages, ROUNDS times, on M frames, as faults do:
+ * a resident page's use is a reference, a missing page evicts the
+ * policy's victim when the frames are full.  Returns the misses of
+ * each round in misses[].
+ */
+static void
+cp_loop(int M, int L, int rounds, long *misses, struct vm_page **res)
+{
+	int nres = 0;
+
+	for (int r = 0; r < rounds; r++) {
+		misses[r] = 0;
+		for (int p = 0; p < L; p++) {
+			struct vm_page *v;
+
+			if (res[p] != NULL) {
+				activate(res[p]);
+				continue;
+			}
+			misses[r]++;
+			if (nres == M) {
+				if ((v = victim(true)) == NULL) {
+					balance();
+					v = victim(true);
+				}
+				ATF_REQUIRE(v != NULL);
+				res[v->offset / uvmexp.pagesize] = NULL;
+				evict(v);
+				nres--;
+			}
+			res[p] = objpage(p);
+			activate(res[p]);
+			nres++;
+		}
+		CP_CHECK();
+	}
+}
+
+ATF_TC_WITHOUT_HEAD(loop_slightly_larger_than_memory_keeps_hot_set);
+ATF_TC_BODY(loop_slightly_larger_than_memory_keeps_hot_set, tc)
+{
+	enum { M = 32, L = 36, ROUNDS = 20 };
+	struct vm_page *res[L];
+	long misses[ROUNDS], later = 0;
+	struct uvm_clockpro_stats st;
+	int nhotres = 0;
+
+	cp_boot_spare(M);
+	memset(res, 0, sizeof(res));
+	cp_loop(M, L, ROUNDS, misses, res);
+	/* LRU and CLOCK miss all L every round; OPT misses L - M + 1. */
+	ATF_REQUIRE_EQ(misses[0], L);
+	for (int r = 2; r < ROUNDS; r++) {
+		ATF_REQUIRE_MSG(misses[r] <= 2 * (L - M),
+		    "round %d: %ld misses", r, misses[r]);
+		later += misses[r];
+	}
+	ATF_REQUIRE(later < (long)(ROUNDS - 2) * L / 4);
+	st = stats();
+	ATF_REQUIRE_EQ(st.cs_npages, M);
+	for (int p = 0; p < L; p++)
+		if (res[p] != NULL && hot(res[p]))
+			nhotres++;
+	ATF_REQUIRE_EQ(nhotres, st.cs_nhot);
+	ATF_REQUIRE(st.cs_nhot >= M - 2 * (L - M));
+	ATF_REQUIRE(st.cs_nghost <= st.cs_memsize);
+	for (int p = 0; p < L; p++)
+		if (res[p] != NULL)
+			evict(res[p]);
+	CP_CHECK();
+	cp_shutdown();
+}
+
 ATF_TC_WITHOUT_HEAD(check_detects_corruption);
 ATF_TC_BODY(check_detects_corruption, tc)
 {
@@ -685,10 +809,12 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, referenced_cold_page_out_of_test_starts_test);
 	ATF_TP_ADD_TC(tp, hand_hot_demotes_unreferenced_keeps_referenced);
 	ATF_TP_ADD_TC(tp, expired_test_shrinks_cold_target);
-	ATF_TP_ADD_TC(tp, ghosts_bounded_by_resident_pages);
+	ATF_TP_ADD_TC(tp, ghosts_bounded_by_memory_size);
 	ATF_TP_ADD_TC(tp, anfree_forgets_anon_history);
 	ATF_TP_ADD_TC(tp, scan_ends_after_two_passes);
 	ATF_TP_ADD_TC(tp, estimatepageable_counts_hot_and_cold);
 	ATF_TP_ADD_TC(tp, check_detects_corruption);
+	ATF_TP_ADD_TC(tp, filling_memory_pages_enter_hot_up_to_m_minus_coldtarget);
+	ATF_TP_ADD_TC(tp, loop_slightly_larger_than_memory_keeps_hot_set);
 	return atf_no_error();
 }

@@ -64,7 +64,8 @@ struct uvm_clockpro_stats {
 	int		cs_ncold;	/* of which cold */
 	int		cs_ntest;	/* cold pages in their test period */
 	int		cs_nghost;	/* non-resident pages remembered */
-	int		cs_coldtarget;	/* the adaptive cold target */
+	int		cs_coldtarget;	/* the adaptive cold target m_c */
+	int		cs_memsize;	/* m: resident + free above freetarg */
 	uint64_t	cs_victims;	/* pages chosen by hand_cold */
 	uint64_t	cs_promoted;	/* cold -> hot (test re-reference) */
 	uint64_t	cs_demoted;	/* hot -> cold */

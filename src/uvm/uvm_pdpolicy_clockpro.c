@@ -880,6 +880,7 @@ uvm_clockpro_stats(struct uvm_clockpro_stats *st)
 	st->cs_ntest = cp.c_ntest;
 	st->cs_nghost = cp.c_nghost;
 	st->cs_coldtarget = cp_coldtarget();
+	st->cs_memsize = cp_memsize();
 }
 
 const struct uvm_pdpolicy uvm_pdpolicy_clockpro = {
