@@ -50,6 +50,7 @@
 #endif
 
 #define MAXSIZES	5
+#define MAXTRACES	12
 
 struct trace {
 	const char	*name;
@@ -176,8 +177,8 @@ load_trace(struct trace *t, const char *file)
 	long cap = 0;
 	FILE *f;
 
-	snprintf(cmd, sizeof(cmd), "gzip -dc '%s/bench/traces/%s'", SRCDIR,
-	    file);
+	snprintf(cmd, sizeof(cmd), "gzip -dc '%s/bench/traces/%s.trace.gz'",
+	    SRCDIR, file);
 	if ((f = popen(cmd, "r")) == NULL)
 		return false;
 	while (fgets(line, sizeof(line), f) != NULL)
@@ -491,6 +492,21 @@ boot(const char *policy)
 /* ---------------------------------------------------------------------
  */
 
+/*
+ * The real programs' traces (bench/traces/NAME.trace.gz) and their
+ * memory sizes, about 10%, 20%, 40% and 60% of their pages.
+ */
+static const struct trace realtraces[] = {
+	{ .name = "ls", .kind = "real", .sizes = { 32, 64, 128, 192 },
+	  .nsizes = 4 },
+	{ .name = "cc1", .kind = "real", .sizes = { 64, 128, 256, 512 },
+	  .nsizes = 4 },
+	{ .name = "sort", .kind = "real", .sizes = { 32, 64, 128, 160 },
+	  .nsizes = 4 },
+	{ .name = "gzip", .kind = "real", .sizes = { 24, 48, 96, 128 },
+	  .nsizes = 4 },
+};
+
 enum { P_OPT, P_LRU, P_CLOCK, P_CLOCKPRO, NPOL };
 static const char *const polname[NPOL] = { "opt", "lru", "clock",
     "clockpro" };
@@ -498,8 +514,8 @@ static const char *const polname[NPOL] = { "opt", "lru", "clock",
 int
 main(void)
 {
-	struct trace tr[8];
-	long miss[8][MAXSIZES][NPOL];
+	struct trace tr[MAXTRACES];
+	long miss[MAXTRACES][MAXSIZES][NPOL];
 	int ntr = 0;
 	double t0;
 	struct timespec ts;
@@ -514,18 +530,14 @@ main(void)
 	tr[ntr] = (struct trace){ .name = "zipf", .kind = "zipf",
 	    .sizes = { 50, 200, 500, 1000 }, .nsizes = 4 };
 	gen_zipf(&tr[ntr++], 5000, 0.9, 200000);
-	tr[ntr] = (struct trace){ .name = "ls", .kind = "real",
-	    .sizes = { 32, 64, 128, 192 }, .nsizes = 4 };
-	if (load_trace(&tr[ntr], "ls.trace.gz"))
-		ntr++;
-	else
-		printf("b_replace: no trace ls.trace.gz, skipped\n");
-	tr[ntr] = (struct trace){ .name = "cc1", .kind = "real",
-	    .sizes = { 64, 128, 256, 512 }, .nsizes = 4 };
-	if (load_trace(&tr[ntr], "cc1.trace.gz"))
-		ntr++;
-	else
-		printf("b_replace: no trace cc1.trace.gz, skipped\n");
+	for (size_t k = 0; k < __arraycount(realtraces); k++) {
+		tr[ntr] = realtraces[k];
+		if (load_trace(&tr[ntr], tr[ntr].name))
+			ntr++;
+		else
+			printf("b_replace: no trace %s.trace.gz, skipped\n",
+			    tr[ntr].name);
+	}
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	t0 = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
