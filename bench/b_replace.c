@@ -505,6 +505,8 @@ static const struct trace realtraces[] = {
 	  .nsizes = 4 },
 	{ .name = "gzip", .kind = "real", .sizes = { 24, 48, 96, 128 },
 	  .nsizes = 4 },
+	{ .name = "python", .kind = "real", .sizes = { 56, 112, 232, 344 },
+	  .nsizes = 4 },
 };
 
 enum { P_OPT, P_LRU, P_CLOCK, P_CLOCKPRO, NPOL };

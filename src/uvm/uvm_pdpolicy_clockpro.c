@@ -9,9 +9,18 @@
  * short and makes it hot.  A cold page evicted during its test period
  * leaves a non-resident "ghost" behind that remembers it (by object and
  * offset, or by anon); if the page faults back in while its ghost lives,
- * it comes back hot.  The size of the cold area, the cold target, adapts:
- * a re-reference during a test period grows it by one page, a test
- * period that ends without one shrinks it by one page.
+ * it comes back hot.
+ *
+ * m, the memory the clock may hold, is the resident pages plus the free
+ * pages above uvmexp.freetarg (memory not yet filled; under paging, the
+ * resident pages).  Of it, m_c, the cold target, is for cold pages and
+ * m - m_c for hot ones.  m_c adapts: a re-reference during a test period
+ * (of a resident page or of a ghost) grows it by one page, a test period
+ * that ends without one shrinks it by one page; it starts at 1% of m
+ * (LIRS's share of non-LIR pages) and stays within [1, m].  While memory
+ * is not full, a page coming in is hot as long as the hot pages are at
+ * most m - m_c (the paper's and LIRS's warm-up: the first pages fill the
+ * hot area); otherwise a new page is cold, in its test period.
  *
  * All pages, hot, cold and ghost, sit on one circular list, the clock,
  * in the order they were (re)inserted; the list head, where pages are
@@ -24,15 +33,17 @@
  *			test period, both moving to the list head; an
  *			unreferenced one is the victim (if in test, its
  *			ghost is put in its place).
- *	hand_hot	runs while there are fewer cold pages than the cold
- *			target (pdp_balancequeue, and after each promotion).
- *			A referenced hot page stays hot, an unreferenced one
- *			turns cold; every test period it passes ends (a
- *			ghost it passes is removed).  It is also the
- *			paper's hand_test.
+ *	hand_hot	runs while the hot pages exceed m - m_c (after a
+ *			promotion or a ghost hit, from pdp_balancequeue and
+ *			before each step of hand_cold).  A referenced hot
+ *			page stays hot (its reference cleared), an
+ *			unreferenced one turns cold; every test period it
+ *			passes ends (a ghost it passes is removed).
  *
- * The ghosts are at most as many as the resident pages (the paper's
- * bound); beyond it the oldest ghost is dropped.  A ghost is made when
+ * The ghosts are at most m (the paper's bound on non-resident cold
+ * pages); beyond it the oldest ghost goes and its test period ends
+ * (the paper's hand_test, which removes the non-resident page of
+ * largest recency: here the one evicted first).  A ghost is made when
  * its page is chosen as a victim (the owner is still known then) and is
  * "pending" until the page leaves the queues; if the page is referenced
  * or chosen again first, the ghost is dropped or moved.
@@ -467,8 +478,8 @@ cp_promote(struct vm_page *pg)
 }
 
 /*
- * cp_hand_hot: run the hot hand until the cold pages meet the cold
- * target (or it has gone once around).
+ * cp_hand_hot: run the hot hand until the hot pages are at most m - m_c
+ * (or it has gone once around).
  */
 static void
 cp_hand_hot(void)
@@ -502,7 +513,10 @@ cp_hand_hot(void)
 	}
 }
 
-/* Put pg, not queued, on the clock: hot if its ghost lives, else cold. */
+/*
+ * Put pg, not queued, on the clock at the list head: hot if its ghost
+ * lives or memory is still filling (warm-up), else cold in test.
+ */
 static void
 cp_enqueue(struct vm_page *pg)
 {
@@ -678,7 +692,7 @@ clockpro_anfree(struct vm_anon *an)
 		cp_ghost_free(g);
 }
 
-/* The daemon should balance: fewer cold pages than the cold target. */
+/* The daemon should balance: more hot pages than m - m_c. */
 static bool
 clockpro_needsscan_p(void)
 {
