@@ -765,6 +765,55 @@ ATF_TC_BODY(loop_slightly_larger_than_memory_keeps_hot_set, tc)
 	cp_shutdown();
 }
 
+/*
+ * With the hot area full (after warm-up), a test-period re-reference
+ * promotes the page and grows m_c by exactly one page, and the hot hand
+ * demotes an unreferenced hot page so the hot pages are m - m_c again.
+ */
+ATF_TC_WITHOUT_HEAD(test_hit_grows_coldtarget_one_page_hand_hot_makes_room);
+ATF_TC_BODY(test_hit_grows_coldtarget_one_page_hand_hot_makes_room, tc)
+{
+	enum { S = 20 };
+	struct vm_page *pg[S + 1], *v;
+	struct uvm_clockpro_stats st0, st;
+	uint64_t deact0;
+
+	cp_boot_spare(S);
+	for (int i = 0; i < S; i++) {
+		pg[i] = objpage(i);
+		activate(pg[i]);
+	}
+	ATF_REQUIRE(cold(pg[S - 1]) && intest(pg[S - 1]));
+	/* Memory full: one more page, cold in test. */
+	pg[S] = objpage(S);
+	activate(pg[S]);
+	/* pg[S - 1] is used again within its test period. */
+	activate(pg[S - 1]);
+	CP_CHECK();
+	st0 = stats();
+	deact0 = uvmexp.pddeact;
+	ATF_REQUIRE_EQ(st0.cs_memsize, S + 1);
+	ATF_REQUIRE_EQ(st0.cs_coldtarget, 1);
+	ATF_REQUIRE_EQ(st0.cs_nhot, S - 1);
+	v = victim(true);
+	CP_CHECK();
+	ATF_REQUIRE_EQ(v, pg[S]);
+	ATF_REQUIRE(hot(pg[S - 1]) && !intest(pg[S - 1]));
+	st = stats();
+	ATF_REQUIRE_EQ(st.cs_promoted, st0.cs_promoted + 1);
+	ATF_REQUIRE_EQ(st.cs_testhits, st0.cs_testhits + 1);
+	ATF_REQUIRE_EQ(st.cs_coldtarget, st0.cs_coldtarget + 1);
+	/* One hot page made room: hot pages are m - m_c. */
+	ATF_REQUIRE_EQ(st.cs_demoted, st0.cs_demoted + 1);
+	ATF_REQUIRE_EQ(uvmexp.pddeact, deact0 + 1);
+	ATF_REQUIRE_EQ(st.cs_nhot, st.cs_memsize - st.cs_coldtarget);
+	ATF_REQUIRE(cold(pg[0]) && !intest(pg[0]));
+	for (int i = 0; i <= S; i++)
+		evict(pg[i]);
+	CP_CHECK();
+	cp_shutdown();
+}
+
 ATF_TC_WITHOUT_HEAD(check_detects_corruption);
 ATF_TC_BODY(check_detects_corruption, tc)
 {
@@ -816,5 +865,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, check_detects_corruption);
 	ATF_TP_ADD_TC(tp, filling_memory_pages_enter_hot_up_to_m_minus_coldtarget);
 	ATF_TP_ADD_TC(tp, loop_slightly_larger_than_memory_keeps_hot_set);
+	ATF_TP_ADD_TC(tp,
+	    test_hit_grows_coldtarget_one_page_hand_hot_makes_room);
 	return atf_no_error();
 }

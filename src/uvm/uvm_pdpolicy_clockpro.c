@@ -128,12 +128,15 @@ cp_memsize(void)
 	return cp.c_npages + (avail > 0 ? avail : 0);
 }
 
-/* The cold target m_c, a fraction of m, at least one page. */
+/*
+ * The cold target m_c: the adaptive fraction of m, to the nearest page
+ * (so that each adjustment moves it by one page), within [1, m].
+ */
 static inline int
 cp_coldtarget(void)
 {
 	int m = cp_memsize();
-	int64_t t = (cp.c_coldfrac * m) >> 24;
+	int64_t t = (cp.c_coldfrac * m + CP_FRAC_ONE / 2) >> 24;
 
 	if (t < 1)
 		t = 1;
@@ -149,7 +152,11 @@ cp_hotmax(void)
 	return cp_memsize() - cp_coldtarget();
 }
 
-/* The adaptation: a test period proved (+1) or failed (-1) one page. */
+/*
+ * The adaptation: a test period proved (+1) or failed (-1) one page.
+ * The fraction moves by one page of m and stays at least one page (the
+ * target's floor), so that every adjustment counts.
+ */
 static void
 cp_coldtarget_adj(int delta)
 {
@@ -158,9 +165,11 @@ cp_coldtarget_adj(int delta)
 
 	if (step == 0)
 		step = 1;
+	if (cp.c_coldfrac < step)
+		cp.c_coldfrac = step;
 	cp.c_coldfrac += delta * step;
-	if (cp.c_coldfrac < 0)
-		cp.c_coldfrac = 0;
+	if (cp.c_coldfrac < step)
+		cp.c_coldfrac = step;
 	if (cp.c_coldfrac > CP_FRAC_ONE)
 		cp.c_coldfrac = CP_FRAC_ONE;
 	if (delta > 0)
