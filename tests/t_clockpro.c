@@ -776,7 +776,7 @@ ATF_TC_BODY(test_hit_grows_coldtarget_one_page_hand_hot_makes_room, tc)
 	enum { S = 20 };
 	struct vm_page *pg[S + 1], *v;
 	struct uvm_clockpro_stats st0, st;
-	uint64_t deact0;
+	int deact0;
 
 	cp_boot_spare(S);
 	for (int i = 0; i < S; i++) {

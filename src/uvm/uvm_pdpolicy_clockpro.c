@@ -24,8 +24,8 @@
  *
  * All pages, hot, cold and ghost, sit on one circular list, the clock,
  * in the order they were (re)inserted; the list head, where pages are
- * inserted, is just behind the hot hand.  Two hands, marker pages on the
- * list, move forward around it:
+ * inserted, is just behind the hot hand.  Three hands, marker pages on
+ * the list, move forward around it:
  *
  *	hand_cold	finds victims (pdp_selectvictim).  It stops only at
  *			resident cold pages: a referenced one in test
@@ -39,11 +39,14 @@
  *			page stays hot (its reference cleared), an
  *			unreferenced one turns cold; every test period it
  *			passes ends (a ghost it passes is removed).
+ *	hand_test	keeps the ghosts at most m, the paper's bound on
+ *			non-resident cold pages: when a new ghost would
+ *			exceed it, hand_test moves until it has removed one
+ *			ghost, ending the test period of every cold page it
+ *			passes.
  *
- * The ghosts are at most m (the paper's bound on non-resident cold
- * pages); beyond it the oldest ghost goes and its test period ends
- * (the paper's hand_test, which removes the non-resident page of
- * largest recency: here the one evicted first).  A ghost is made when
+ * Every test period that ends without a re-reference (hand_hot or
+ * hand_test passing it) shrinks m_c by one page.  A ghost is made when
  * its page is chosen as a victim (the owner is still known then) and is
  * "pending" until the page leaves the queues; if the page is referenced
  * or chosen again first, the ghost is dropped or moved.
@@ -96,6 +99,7 @@ static struct clockpro {
 	struct pglist		c_clock;	/* the clock, hands included */
 	struct vm_page		c_hand_hot;	/* marker */
 	struct vm_page		c_hand_cold;	/* marker */
+	struct vm_page		c_hand_test;	/* marker */
 	int			c_npages;	/* resident pages queued */
 	int			c_ncold;	/* of which cold */
 	int			c_ntest;	/* of which cold in test */
@@ -394,6 +398,35 @@ cp_pool_init(km_flag_t kmflag)
 }
 
 /*
+ * cp_hand_test: the paper's test hand, run when the ghosts are at their
+ * bound.  It ends the test period of every cold page it passes and
+ * stops after removing one ghost.
+ */
+static void
+cp_hand_test(void)
+{
+	int budget = cp.c_npages + cp.c_nghost + 3;
+
+	while (cp.c_nghost > 0 && budget-- > 0) {
+		struct vm_page *pg = cp_hand_step(&cp.c_hand_test);
+
+		if (pg->pqflags & CP_GHOST) {
+			cp_ghost_expire(GHOST_OF(pg));
+			return;
+		}
+		if ((pg->pqflags & (PQ_INACTIVE | CP_TEST | CP_GHOSTED)) ==
+		    (PQ_INACTIVE | CP_TEST)) {
+			pg->pqflags &= (uint16_t)~CP_TEST;
+			cp.c_ntest--;
+			cp_coldtarget_adj(-1);
+		}
+	}
+	/* Not reached with ghosts on the clock; the oldest goes. */
+	if (cp.c_nghost > 0)
+		cp_ghost_expire(TAILQ_FIRST(&cp.c_age));
+}
+
+/*
  * cp_ghost_make: pg, a cold page in its test period, was chosen as the
  * victim; leave its ghost in its place, pending until pg leaves.
  *
@@ -413,7 +446,7 @@ cp_ghost_make(struct vm_page *pg, const void *owner, voff_t off)
 	/* At most m ghosts (the paper's bound): the oldest goes. */
 	while (cp.c_nghost > 0 && (cp.c_nghost >= cp_memsize() ||
 	    LIST_EMPTY(&cp.c_free)))
-		cp_ghost_expire(TAILQ_FIRST(&cp.c_age));
+		cp_hand_test();
 	if (LIST_EMPTY(&cp.c_free))
 		return;
 	/* A stale ghost of the same page (it came back some other way). */
@@ -582,8 +615,11 @@ clockpro_init(void)
 	cp.c_hand_hot.pqflags = CP_HAND;
 	cp.c_hand_cold.flags = PG_MARKER;
 	cp.c_hand_cold.pqflags = CP_HAND;
+	cp.c_hand_test.flags = PG_MARKER;
+	cp.c_hand_test.pqflags = CP_HAND;
 	TAILQ_INSERT_TAIL(&cp.c_clock, &cp.c_hand_hot, pageq);
 	TAILQ_INSERT_TAIL(&cp.c_clock, &cp.c_hand_cold, pageq);
+	TAILQ_INSERT_TAIL(&cp.c_clock, &cp.c_hand_test, pageq);
 	cp.c_coldfrac = CP_FRAC_INIT;
 	cp.c_inited = true;
 	if (uvmexp.npages > 0)
@@ -815,7 +851,7 @@ static const char *
 clockpro_check(void)
 {
 	int nhand = 0, nhot = 0, ncold = 0, ntest = 0, nghost = 0, n = 0;
-	const int limit = cp.c_npages + cp.c_nghost + 2;
+	const int limit = cp.c_npages + cp.c_nghost + 3;
 	struct vm_page *pg;
 	struct cp_ghost *g;
 
@@ -825,7 +861,8 @@ clockpro_check(void)
 		if (++n > limit)
 			return "clockpro: clock longer than its count";
 		if (pg->pqflags & CP_HAND) {
-			if (pg != &cp.c_hand_hot && pg != &cp.c_hand_cold)
+			if (pg != &cp.c_hand_hot && pg != &cp.c_hand_cold &&
+			    pg != &cp.c_hand_test)
 				return "clockpro: unknown hand on the clock";
 			nhand++;
 			continue;
@@ -867,7 +904,7 @@ clockpro_check(void)
 			return "clockpro: page on the clock not hot or cold";
 		}
 	}
-	if (nhand != 2)
+	if (nhand != 3)
 		return "clockpro: a hand is missing";
 	if (nhot + ncold != cp.c_npages)
 		return "clockpro: resident count differs from the clock";
