@@ -443,7 +443,7 @@ cp_ghost_make(struct vm_page *pg, const void *owner, voff_t off)
 		cp_pool_init(KM_NOSLEEP);
 	if (cp.c_pool == NULL)
 		return;
-	/* At most m ghosts (the paper's bound): the oldest goes. */
+	/* At most m ghosts (the paper's bound): hand_test removes one. */
 	while (cp.c_nghost > 0 && (cp.c_nghost >= cp_memsize() ||
 	    LIST_EMPTY(&cp.c_free)))
 		cp_hand_test();
@@ -526,7 +526,7 @@ cp_promote(struct vm_page *pg)
 static void
 cp_hand_hot(void)
 {
-	int budget = cp.c_npages + cp.c_nghost + 2;
+	int budget = cp.c_npages + cp.c_nghost + 3;
 
 	while (cp.c_npages - cp.c_ncold > cp_hotmax() && budget-- > 0) {
 		struct vm_page *pg = cp_hand_step(&cp.c_hand_hot);
@@ -585,8 +585,8 @@ cp_enqueue(struct vm_page *pg)
 	} else if (cp_memsize() > cp.c_npages &&
 	    cp.c_npages - cp.c_ncold <= cp_hotmax()) {
 		/*
-		 * Memory not yet full: hot while the hot pages are fewer
-		 * than m - m_c (the paper's and LIRS's warm-up).
+		 * Memory not yet full: hot while the hot pages are at
+		 * most m - m_c (the paper's and LIRS's warm-up).
 		 */
 		pg->pqflags |= PQ_ACTIVE;
 		cp_account(PQ_ACTIVE, 1);
@@ -769,7 +769,7 @@ clockpro_selectvictim(void)
 
 		/* Keep the cold area at its target (NetBSD does too). */
 		cp_hand_hot();
-		if (steps > 2 * (cp.c_npages + cp.c_nghost + 2))
+		if (steps > 2 * (cp.c_npages + cp.c_nghost + 3))
 			break;
 		pg = cp_hand_step(&cp.c_hand_cold);
 		if (pg->pqflags & (CP_HAND | CP_GHOST | PQ_ACTIVE))
