@@ -423,9 +423,15 @@ ATF_TC_BODY(bad_slot_on_read_fails_only_that_access, tc)
 	ATF_REQUIRE_MSG(victim >= 0, "nothing was paged out");
 	a = anon_at(vm, VA0 + ptoa(victim));
 	slot = a->an_swslot;
-	kern_fault_set(KFI_IO_READ, 1, 0);
+	/*
+	 * Every read fails: the clustered read, then the victim's own
+	 * (a failed cluster is read again page by page, the faulting page
+	 * first); its read-ahead neighbours are not brought in.
+	 */
+	kern_fault_set(KFI_IO_READ, 1, 1);
 	ATF_CHECK_EQ(check_page(vm, VA0 + ptoa(victim), 5, victim, 0), -1);
-	ATF_CHECK_EQ(kern_fault_hits(KFI_IO_READ), 1ul);
+	ATF_CHECK(kern_fault_hits(KFI_IO_READ) >= 1ul);
+	ATF_CHECK(kern_fault_hits(KFI_IO_READ) <= 2ul);
 	kern_fault_clear();
 	ATF_CHECK(uvm_swap_isbad(slot));
 	ATF_CHECK_EQ(a->an_swslot, slot);
@@ -597,9 +603,11 @@ ATF_TC_BODY(counters_match_what_happened, tc)
 	s = uvmexp;
 	for (int p = 0; p < n; p++)
 		ATF_REQUIRE_EQ(check_page(vm, VA0 + ptoa(p), 4, p, 0), 0);
-	ATF_CHECK_EQ(uvmexp.pageins - s.pageins, nonres);
+	/* Clustered: one read per fault that paged in, several pages each. */
+	ATF_CHECK(uvmexp.pageins - s.pageins > 0);
+	ATF_CHECK(uvmexp.pageins - s.pageins < nonres);
 	ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, nonres);
-	ATF_CHECK_EQ(uvmexp.nswget - s.nswget, nonres);
+	ATF_CHECK_EQ(uvmexp.nswget - s.nswget, uvmexp.pageins - s.pageins);
 	ATF_CHECK_EQ(uvmexp.swpgonly, 0);
 	/* Read back, the pages keep their (clean) copies in swap. */
 	ATF_CHECK_EQ(uvmexp.swpginuse, s.swpginuse);

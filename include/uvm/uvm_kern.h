@@ -467,6 +467,9 @@ int	kfile_open(const char *path, int flags, struct kfile **);
 int	kfile_close(struct kfile *);
 int	kfile_read(struct kfile *, void *, size_t, off_t);
 int	kfile_write(struct kfile *, const void *, size_t, off_t);
+/* Scatter read into at most KFILE_IOV_MAX buffers, one host call. */
+#define KFILE_IOV_MAX	64
+int	kfile_readv(struct kfile *, const struct iovec *, int, off_t);
 int	kfile_size(struct kfile *, off_t *);
 int	kfile_truncate(struct kfile *, off_t);
 int	kfile_sync(struct kfile *);

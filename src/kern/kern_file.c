@@ -87,6 +87,45 @@ kfile_read(struct kfile *kf, void *buf, size_t len, off_t off)
 	return 0;
 }
 
+/*
+ * kfile_readv: kfile_read into iovcnt buffers (at most KFILE_IOV_MAX)
+ * with one positional scatter read (retried while short).
+ */
+int
+kfile_readv(struct kfile *kf, const struct iovec *iov0, int iovcnt, off_t off)
+{
+	struct iovec iov[KFILE_IOV_MAX];
+	int i = 0;
+
+	KASSERT(iovcnt > 0 && iovcnt <= KFILE_IOV_MAX);
+	if (kern_fault_check(KFI_IO_READ))
+		return EIO;
+	memcpy(iov, iov0, sizeof(iov[0]) * (size_t)iovcnt);
+	while (i < iovcnt) {
+		ssize_t n = preadv(kf->kf_fd, &iov[i], iovcnt - i, off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		if (n == 0) {
+			/* Past end of file: the rest reads as zeroes. */
+			for (; i < iovcnt; i++)
+				memset(iov[i].iov_base, 0, iov[i].iov_len);
+			break;
+		}
+		off += n;
+		for (; i < iovcnt && (size_t)n >= iov[i].iov_len; i++)
+			n -= (ssize_t)iov[i].iov_len;
+		if (i < iovcnt) {
+			iov[i].iov_base = (char *)iov[i].iov_base + n;
+			iov[i].iov_len -= (size_t)n;
+		}
+	}
+	return 0;
+}
+
 int
 kfile_write(struct kfile *kf, const void *buf, size_t len, off_t off)
 {

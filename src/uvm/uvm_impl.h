@@ -134,6 +134,22 @@ void	uvmpd_swpgonly(int delta);
  * nswget.
  */
 int	uvm_swap_pagein(struct vm_page *, int slot);
+/*
+ * The same for pps[center] from slot with its read-ahead neighbours
+ * pps[i] from slot + i - center in one I/O (uvm_swap.c): a neighbour
+ * that cannot be read is freed and its entry set to NULL; on EIO every
+ * neighbour is.
+ */
+int	uvm_swap_pagein_cluster(struct vm_page **, int npages, int center,
+	    int slot);
+/*
+ * Swap read-ahead (uvm_swap.c): a swap-backed page being used counts a
+ * hit if it was read ahead; the adaptive window for a pagein of slot (at
+ * most max pages); a read-ahead page read goes inactive, unbusied.
+ */
+void	uvm_swap_rahit(struct vm_page *);
+int	uvm_swap_rawindow(int slot, int max);
+void	uvm_swap_raqueue(struct vm_page *);
 /* Walkers for the checker: every anon of every amap (an anon shared by
  * several amaps is visited once per amap), every aobj slot. */
 void	uvm_amap_foreach_anon(void (*)(struct vm_anon *, void *), void *);

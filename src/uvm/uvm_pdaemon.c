@@ -380,24 +380,6 @@ uvmpd_swpgonly(int delta)
 	UVMEXP_ADD(swpgonly, delta);
 }
 
-int
-uvm_swap_pagein(struct vm_page *pg, int slot)
-{
-	KASSERT(pg->flags & PG_BUSY);
-	KASSERT(slot > 0);
-	UVMEXP_INC(nswget);
-	if (uvm_swap_isbad(slot))
-		return EIO;
-	if (uvm_swap_get(pg, slot, PGO_SYNCIO) != 0) {
-		uvm_swap_markbad(slot, 1);
-		return EIO;
-	}
-	/* Same bytes as the slot, but may be mapped writable: unknown. */
-	pg->flags &= (uint16_t)~(PG_FAKE | PG_CLEAN | PG_DIRTY);
-	uvmpd_swpgonly(-1);
-	return 0;
-}
-
 /* Swap is short: slots to take back from resident pages. */
 static int
 uvmpd_swap_shortage(void)

@@ -56,6 +56,10 @@ static TAILQ_HEAD(, swapdev) swap_devs = TAILQ_HEAD_INITIALIZER(swap_devs);
 static int swap_nextdrum;		/* s: next device's drum offset */
 static dev_t swap_nextdev;		/* s: next device number */
 unsigned long uvm_swap_nwrites;		/* s */
+/* Read-ahead state (see uvm_swap_rawindow). */
+static unsigned int swapra_hits;	/* a: used since the last window */
+static int swapra_lastslot;		/* a: slot of the last pagein */
+static int swapra_lastwin;		/* a: pages of the last pagein */
 
 #define BITS		64
 #define NWORDS(n)	(((size_t)(n) + BITS - 1) / BITS)
@@ -75,6 +79,9 @@ uvm_swap_init(void)
 	swap_nextdrum = 1;
 	swap_nextdev = 1;
 	uvm_swap_nwrites = 0;
+	swapra_hits = 0;
+	swapra_lastslot = 0;
+	swapra_lastwin = 0;
 }
 
 static void
@@ -559,29 +566,234 @@ swap_io_end(struct swapdev *sdp)
 }
 
 /*
- * uvm_swap_get: read the page at swslot into pg (busy, owned by the
- * caller).  Returns 0 or EIO; the caller decides whether to mark the
- * slot bad.  The read completes before returning.
+ * uvm_swap_getpages: read slots [swslot, swslot + npages), one run on
+ * one device, into pps[0..npages) (busy, owned by the caller) with one
+ * I/O straight into the pages.
+ *
+ * => 0 or EIO; the caller decides whether to mark slots bad.  The read
+ *    completes before returning.
+ * => a read counts one pagein and npages pgswapin.
  */
 int
-uvm_swap_get(struct vm_page *pg, int swslot, int flags)
+uvm_swap_getpages(struct vm_page **pps, int swslot, int npages, int flags)
 {
+	struct iovec iov[UVM_SWAP_MAXREAD];
 	struct swapdev *sdp;
 	off_t off;
 	int error;
 
-	KASSERT(pg->flags & PG_BUSY);
+	(void)flags;		/* reads are synchronous */
 	KASSERT(swslot > 0);
-	sdp = swap_io_begin(swslot, 1, &off);
-	error = kfile_read(sdp->swd_kf, uvm_page_kva(pg), PAGE_SIZE, off);
-	swap_io_end(sdp);
-	if (error)
-		return EIO;
+	KASSERT(npages > 0 && npages <= UVM_SWAP_MAXREAD);
+	for (int i = 0; i < npages; i++) {
+		KASSERT(pps[i]->flags & PG_BUSY);
+		iov[i].iov_base = uvm_page_kva(pps[i]);
+		iov[i].iov_len = PAGE_SIZE;
+	}
+	sdp = swap_io_begin(swslot, npages, &off);
+	error = kfile_readv(sdp->swd_kf, iov, npages, off);
 	mutex_enter(&swap_lock);
-	uvmexp.pageins++;
-	uvmexp.pgswapin++;
+	if (--sdp->swd_io == 0) {
+		sdp->swd_flags &= ~SWF_BUSY;
+		cv_broadcast(&swap_cv);
+	}
+	if (error == 0) {
+		uvmexp.pageins++;
+		uvmexp.pgswapin += npages;
+	}
 	mutex_exit(&swap_lock);
+	return error ? EIO : 0;
+}
+
+/*
+ * uvm_swap_get: read the page at swswlot into pg (busy, owned by the
+ * caller): uvm_swap_getpages() of one page.
+ */
+int
+uvm_swap_get(struct vm_page *pg, int swslot, int flags)
+{
+	return uvm_swap_getpages(&pg, swslot, 1, flags);
+}
+
+/*
+ * uvm_swap_readahead: of the *nbackp slots just before swslot and the
+ * *nforwp just after it, trim both to the ones that can be read with
+ * swslot in one I/O: on swslot's device, allocated and not bad (the run
+ * stops at the first that is not).
+ *
+ * => swslot is allocated.  The slots' owners are locked by the caller,
+ *    so an allocated slot stays so.
+ */
+void
+uvm_swap_readahead(int swslot, int *nbackp, int *nforwp)
+{
+	struct swapdev *sdp;
+	int b, f, i;
+
+	KASSERT(swslot > 0 && *nbackp >= 0 && *nforwp >= 0);
+	mutex_enter(&swap_lock);
+	sdp = swapdev_byslot(swslot);
+	KASSERT(sdp != NULL);
+	i = swslot - sdp->swd_drumoffset;
+	for (b = 0; b < *nbackp && i - b - 1 >= 0 &&
+	    BIT_ISSET(sdp->swd_used, i - b - 1) &&
+	    !BIT_ISSET(sdp->swd_bad, i - b - 1); b++)
+		continue;
+	for (f = 0; f < *nforwp && i + f + 1 < sdp->swd_npages &&
+	    BIT_ISSET(sdp->swd_used, i + f + 1) &&
+	    !BIT_ISSET(sdp->swd_bad, i + f + 1); f++)
+		continue;
+	mutex_exit(&swap_lock);
+	*nbackp = b;
+	*nforwp = f;
+}
+
+/*
+ * Swap read-ahead adapts to its use, as Linux's swap read-ahead does: a
+ * pager that finds a read-ahead page (PQ_READAHEAD, not yet used)
+ * counts a hit (uvm_swap_rahit); the next read-ahead reads about hits
+ * + 2 pages (a power of two, at most the caller's window), just one
+ * when nothing was used and the slot does not follow the last one read,
+ * and never less than half the last window, so a sequential sweep keeps
+ * its window (uvm_swap_rawindow).  The state is global and approximate
+ * (relaxed atomics, no lock): it is a hint.
+ */
+
+/*
+ * uvm_swap_rahit: pg, a swap-backed page, is being used: if it was read
+ * ahead, that is a hit.
+ *
+ * => pg's owner locked; uvm_pageqlock not held.
+ */
+void
+uvm_swap_rahit(struct vm_page *pg)
+{
+	if (__predict_false(pg->pqflags & PQ_READAHEAD)) {
+		mutex_enter(&uvm_pageqlock);
+		pg->pqflags &= (uint16_t)~PQ_READAHEAD;
+		mutex_exit(&uvm_pageqlock);
+		atomic_inc_uint(&swapra_hits);
+	}
+}
+
+/*
+ * uvm_swap_rawindow: how many pages (the one at slot included, at most
+ * max >= 1) a pagein of slot should read.
+ */
+int
+uvm_swap_rawindow(int slot, int max)
+{
+	unsigned int hits = __atomic_exchange_n(&swapra_hits, 0,
+	    __ATOMIC_RELAXED);
+	int last = atomic_load_relaxed(&swapra_lastslot);
+	int win, w;
+
+	KASSERT(max >= 1);
+	if (hits == 0)
+		win = slot == last + 1 || slot == last - 1 ? 2 : 1;
+	else
+		for (win = 1; win < (int)MIN(hits + 2, 1024); win <<= 1)
+			continue;
+	w = atomic_load_relaxed(&swapra_lastwin) / 2;
+	win = MIN(MAX(win, w), max);
+	atomic_store_relaxed(&swapra_lastslot, slot);
+	atomic_store_relaxed(&swapra_lastwin, win);
+	return win;
+}
+
+/*
+ * uvm_swap_raqueue: a read-ahead page read in (busy, owner locked) goes
+ * to the inactive queue marked PQ_READAHEAD and is unbusied.
+ */
+void
+uvm_swap_raqueue(struct vm_page *pg)
+{
+	mutex_enter(&uvm_pageqlock);
+	uvm_pagedeactivate(pg);
+	pg->pqflags |= PQ_READAHEAD;
+	mutex_exit(&uvm_pageqlock);
+	uvm_pageunbusy(pg);
+}
+
+/*
+ * uvm_swap_pagein_cluster: page in pps[center] from swslot and, in the
+ * same I/O, its read-ahead neighbours pps[i] from slots swslot + i -
+ * center (the caller checked that they are those pages' slots and
+ * trimmed the run with uvm_swap_readahead()).
+ *
+ * => pps[0..npages) are pages just allocated for their owners, busy,
+ *    with the owners locked.
+ * => 0: pps[center] holds its bytes; a neighbour whose bytes could not
+ *    be read was freed and its pps[] entry set to NULL.  EIO: the
+ *    centre page could not be read (its slot is marked bad and stays
+ *    its owner's; the caller frees pps[center]); every neighbour was
+ *    freed and set to NULL.
+ * => a failed run is read again a page at a time, the centre first: a
+ *    page whose own read fails has its slot marked bad (as a fault on
+ *    it would have); neighbours are not tried if the centre failed.
+ * => pages read have state "unknown" (the pmap tells if they are
+ *    modified) and each lowers swpgonly by one.  Counts one nswget.
+ */
+int
+uvm_swap_pagein_cluster(struct vm_page **pps, int npages, int center,
+    int swslot)
+{
+	int error, first = swslot - center;
+
+	KASSERT(npages > 0 && center >= 0 && center < npages);
+	KASSERT(swslot > 0 && first > 0);
+	UVMEXP_INC(nswget);
+	if (uvm_swap_isbad(swslot))
+		error = EIO;
+	else
+		error = uvm_swap_getpages(pps, first, npages, PGO_SYNCIO);
+	if (error != 0 && npages > 1 && !uvm_swap_isbad(swslot)) {
+		/* Which pages failed?  The centre decides the fault. */
+		error = uvm_swap_getpages(&pps[center], swslot, 1,
+		    PGO_SYNCIO);
+		if (error != 0)
+			uvm_swap_markbad(swslot, 1);
+		for (int i = 0; i < npages; i++) {
+			if (i == center)
+				continue;
+			if (error == 0 && uvm_swap_getpages(&pps[i], first + i,
+			    1, PGO_SYNCIO) == 0)
+				continue;
+			if (error == 0)
+				uvm_swap_markbad(first + i, 1);
+			uvm_pagefree(pps[i]);
+			pps[i] = NULL;
+		}
+	} else if (error != 0) {
+		if (!uvm_swap_isbad(swslot))
+			uvm_swap_markbad(swslot, 1);
+		for (int i = 0; i < npages; i++) {
+			if (i != center) {
+				uvm_pagefree(pps[i]);
+				pps[i] = NULL;
+			}
+		}
+	}
+	if (error != 0)
+		return EIO;
+	for (int i = 0; i < npages; i++) {
+		if (pps[i] == NULL)
+			continue;
+		/* Same bytes as the slot, but may be mapped writable. */
+		pps[i]->flags &= (uint16_t)~(PG_FAKE | PG_CLEAN | PG_DIRTY);
+		uvmpd_swpgonly(-1);
+	}
 	return 0;
+}
+
+/*
+ * uvm_swap_pagein: read pg (just allocated for its owner, busy, owner
+ * locked) from slot: uvm_swap_pagein_cluster() of one page.
+ */
+int
+uvm_swap_pagein(struct vm_page *pg, int slot)
+{
+	return uvm_swap_pagein_cluster(&pg, 1, 0, slot);
 }
 
 /*
