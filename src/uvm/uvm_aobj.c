@@ -579,8 +579,9 @@ uao_ra_ok(struct uvm_object *uobj, int idx, int slot)
  * uao_pagein: read page idx of uobj (pg: fresh, busy) from its slot,
  * with the read-ahead neighbours: the pages of the object around it
  * (up to 3 behind and 7 ahead; none behind and 15 ahead with
- * sequential advice; none with random advice; as many as the adaptive
- * window allows, uvm_swap_rawindow) that are paged out to the slots
+ * sequential advice, always; none with random advice; otherwise as
+ * many as the adaptive window allows, uvm_swap_rawindow) that are paged
+ * out to the slots
  * continuing its slot's run, in one I/O.  The neighbours stay resident
  * on the inactive queue (PQ_READAHEAD), not busy.
  *
@@ -612,7 +613,7 @@ uao_pagein(struct uvm_object *uobj, int idx, int slot, struct vm_page *pg,
 	}
 	nback = MIN(nback, idx);
 	nforw = MIN(nforw, uao_of(uobj)->u_pages - idx - 1);
-	if (nback + nforw > 0) {
+	if (nback + nforw > 0 && advice != UVM_ADV_SEQUENTIAL) {
 		win = uvm_swap_rawindow(slot,
 		    MIN(nback + nforw + 1, UVM_SWAP_MAXREAD));
 		nforw = MIN(nforw, win - 1);

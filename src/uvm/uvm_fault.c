@@ -76,7 +76,8 @@
  * sequential advice: those are behind us) and up to swapra ahead whose
  * slots continue its slot's run, with the same I/O, and leaves them
  * resident but unmapped (uvmfault_anon_readahead), as many as the
- * adaptive window allows (uvm_swap_rawindow).
+ * adaptive window allows (uvm_swap_rawindow); sequential advice asks
+ * for the whole read-ahead every time.
  */
 static const struct uvm_advice {
 	int	advice;
@@ -613,8 +614,9 @@ uvmfault_anon_readahead(struct uvm_faultinfo *ufi, struct vm_anon *anon,
 	    MIN(adv->nback, (int)(off >> PAGE_SHIFT));
 	nforw = MIN(adv->swapra,
 	    (int)(((entry->end - entry->start - off) >> PAGE_SHIFT) - 1));
-	win = uvm_swap_rawindow(slot,
-	    MIN(nback + nforw + 1, UVM_SWAP_MAXREAD));
+	win = MIN(nback + nforw + 1, UVM_SWAP_MAXREAD);
+	if (entry->advice != UVM_ADV_SEQUENTIAL)
+		win = uvm_swap_rawindow(slot, win);
 	nforw = MIN(nforw, win - 1);
 	nback = MIN(nback, win - 1 - nforw);
 	for (b = 0; b < nback; b++) {
