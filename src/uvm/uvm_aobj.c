@@ -26,7 +26,9 @@
  *
  * The pagedaemon (uvm_pdaemon.c) pages aobj pages out: it writes them
  * to swap and records their slots with uao_set_swslot(); uao_get() reads
- * a non-resident page with a slot back (uvm_swap_pagein()).  A slot
+ * a non-resident page with a slot back, with the object's pages paged
+ * out to the slots continuing its run in the same I/O (uao_pagein(),
+ * uvm_swap_pagein_cluster()).  A slot
  * freed while its page is not resident was the only copy:
  * uvmexp.swpgonly goes down with it.
  *
@@ -671,7 +673,8 @@ uao_pagein(struct uvm_object *uobj, int idx, int slot, struct vm_page *pg,
  *    queues them): resident ones once they are not busy (sleeping for
  *    them), paged-out ones read back from their swap slot (which they
  *    keep: the page's state is "unknown", the pmap tells if it is
- *    modified), missing ones allocated zero-filled (not zeroed with
+ *    modified) together with their read-ahead neighbours (uao_pagein;
+ *    those are left resident, not busy, PQ_READAHEAD), missing ones allocated zero-filled (not zeroed with
  *    PGO_OVERWRITE: the caller overwrites them) and marked dirty.  All
  *    I/O is synchronous, so PGO_SYNCIO changes nothing.  The object is
  *    unlocked on return.  Returns 0, ENOMEM (no page was free) or EIO

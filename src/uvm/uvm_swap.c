@@ -17,13 +17,28 @@
  * A bad slot (a read failed there) stays allocated forever: freeing it
  * does nothing, so it is never handed out again.
  *
+ * Reads: uvm_swap_getpages() reads a run of slots into pages with one
+ * scatter read.  uvm_swap_pagein_cluster() is the pagein of the fault
+ * handler and the aobj pager: the faulting page plus the read-ahead
+ * neighbours its caller gathered (pages paged out to the slots that
+ * continue its slot's run, trimmed by uvm_swap_readahead() to one
+ * device and good slots, and by the adaptive window of
+ * uvm_swap_rawindow()), in one I/O; a failed run is re-read a page at a
+ * time to find the bad slots, and only the faulting page's failure
+ * fails the fault.  Read-ahead pages wait on the inactive queue marked
+ * PQ_READAHEAD; a use of one (uvm_swap_rahit) is a hit that widens the
+ * next window.
+ *
  * Counters: uvmexp.nswapdev, swpages (all slots of all devices),
  * swpgavail (slots of enabled devices), swpginuse (allocated slots,
- * bad ones included); pageins/pgswapin per read, pgswapout per page
+ * bad ones included); pageins per read I/O, pgswapin per page read,
+ * nswget per pagein asked for (read-ahead included), pgswapout per page
  * written; uvm_swap_nwrites counts write I/Os.
  *
  * Locking: swap_lock (a leaf below the owners' locks) protects the
- * device list, the bitmaps and the counters above.  I/O runs without it;
+ * device list, the bitmaps and the counters above (nswget excepted:
+ * UVMEXP_INC).  The read-ahead window's state is a hint kept with
+ * relaxed atomics.  I/O runs without it;
  * swd_io counts I/Os in flight so SWAP_OFF can wait for them (swap_cv).
  * SWAP_OFF pages the device's contents back in with no swap lock held
  * (the amap and aobj layers walk their lists under their own locks);
