@@ -188,6 +188,56 @@ ATF_TC_BODY(swap_alloc_returns_contiguous_runs_and_free_reuses, tc)
 	h_shutdown();
 }
 
+/*
+ * A fragmented device: runs are found across bitmap words, next fit
+ * from the rotor, else from the start, and only where they fit.
+ */
+ATF_TC_WITHOUT_HEAD(swap_alloc_finds_runs_across_words_in_fragmented_device);
+ATF_TC_BODY(swap_alloc_finds_runs_across_words_in_fragmented_device, tc)
+{
+	int first = 0, ns, slot;
+
+	boot_with_swap(1, 256, NULL);
+	for (int i = 0; i < 256; i++) {
+		ns = 1;
+		slot = uvm_swap_alloc(&ns, false);
+		ATF_REQUIRE(slot != 0);
+		if (i == 0)
+			first = slot;
+		ATF_REQUIRE_EQ(slot, first + i);
+	}
+	ns = 1;
+	ATF_CHECK_EQ(uvm_swap_alloc(&ns, false), 0);
+	/*
+	 * Free every third slot, and [62, 67) and [130, 137): with 129
+	 * and 135 the free runs are [62, 67) (5, across words 0 and 1)
+	 * and [129, 137) (8, across words 1 and 2); the rest are single.
+	 */
+	for (int i = 0; i < 256; i += 3)
+		uvm_swap_free(first + i, 1);
+	for (int i = 62; i < 67; i++)
+		if (i % 3 != 0)
+			uvm_swap_free(first + i, 1);
+	for (int i = 130; i < 137; i++)
+		if (i % 3 != 0)
+			uvm_swap_free(first + i, 1);
+	S_CHECK();
+	/* The rotor is at the end: wraps to the first run that fits. */
+	ns = 5;
+	ATF_CHECK_EQ(uvm_swap_alloc(&ns, false), first + 62);
+	ns = 6;
+	ATF_CHECK_EQ(uvm_swap_alloc(&ns, false), first + 129);
+	ns = 3;
+	ATF_CHECK_EQ(uvm_swap_alloc(&ns, false), 0);
+	/* lessok: 6, 3, then 1 fits: [135, 137) is left, at the rotor. */
+	ns = 6;
+	slot = uvm_swap_alloc(&ns, true);
+	ATF_CHECK_EQ(ns, 1);
+	ATF_CHECK_EQ(slot, first + 135);
+	S_CHECK();
+	h_shutdown();
+}
+
 ATF_TC_WITHOUT_HEAD(swap_full_returns_zero);
 ATF_TC_BODY(swap_full_returns_zero, tc)
 {
@@ -1309,6 +1359,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, swap_off_with_slots_in_use_fails_ebusy_device_stays);
 	ATF_TP_ADD_TC(tp, swap_alloc_returns_contiguous_runs_and_free_reuses);
 	ATF_TP_ADD_TC(tp, swap_full_returns_zero);
+	ATF_TP_ADD_TC(tp,
+	    swap_alloc_finds_runs_across_words_in_fragmented_device);
 	ATF_TP_ADD_TC(tp, swap_priorities_lower_first_then_round_robin);
 	ATF_TP_ADD_TC(tp, swapctl_ctl_changes_priority_order);
 	ATF_TP_ADD_TC(tp, swap_put_get_round_trips_bytes_in_one_io);

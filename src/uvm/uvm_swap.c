@@ -410,8 +410,30 @@ uvm_swapctl(int cmd, void *arg, int misc, register_t *retval)
 }
 
 /*
- * swapdev_findrun: first run of n free slots at or after from (next
- * fit), else from the start.  -1 if none.
+ * The first index in [i, end) whose bit in m is set (set) or clear
+ * (!set), or end: a word at a time.
+ */
+static int
+bitmap_find(const uint64_t *m, int i, int end, bool set)
+{
+	while (i < end) {
+		uint64_t w = m[i / BITS];
+
+		if (!set)
+			w = ~w;
+		w &= ~(uint64_t)0 << (i % BITS);
+		if (w != 0)
+			return MIN(end, (i & ~(BITS - 1)) + __builtin_ctzll(w));
+		i = (i & ~(BITS - 1)) + BITS;
+	}
+	return end;
+}
+
+/*
+ * swapdev_findrun: first run of n free slots at or after the rotor
+ * (next fit), else from the start.  -1 if none.  Free runs are found a
+ * bitmap word at a time (the next clear bit, then the next set one), so
+ * a scan costs the words it passes, not the slots.
  */
 static int
 swapdev_findrun(struct swapdev *sdp, int n)
@@ -420,20 +442,17 @@ swapdev_findrun(struct swapdev *sdp, int n)
 
 	for (int pass = 0; pass < 2; pass++) {
 		int i = pass == 0 ? sdp->swd_rotor : 0;
-		int run = 0;
 
-		while (i < npages) {
-			if (i % BITS == 0 && run == 0 &&
-			    sdp->swd_used[i / BITS] == ~(uint64_t)0) {
-				i += BITS;
-				continue;
-			}
-			if (BIT_ISSET(sdp->swd_used, i)) {
-				run = 0;
-			} else if (++run == n) {
-				return i - n + 1;
-			}
-			i++;
+		while (i + n <= npages) {
+			int j;
+
+			i = bitmap_find(sdp->swd_used, i, npages, false);
+			if (i + n > npages)
+				break;
+			j = bitmap_find(sdp->swd_used, i, i + n, true);
+			if (j == i + n)
+				return i;
+			i = j;
 		}
 	}
 	return -1;
