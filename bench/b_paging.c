@@ -133,6 +133,7 @@ main(void)
 	char cmd[256];
 	double t0, tfill, tseq1, tseq, trand, tcold, ddw, ddr, ddcold, peerseq;
 	double peerrand, mbout, mbin, mbcold;
+	unsigned long nw0;
 	int out0, in0, io0, fd;
 
 	unlink(SWAPFILE);
@@ -176,10 +177,12 @@ main(void)
 	in0 = uvmexp.pgswapin;
 	io0 = uvmexp.pageins;
 	out0 = uvmexp.pgswapout;
+	nw0 = uvm_swap_nwrites;
 	tseq1 = sweep(vm, va, npg);
-	printf("# seq 1: %d pages in with %d reads, %d pages out, %.3f s\n",
-	    uvmexp.pgswapin - in0, uvmexp.pageins - io0,
-	    uvmexp.pgswapout - out0, tseq1);
+	printf("# seq 1: %d pages in with %d reads, %d pages out in %lu"
+	    " writes, %.3f s\n", uvmexp.pgswapin - in0,
+	    uvmexp.pageins - io0, uvmexp.pgswapout - out0,
+	    uvm_swap_nwrites - nw0, tseq1);
 	in0 = uvmexp.pgswapin;
 	io0 = uvmexp.pageins;
 	out0 = uvmexp.pgswapout;
@@ -190,6 +193,8 @@ main(void)
 	    uvmexp.pgswapout - out0, tseq);
 
 	/* Random reads. */
+	in0 = uvmexp.pgswapin;
+	io0 = uvmexp.pageins;
 	t0 = now_s();
 	for (int k = 0; k < NRANDOM; k++) {
 		size_t i = (size_t)(xorshift() % npg);
@@ -199,6 +204,8 @@ main(void)
 			return 1;
 	}
 	trand = now_s() - t0;
+	printf("# random: %d reads, %d pages in with %d reads, %.3f s\n",
+	    NRANDOM, uvmexp.pgswapin - in0, uvmexp.pageins - io0, trand);
 
 	/* The same sweep, the swap file out of the host's cache. */
 	drop_cache(SWAPFILE);
