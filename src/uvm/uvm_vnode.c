@@ -176,6 +176,7 @@ vn_read(struct vnode *vp, struct uio *uio, int ioflag)
 {
 	voff_t size;
 	vsize_t todo;
+	int error;
 
 	if ((vp->v_flags & VN_READ) == 0)
 		return EBADF;
@@ -185,8 +186,11 @@ vn_read(struct vnode *vp, struct uio *uio, int ioflag)
 	if (uio->uio_offset >= size || uio->uio_resid == 0)
 		return 0;
 	todo = MIN(uio->uio_resid, (vsize_t)(size - uio->uio_offset));
-	return ubc_uiomove(&vp->v_uobj, uio, todo, UVM_ADV_NORMAL,
+	error = ubc_uiomove(&vp->v_uobj, uio, todo, UVM_ADV_NORMAL,
 	    UBC_READ | UBC_PARTIALOK);
+	/* The read-ahead it started completes (deterministic machine). */
+	uvm_aio_drain();
+	return error;
 }
 
 /*
@@ -230,6 +234,7 @@ vn_write(struct vnode *vp, struct uio *uio, int ioflag)
 	}
 	if (error == 0 && (ioflag & IO_SYNC))
 		error = vn_fsync(vp);
+	uvm_aio_drain();
 	return error;
 }
 
