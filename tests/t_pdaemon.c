@@ -1150,6 +1150,96 @@ ATF_TC_BODY(stepped_async_pageout_is_deterministic, tc)
 		    a[i], b[i]);
 }
 
+/*
+ * The daemon's writeback of dirty file pages is asynchronous too: in a
+ * threaded machine with the I/O threads held the pages wait under
+ * pageout (written, not yet counted); when the writes complete they are
+ * freed and the host file holds their bytes.
+ */
+ATF_TC_WITHOUT_HEAD(threaded_file_writeback_is_async);
+ATF_TC_BODY(threaded_file_writeback_is_async, tc)
+{
+	struct pglist pgl;
+	struct vmspace *vm;
+	struct vnode *vp;
+	vaddr_t va = VA0;
+	static unsigned char want[4096], got[4096];	/* 4 KiB pages */
+	int nf = 300, fd, busy = 0, gone = 0;
+	FILE *f;
+
+	boot_pd(4 * MB, 16 * MB, UVM_DAEMON_THREADED, NULL);
+	unlink("pdfile.dat");
+	f = fopen("pdfile.dat", "w");
+	ATF_REQUIRE(f != NULL);
+	memset(got, 0, sizeof(got));
+	for (int p = 0; p < nf; p++)
+		ATF_REQUIRE_EQ(fwrite(got, 1, PAGE_SIZE, f), PAGE_SIZE);
+	fclose(f);
+	ATF_REQUIRE_EQ(vn_open("pdfile.dat", VN_READ | VN_WRITE, &vp), 0);
+	vm = newvm();
+	vref(vp);
+	ATF_REQUIRE_EQ(uvm_map(&vm->vm_map, &va, ptoa((vsize_t)nf),
+	    &vp->v_uobj, 0, 0, UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_RW,
+	    UVM_INH_SHARE, UVM_ADV_NORMAL, UVM_FLAG_FIXED)), 0);
+	for (int p = 0; p < nf; p++)
+		ATF_REQUIRE_EQ(write_page(vm, VA0 + ptoa(p), 78, p, 0), 0);
+	ATF_REQUIRE_EQ(vp->v_npageswritten, 0ul);
+	kern_bio_hold(true);
+	TAILQ_INIT(&pgl);
+	grab_free(&pgl, uvmexp.freemin - 1);
+	for (int i = 0; i < 200 && uvmexp.paging == 0; i++)
+		kpause("test", false, 1, NULL);
+	if (uvmexp.paging == 0)
+		(void)uvm_pageout_step();
+	ATF_REQUIRE(uvmexp.paging > 0);
+	mutex_enter(vp->v_uobj.vmobjlock);
+	for (int p = 0; p < nf; p++) {
+		struct vm_page *pg = uvm_pagelookup(&vp->v_uobj,
+		    ptoa((voff_t)p));
+
+		if (pg != NULL && (pg->flags & (PG_BUSY | PG_PAGEOUT)) ==
+		    (PG_BUSY | PG_PAGEOUT))
+			busy++;
+	}
+	mutex_exit(vp->v_uobj.vmobjlock);
+	ATF_CHECK_EQ(busy, uvmexp.paging);
+	ATF_CHECK(vp->v_nwriteio > 0);
+	ATF_CHECK_EQ(vp->v_npageswritten, 0ul);
+	PD_CHECK(&vm->vm_map);
+	kern_bio_hold(false);
+	(void)biodrain();
+	ATF_CHECK_EQ(uvmexp.paging, 0);
+	ATF_CHECK((int)vp->v_npageswritten >= busy);
+	fd = open("pdfile.dat", O_RDONLY);
+	ATF_REQUIRE(fd >= 0);
+	for (int p = 0; p < nf; p++) {
+		struct vm_page *pg;
+
+		mutex_enter(vp->v_uobj.vmobjlock);
+		pg = uvm_pagelookup(&vp->v_uobj, ptoa((voff_t)p));
+		mutex_exit(vp->v_uobj.vmobjlock);
+		if (pg != NULL)
+			continue;
+		gone++;
+		pattern(want, 78, p, 0);
+		ATF_REQUIRE_EQ(pread(fd, got, PAGE_SIZE, (off_t)ptoa(p)),
+		    (ssize_t)PAGE_SIZE);
+		ATF_REQUIRE_MSG(memcmp(want, got, PAGE_SIZE) == 0,
+		    "file page %d not written back", p);
+	}
+	close(fd);
+	ATF_CHECK(gone >= busy);
+	uvm_pglistfree(&pgl);
+	for (int p = 0; p < nf; p++)
+		ATF_REQUIRE_EQ(check_page(vm, VA0 + ptoa(p), 78, p, 0), 0);
+	PD_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	vrele(vp);
+	PD_CHECK(NULL);
+	shutdown_pd();
+	unlink("pdfile.dat");
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, integrity_3x_ram_stepped_clock);
@@ -1174,5 +1264,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, async_write_error_marks_run_bad_loses_nothing_stepped);
 	ATF_TP_ADD_TC(tp, async_write_error_marks_run_bad_loses_nothing_threaded);
 	ATF_TP_ADD_TC(tp, stepped_async_pageout_is_deterministic);
+	ATF_TP_ADD_TC(tp, threaded_file_writeback_is_async);
 	return atf_no_error();
 }

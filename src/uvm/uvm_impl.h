@@ -144,6 +144,13 @@ int	uvm_swap_pagein(struct vm_page *, int slot);
 void	uvm_aio_aiodone_pages(struct vm_page **, int npages, int slot,
 	    int error);
 void	uvm_anon_release(struct vm_anon *);
+/*
+ * A pager writing pages for the pagedaemon asynchronously: npages go
+ * under pageout (uvm_pageout_start, paging counts them); its completion
+ * (nothing locked) says how many it freed (uvm_pageout_done).
+ */
+void	uvm_pageout_start(int npages);
+void	uvm_pageout_done(int npages, int nfreed);
 /* Complete queued I/O of a deterministic machine (nothing locked). */
 void	uvm_aio_drain(void);
 /* Walkers for the checker: every anon of every amap (an anon shared by

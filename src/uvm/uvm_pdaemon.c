@@ -537,7 +537,7 @@ uvmpd_flush(struct uvmpd_cluster *cl, struct uvmpd_scanstate *ss)
 	for (int i = 0; i < done; i++)
 		mutex_obj_hold(uvmpd_ownerlock(cl->c_pgs[i]));
 	if (done > 0) {
-		uvmpd_paging(done);
+		uvm_pageout_start(done);
 		atomic_add_int(&pd_aioslots, done);
 		ss->queued += done;
 	}
@@ -612,18 +612,41 @@ uvm_aio_aiodone_pages(struct vm_page **pgs, int npages, int slot, int error)
 			pg->flags &= (uint16_t)~PG_BUSY;
 			uvm_pagefree(pg);
 			uvmpd_swpgonly(1);
-			uvmpd_freed(NULL);
 			freed++;
 		}
 		mutex_exit(lock);
 		(void)mutex_obj_free(lock);
 	}
 	atomic_add_int(&pd_aioslots, -npages);
-	uvmpd_paging(-npages);
 	mutex_exit(&pd_aiolock);
+	uvm_pageout_done(npages, freed);
+}
 
+/*
+ * uvm_pageout_start: npages pages go under pageout (PG_PAGEOUT) for an
+ * asynchronous write (a pager's, for the daemon).
+ */
+void
+uvm_pageout_start(int npages)
+{
+	uvmpd_paging(npages);
+}
+
+/*
+ * uvm_pageout_done: the asynchronous write of npages pages under
+ * pageout completed, and nfreed of them were freed: count them and
+ * wake uvm_wait() sleepers.
+ *
+ * => nothing locked.
+ */
+void
+uvm_pageout_done(int npages, int nfreed)
+{
+	for (int i = 0; i < nfreed; i++)
+		uvmpd_freed(NULL);
+	uvmpd_paging(-npages);
 	mutex_enter(&pd_lock);
-	pd_aiofreed += (unsigned long)freed;
+	pd_aiofreed += (unsigned long)nfreed;
 	pd_aiodone++;
 	cv_broadcast(&pd_donecv);
 	mutex_exit(&pd_lock);
@@ -728,12 +751,16 @@ uvmpd_scan_page(struct vm_page *pg, kmutex_t *lock, bool clusterlock,
 	uvmpd_flush(cl, ss);
 	mutex_exit(&uvm_pageqlock);
 	uvmexp.pdpageouts++;
+	/*
+	 * Asynchronous: the pager puts the page under pageout and its
+	 * completion frees it (uvm_pageout_done counts it).
+	 */
 	error = uobj->pgops->pgo_put(uobj, off, off + PAGE_SIZE,
-	    PGO_CLEANIT | PGO_FREE | PGO_SYNCIO);
+	    PGO_CLEANIT | PGO_FREE);
 	/* pgo_put unlocked the object. */
 	mutex_enter(&uvm_pageqlock);
 	if (error == 0)
-		uvmpd_freed(ss);
+		ss->queued++;
 	return;
 
 unlock:

@@ -707,6 +707,110 @@ again:
 	return 0;
 }
 
+/* An asynchronous pageout write in flight. */
+struct uvn_wio {
+	struct vnode	*wio_vp;
+	int		wio_npages;
+	bool		wio_free;	/* PGO_FREE: free them once clean */
+	struct vm_page	*wio_pgs[];
+};
+
+static size_t
+uvn_wio_size(int npages)
+{
+	return sizeof(struct uvn_wio) + (size_t)npages *
+	    sizeof(struct vm_page *);
+}
+
+/*
+ * uvn_aiodone: b_iodone of the pagedaemon's writeback of file pages:
+ * written pages are clean, and (PGO_FREE) freed unless somebody waits
+ * for them; after an error they stay dirty.  Then the daemon learns how
+ * many went (uvm_pageout_done).
+ *
+ * => nothing locked (the I/O engine's completion context).
+ */
+static void
+uvn_aiodone(struct buf *bp)
+{
+	struct uvn_wio *wio = bp->b_private;
+	struct vnode *vp = wio->wio_vp;
+	kmutex_t *lock = vp->v_uobj.vmobjlock;
+	int error = bp->b_error, npages = wio->wio_npages, nfreed = 0;
+
+	putiobuf(bp);
+	mutex_enter(lock);
+	if (error == 0)
+		vp->v_npageswritten += (unsigned long)npages;
+	for (int i = 0; i < npages; i++) {
+		struct vm_page *pg = wio->wio_pgs[i];
+
+		KASSERT((pg->flags & (PG_BUSY | PG_PAGEOUT)) ==
+		    (PG_BUSY | PG_PAGEOUT));
+		pg->flags &= (uint16_t)~PG_PAGEOUT;
+		if (error != 0) {
+			pg->flags &= (uint16_t)~PG_CLEAN;
+			pg->flags |= PG_DIRTY;
+			uvm_pageunbusy(pg);
+		} else if (wio->wio_free && (pg->flags & PG_WANTED) == 0 &&
+		    pg->wire_count == 0 && pg->loan_count == 0 &&
+		    (pg->flags & PG_RELEASED) == 0) {
+			pmap_page_protect(pg, VM_PROT_NONE);
+			pg->flags &= (uint16_t)~PG_BUSY;
+			uvm_pagefree(pg);
+			nfreed++;
+		} else {
+			if ((pg->flags & PG_RELEASED) != 0)
+				nfreed++;	/* uvm_pageunbusy frees it */
+			uvm_pageunbusy(pg);
+		}
+	}
+	/* The vnode may go once its pages are not busy: no more of it. */
+	mutex_exit(lock);
+	(void)mutex_obj_free(lock);
+	kmem_free(wio, uvn_wio_size(npages));
+	uvm_pageout_done(npages, nfreed);
+}
+
+/*
+ * uvn_put_async: start the pagedaemon's write of run[0 .. nrun) (busy,
+ * dirty, unmapped), asynchronously: the pages go under pageout and
+ * uvn_aiodone finishes them.
+ *
+ * => object locked on entry and exit (unlocked while submitting).
+ */
+static void
+uvn_put_async(struct vnode *vp, struct vm_page **run, int nrun, int flags)
+{
+	struct uvm_object *uobj = &vp->v_uobj;
+	voff_t off = run[0]->offset, size = vp->v_size;
+	size_t len = (size_t)nrun * PAGE_SIZE;
+	struct uvn_wio *wio;
+	struct buf *bp;
+
+	KASSERT(mutex_owned(uobj->vmobjlock));
+	if (off + (voff_t)len > size)
+		len = size > off ? (size_t)(size - off) : 0;
+	wio = kmem_alloc(uvn_wio_size(nrun), KM_SLEEP);
+	wio->wio_vp = vp;
+	wio->wio_npages = nrun;
+	wio->wio_free = (flags & PGO_FREE) != 0;
+	for (int i = 0; i < nrun; i++) {
+		run[i]->flags |= PG_PAGEOUT;
+		wio->wio_pgs[i] = run[i];
+	}
+	uvm_pageout_start(nrun);
+	vp->v_nwriteio++;
+	/* A run wholly past EOF writes nothing: an empty transfer. */
+	bp = uvn_buf(vp, off, run, nrun, len, B_WRITE | B_ASYNC);
+	bp->b_iodone = uvn_aiodone;
+	bp->b_private = wio;
+	mutex_obj_hold(uobj->vmobjlock);
+	mutex_exit(uobj->vmobjlock);
+	kfile_strategy(bp);
+	mutex_enter(uobj->vmobjlock);
+}
+
 /*
  * uvn_put: clean, deactivate and/or free pages [start, end) (end 0 or
  * PGO_ALLPAGES: to the end).
@@ -717,6 +821,9 @@ again:
  *    wired pages are kept); PGO_BUSYFAIL: EBUSY instead of waiting for a
  *    busy page.  Returns 0 or the first error (EIO: the pages stay
  *    dirty).
+ * => for the pagedaemon (LW_PAGEDAEMON) without PGO_SYNCIO the writes
+ *    are asynchronous: the pages go under pageout (PG_BUSY | PG_PAGEOUT)
+ *    and the write's completion cleans and (PGO_FREE) frees them.
  */
 static int
 uvn_put(struct uvm_object *uobj, voff_t start, voff_t end, int flags)
@@ -726,6 +833,8 @@ uvn_put(struct uvm_object *uobj, voff_t start, voff_t end, int flags)
 	uint64_t idx[16];
 	void *found[16];
 	int error = 0;
+	bool async = (flags & PGO_SYNCIO) == 0 &&
+	    (curlwp->l_flag & LW_PAGEDAEMON) != 0;
 
 	KASSERT(mutex_owned(uobj->vmobjlock));
 	if ((flags & PGO_ALLPAGES) != 0) {
@@ -786,6 +895,11 @@ uvn_put(struct uvm_object *uobj, voff_t start, voff_t end, int flags)
 				uvm_pagedeactivate(pg);
 				mutex_exit(&uvm_pageqlock);
 			}
+		}
+		if (nrun != 0 && async) {
+			uvn_put_async(vp, run, nrun, flags);
+			off = run[nrun - 1]->offset + PAGE_SIZE;
+			continue;
 		}
 		if (nrun != 0) {
 			voff_t size = vp->v_size;
