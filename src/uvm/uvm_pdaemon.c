@@ -14,11 +14,24 @@
  *	  referenced pages are reactivated; the rest are unmapped; clean
  *	  pages with a copy in swap (or clean file pages) are freed at once;
  *	  dirty anon and aobj pages are gathered busy into a cluster that
- *	  goes to one contiguous run of swap slots with one uvm_swap_put();
- *	  dirty file pages are written back by their pager (pgo_put
- *	  PGO_CLEANIT | PGO_FREE).  Wired, loaned and busy pages are
- *	  skipped.  When swap is full, dirty swap-backed pages go back to
- *	  the active queue: they are never lost.
+ *	  goes to one contiguous run of swap slots with one asynchronous
+ *	  uvm_swap_put(); dirty file pages are written back by their pager
+ *	  (pgo_put PGO_CLEANIT | PGO_FREE, asynchronous for the daemon).
+ *	  Wired, loaned and busy pages are skipped.  When swap is full,
+ *	  dirty swap-backed pages go back to the active queue: they are
+ *	  never lost.
+ *
+ * Asynchronous pageout (NetBSD's shape): the pages of a cluster are
+ * marked PG_BUSY | PG_PAGEOUT, the owners' locks and the page queue lock
+ * are released, one write per run of slots is queued to the I/O engine
+ * (kern_bio), and the scan moves on; uvmexp.paging counts the pages in
+ * flight (the scan stops when free + paging reaches freetarg).  The
+ * write's completion, uvm_aio_aiodone_pages(), runs with nothing locked
+ * (in an I/O thread, or in a stepped machine at the end of each scan):
+ * it relocks each owner, records the slot (or, after an error, marks
+ * the run bad and keeps the page dirty), frees the page unless somebody
+ * waits for it (PG_WANTED) or its anon went meanwhile (PG_RELEASED:
+ * page, slot and anon go), and wakes uvm_wait() sleepers.
  *
  * Two modes, chosen at boot (uvm_machine m_daemon), running the same
  * pass: UVM_DAEMON_THREADED starts a kernel thread running uvm_pageout(),
@@ -27,8 +40,9 @@
  * that would sleep in uvm_wait() runs one itself, so a single-threaded
  * program is deterministic.
  *
- * Running out: uvm_reclaimable() says whether waiting can help: swap has
- * room, or there are clean pages, and the last passes freed something.
+ * Running out: uvm_reclaimable() says whether waiting can help: pages
+ * are under pageout, or swap has room, or there are clean pages, and the
+ * last passes freed something (putting pages under pageout counts).
  * The fault handler returns ENOMEM (fltnoram) when it cannot.
  *
  * Locking: pd_lock protects the wakeup state (pd_wanted, pd_passes,
@@ -37,8 +51,13 @@
  * uvm_pageqlock while walking the queues and takes owners' locks with
  * mutex_tryenter() only (the lock order is owner -> uvm_pageqlock), so
  * it never waits for an owner while holding anything.  The owners of the
- * pages of a cluster stay locked (and the pages PG_BUSY) until the
- * cluster's write is done: a fault on one of them waits.
+ * pages of a cluster stay locked until the cluster's writes are queued;
+ * then only PG_BUSY protects the pages (a fault on one waits), and each
+ * owner's lock holds a reference (mutex_obj_hold) until the completion
+ * has used it.  pd_aiolock serializes completions against the checker
+ * (it comes before the owners' locks; a completion takes it first):
+ * pd_aioslots, the slots allocated to writes in flight and owned by
+ * nobody yet, changes under it.
  */
 
 #include "uvm_impl.h"

@@ -24,11 +24,21 @@
  * file systems; vn_open/vref/vrele/vn_read/vn_write/vn_truncate/vn_fsync
  * are the small vnode layer the tests and uvmsim use.
  *
+ * Transfers go straight between the host file and the pages' kernel
+ * addresses (kern_bio requests, preadv/pwritev): no bounce buffer.  The
+ * pure read-ahead (pages nobody asked for yet) is asynchronous: its pages
+ * stay busy until uvn_ra_aiodone() validates them, or frees them after an
+ * error (read-ahead never fails an access).  So is the pagedaemon's
+ * writeback: uvn_aiodone() cleans and frees the pages.
+ *
  * Locking: the object lock (vmobjlock) protects the page tree, v_size
  * and the read-ahead state.  Host I/O runs without it, on pages made
  * PG_BUSY first (busy pages are the I/O interlock, as in NetBSD).
  * pgo_put is called with the lock held and returns with it released;
- * pgo_get (unlocked mode) too.
+ * pgo_get (unlocked mode) too.  Asynchronous completions run with
+ * nothing else locked, take the object lock (through a reference taken
+ * at submission: the vnode may go once its pages are not busy) and
+ * touch the vnode only while it is held.
  */
 
 #include "uvm_impl.h"
