@@ -470,7 +470,8 @@ uvn_ra_aiodone(struct buf *bp)
  * uvn_ra_aiodone): the pages stay busy until it completes, and a reader
  * that comes to them meanwhile waits for them.
  *
- * => object locked on entry and exit (unlocked while submitting).
+ * => object locked throughout (submitting only queues the read: nothing
+ *    sleeps), so the fault handler's locked lookup may start one too.
  * => returns the offset just past the pages being read (start if none).
  */
 static voff_t
@@ -497,10 +498,9 @@ uvn_readahead(struct vnode *vp, voff_t start)
 	    B_READ | B_ASYNC);
 	bp->b_iodone = uvn_ra_aiodone;
 	bp->b_private = ra;
+	/* Queued only: the completion runs later, without our locks. */
 	mutex_obj_hold(uobj->vmobjlock);
-	mutex_exit(uobj->vmobjlock);
 	kfile_strategy(bp);
-	mutex_enter(uobj->vmobjlock);
 	return start + ptoa((voff_t)n);
 }
 
@@ -549,6 +549,7 @@ uvn_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
 				pps[i] = pg;
 				found++;
 				if (pg->pqflags & PQ_READAHEAD) {
+					hitra = true;
 					mutex_enter(&uvm_pageqlock);
 					pg->pqflags &= ~PQ_READAHEAD;
 					mutex_exit(&uvm_pageqlock);
@@ -556,6 +557,22 @@ uvn_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
 			} else {
 				pps[i] = NULL;
 			}
+		}
+		/*
+		 * A reader of mapped pages consuming read-ahead pages less
+		 * than a window from their end: start the next window now,
+		 * asynchronously (it only queues), so that the fault at its
+		 * start finds it read or being read.
+		 */
+		end = offset + ptoa((voff_t)npages);
+		if (hitra && advice != UVM_ADV_RANDOM && vp->v_ra_win > 0 &&
+		    vp->v_ra_end > end &&
+		    vp->v_ra_end - end <= ptoa((voff_t)vp->v_ra_win)) {
+			/* A sequential access: the window grows. */
+			vp->v_ra_win = MIN(vp->v_ra_win * 2, UVN_RA_MAXWIN);
+			raend = uvn_readahead(vp, vp->v_ra_end);
+			if (raend != vp->v_ra_end)
+				vp->v_ra_end = raend;
 		}
 		*npagesp = found;
 		return pps[centeridx] != NULL ? 0 : EBUSY;
@@ -787,7 +804,7 @@ uvn_aiodone(struct buf *bp)
  * dirty, unmapped), asynchronously: the pages go under pageout and
  * uvn_aiodone finishes them.
  *
- * => object locked on entry and exit (unlocked while submitting).
+ * => object locked throughout (submitting only queues the write).
  */
 static void
 uvn_put_async(struct vnode *vp, struct vm_page **run, int nrun, int flags)
@@ -815,10 +832,9 @@ uvn_put_async(struct vnode *vp, struct vm_page **run, int nrun, int flags)
 	bp = uvn_buf(vp, off, run, nrun, len, B_WRITE | B_ASYNC);
 	bp->b_iodone = uvn_aiodone;
 	bp->b_private = wio;
+	/* Queued only: the completion runs later, without our locks. */
 	mutex_obj_hold(uobj->vmobjlock);
-	mutex_exit(uobj->vmobjlock);
 	kfile_strategy(bp);
-	mutex_enter(uobj->vmobjlock);
 }
 
 /*
