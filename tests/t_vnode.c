@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 
 /* Stack buffers sized for the largest page size the tests boot with. */
@@ -1229,6 +1230,98 @@ ATF_TC_BODY(stepped_readahead_is_deterministic, tc)
 		    a[i], b[i]);
 }
 
+/*
+ * A sequential reader of a mapping starts read-ahead from the fault
+ * handler's locked lookup too: with the I/O threads held, a fault on a
+ * page of the window in flight waits for it, then reads the right byte.
+ */
+struct mreader {
+	struct vmspace	*vm;
+	vaddr_t		va;
+	int		from, to;
+	volatile int	done;		/* -1: running, else failures */
+};
+
+static void *
+mreader_thread(void *arg)
+{
+	struct mreader *r = arg;
+	unsigned char c;
+	int bad = 0;
+
+	for (int i = r->from; i < r->to; i++)
+		if (copyin_vmspace(r->vm, (void *)(r->va + ptoa(i)), &c, 1) !=
+		    0 || c != pat((voff_t)i * PAGE_SIZE, 6))
+			bad++;
+	r->done = bad;
+	return NULL;
+}
+
+ATF_TC_WITHOUT_HEAD(mapped_readahead_is_asynchronous_threaded);
+ATF_TC_BODY(mapped_readahead_is_asynchronous_threaded, tc)
+{
+	struct uvm_machine m;
+	struct vmspace *vm;
+	struct mreader r;
+	pthread_t t;
+	unsigned long async0;
+	vaddr_t va;
+	unsigned char c;
+	int i, busyat = -1;
+	FILE *f;
+	const int n = 256;
+
+	uvm_machine_defaults(&m);
+	m.m_ramsize = 16 << 20;
+	m.m_quiet = true;
+	m.m_daemon = UVM_DAEMON_THREADED;
+	h_boot_machine(&m);
+	unlink("file.dat");
+	f = fopen("file.dat", "w");
+	ATF_REQUIRE(f != NULL);
+	for (voff_t o = 0; o < (voff_t)n * (voff_t)PAGE_SIZE; o++)
+		fputc(pat(o, 6), f);
+	fclose(f);
+	ATF_REQUIRE_EQ(vn_open("file.dat", VN_READ | VN_WRITE, &vp), 0);
+	vm = map_file(&va, (vsize_t)n * PAGE_SIZE, true);
+	kern_bio_hold(true);
+	async0 = vp->v_nasyncio;
+	/* Fault sequentially until a read-ahead is in flight. */
+	for (i = 0; i < n && vp->v_nasyncio == async0; i++) {
+		ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)(va + ptoa(i)), &c,
+		    1), 0);
+		ATF_REQUIRE_EQ(c, pat((voff_t)i * PAGE_SIZE, 6));
+	}
+	ATF_REQUIRE_MSG(vp->v_nasyncio > async0, "no asynchronous read-ahead");
+	for (int j = i; j < n && busyat < 0; j++)
+		if (page_state((voff_t)j * PAGE_SIZE) == 2)
+			busyat = j;
+	ATF_REQUIRE(busyat > 0);
+	/* A fault there waits for the read. */
+	r.vm = vm;
+	r.va = va;
+	r.from = busyat;
+	r.to = busyat + 1;
+	r.done = -1;
+	ATF_REQUIRE_EQ(pthread_create(&t, NULL, mreader_thread, &r), 0);
+	kpause("test", false, hz / 10 + 1, NULL);
+	ATF_CHECK_EQ(r.done, -1);
+	kern_bio_hold(false);
+	ATF_REQUIRE_EQ(pthread_join(t, NULL), 0);
+	ATF_CHECK_EQ(r.done, 0);
+	/* The rest reads right, with few I/Os. */
+	r.from = 0;
+	r.to = n;
+	mreader_thread(&r);
+	ATF_CHECK_EQ(r.done, 0);
+	(void)biodrain();
+	ATF_CHECK_EQ(vp->v_npagesread, (unsigned long)n);
+	ATF_CHECK(vp->v_nreadio <= (unsigned long)n / 8);
+	H_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	teardown();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, vn_open_errors);
@@ -1264,5 +1357,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, readahead_is_asynchronous_threaded);
 	ATF_TP_ADD_TC(tp, readahead_error_does_not_fail_the_access);
 	ATF_TP_ADD_TC(tp, stepped_readahead_is_deterministic);
+	ATF_TP_ADD_TC(tp, mapped_readahead_is_asynchronous_threaded);
 	return atf_no_error();
 }
