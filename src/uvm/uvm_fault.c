@@ -1128,15 +1128,18 @@ uvm_fault_internal(struct vm_map *orig_map, vaddr_t vaddr,
 int
 uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_prot_t access_type)
 {
-	int flags = 0;
+	int flags = 0, error;
 
 	KASSERT(orig_map != NULL);
 	KASSERTMSG((access_type & ~(VM_PROT_ALL | VM_FAULT_WIRE)) == 0,
 	    "uvm_fault: access_type %#x", access_type);
 	if (access_type & VM_FAULT_WIRE)
 		flags |= UVM_FAULT_WIRE;
-	return uvm_fault_internal(orig_map, vaddr,
+	error = uvm_fault_internal(orig_map, vaddr,
 	    access_type & VM_PROT_ALL, flags);
+	/* The read-ahead this fault started completes (deterministic). */
+	uvm_aio_drain();
+	return error;
 }
 
 /*

@@ -35,11 +35,19 @@
  * nswget per pagein asked for (read-ahead included), pgswapout per page
  * written; uvm_swap_nwrites counts write I/Os.
  *
+ * Writes go straight from the pages (a vector of their kernel addresses,
+ * kfile_strategy(9)); the pagedaemon's are asynchronous: uvm_swap_put()
+ * without PGO_SYNCIO queues the write to the I/O engine and returns, and
+ * the engine's completion (swap_aiodone, in an I/O thread or, in a
+ * deterministic machine, in whoever drains the queue) hands the pages to
+ * uvm_aio_aiodone_pages().
+ *
  * Locking: swap_lock (a leaf below the owners' locks) protects the
  * device list, the bitmaps and the counters above (nswget excepted:
  * UVMEXP_INC).  The read-ahead window's state is a hint kept with
- * relaxed atomics.  I/O runs without it;
- * swd_io counts I/Os in flight so SWAP_OFF can wait for them (swap_cv).
+ * relaxed atomics.  I/O runs without it; swd_io counts I/Os in flight
+ * (asynchronous ones until their completion has recorded the slots) so
+ * SWAP_OFF can wait for them (swap_cv).
  * SWAP_OFF pages the device's contents back in with no swap lock held
  * (the amap and aobj layers walk their lists under their own locks);
  * clearing SWF_ENABLE first keeps new slots off the device meanwhile.
@@ -281,7 +289,15 @@ swap_off(const char *path)
 	end = start + sdp->swd_npages;
 
 	for (int tries = 0; ; tries++) {
-		/* Wait for I/O in flight (pageouts to slots it gave). */
+		/*
+		 * Wait for I/O in flight (pageouts to slots it gave); a
+		 * deterministic machine completes them here.
+		 */
+		if (bio_deferred()) {
+			mutex_exit(&swap_lock);
+			(void)biodrain();
+			mutex_enter(&swap_lock);
+		}
 		while (sdp->swd_io != 0)
 			cv_wait(&swap_cv, &swap_lock);
 		if (sdp->swd_npginuse - sdp->swd_npgbad == 0) {
@@ -831,34 +847,102 @@ uvm_swap_pagein(struct vm_page *pg, int slot)
 }
 
 /*
- * uvm_swap_put: write npages pages to slots [swslot, swslot + npages),
- * which uvm_swap_alloc() returned as one run: one write I/O.  The write
- * completes before returning.  Returns 0 or EIO.
+ * An asynchronous write in flight: the device (its swd_io holds it), the
+ * run of slots, the pages.
  */
-int
-uvm_swap_put(int swslot, struct vm_page **pps, int npages, int flags)
-{
-	struct swapdev *sdp;
-	char *buf;
-	off_t off;
-	int error;
+struct swap_aio {
+	struct swapdev	*sa_sdp;
+	int		sa_slot;
+	int		sa_npages;
+	struct vm_page	*sa_pgs[];
+};
 
-	KASSERT(swslot > 0 && npages > 0);
-	buf = kmem_alloc((size_t)npages * PAGE_SIZE, KM_SLEEP);
-	for (int i = 0; i < npages; i++) {
-		KASSERT(pps[i]->flags & PG_BUSY);
-		memcpy(buf + (size_t)i * PAGE_SIZE, uvm_page_kva(pps[i]),
-		    PAGE_SIZE);
-	}
-	sdp = swap_io_begin(swslot, npages, &off);
-	error = kfile_write(sdp->swd_kf, buf, (size_t)npages * PAGE_SIZE, off);
-	swap_io_end(sdp);
-	kmem_free(buf, (size_t)npages * PAGE_SIZE);
+static size_t
+swap_aio_size(int npages)
+{
+	return sizeof(struct swap_aio) + (size_t)npages * sizeof(struct vm_page *);
+}
+
+/* A write ended: count it, then count the pages written. swap_lock free. */
+static void
+swap_write_done(int npages, int error)
+{
 	mutex_enter(&swap_lock);
 	uvm_swap_nwrites++;
 	if (error == 0)
 		uvmexp.pgswapout += npages;
 	mutex_exit(&swap_lock);
+}
+
+/*
+ * swap_aiodone: b_iodone of an asynchronous pageout: the pages' owners
+ * learn the outcome (uvm_aio_aiodone_pages), then the device's I/O ends
+ * (so SWAP_OFF, waiting for it, sees the slots owned).
+ */
+static void
+swap_aiodone(struct buf *bp)
+{
+	struct swap_aio *sa = bp->b_private;
+	int error = bp->b_error != 0 ? EIO : 0;
+
+	swap_write_done(sa->sa_npages, error);
+	uvm_aio_aiodone_pages(sa->sa_pgs, sa->sa_npages, sa->sa_slot, error);
+	swap_io_end(sa->sa_sdp);
+	kmem_free(sa, swap_aio_size(sa->sa_npages));
+	putiobuf(bp);
+}
+
+/*
+ * uvm_swap_put: write npages pages to slots [swslot, swslot + npages),
+ * which uvm_swap_alloc() returned as one run: one write I/O, straight
+ * from the pages (no copy).
+ *
+ * => pages PG_BUSY.
+ * => PGO_SYNCIO: the write completes before returning; 0 or EIO.
+ * => otherwise the write is queued to the I/O engine and 0 returned at
+ *    once; the pages must be under pageout (PG_PAGEOUT) and the caller
+ *    must hold none of their owners' locks: the completion
+ *    (uvm_aio_aiodone_pages) takes them, records the slots or marks the
+ *    run bad, and frees or unbusies the pages.
+ */
+int
+uvm_swap_put(int swslot, struct vm_page **pps, int npages, int flags)
+{
+	struct swapdev *sdp;
+	struct swap_aio *sa;
+	struct buf *bp;
+	off_t off;
+	int error;
+
+	KASSERT(swslot > 0 && npages > 0);
+	sdp = swap_io_begin(swslot, npages, &off);
+	bp = getiobuf(sdp->swd_kf, npages);
+	bp->b_flags = B_WRITE;
+	bp->b_offset = off;
+	for (int i = 0; i < npages; i++) {
+		KASSERT(pps[i]->flags & PG_BUSY);
+		bio_addseg(bp, uvm_page_kva(pps[i]), PAGE_SIZE);
+	}
+	if ((flags & PGO_SYNCIO) == 0) {
+		sa = kmem_alloc(swap_aio_size(npages), KM_SLEEP);
+		sa->sa_sdp = sdp;
+		sa->sa_slot = swslot;
+		sa->sa_npages = npages;
+		for (int i = 0; i < npages; i++) {
+			KASSERT(pps[i]->flags & PG_PAGEOUT);
+			sa->sa_pgs[i] = pps[i];
+		}
+		bp->b_flags |= B_ASYNC;
+		bp->b_iodone = swap_aiodone;
+		bp->b_private = sa;
+		kfile_strategy(bp);
+		return 0;
+	}
+	kfile_strategy(bp);
+	error = biowait(bp);
+	putiobuf(bp);
+	swap_io_end(sdp);
+	swap_write_done(npages, error);
 	return error ? EIO : 0;
 }
 
