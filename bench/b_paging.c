@@ -8,20 +8,34 @@
  *				MB/s written to swap, vs dd writing a file
  *				of the working set's size on the same
  *				filesystem
- *	paging_seq_swapin	sequential read of every page (each fault
- *				reads a page in and the daemon pages others
- *				out): MB/s read from swap, vs dd reading
- *				that file back
- *	paging_seq_pages	the same sweep in pages/s, vs one 4 KiB
- *				pread per page of the dd file (the I/O a
- *				perfect pager would do: the pages it evicts
- *				have a clean copy in swap)
+ *	paging_seq_swapin	sequential read of every page, the second
+ *				such sweep (each fault reads its page and
+ *				read-ahead neighbours in; every page the
+ *				daemon evicts has a good copy in swap):
+ *				MB/s read from swap, vs dd reading that
+ *				file back
+ *	paging_seq_pages	the first sweep (which also pushes out the
+ *				dirty pages the fill left) in pages/s, vs
+ *				one 4 KiB pread per page of the dd file
+ *				(the I/O a perfect pager would do: the
+ *				pages it evicts have a clean copy in swap)
  *	paging_random_pages	reads at random pages, pages/s, vs a 4 KiB
  *				pread at random pages of the dd file
+ *	paging_seq_swapin_cold	paging_seq_swapin again with the swap
+ *				file out of the host's page cache (synced,
+ *				then POSIX_FADV_DONTNEED), vs dd reading its
+ *				file cold the same way
  *
- * dd runs through system() in the same run, in 64 KiB blocks (the
- * pagedaemon writes clusters of up to 64 pages, reads one page at a
- * time).
+ * Swap bandwidth is bytes moved to or from swap (uvmexp.pgswapout,
+ * pgswapin) per second of the phase; the phase's other I/O direction
+ * (a sweep also pushes dirty pages out) is printed as a comment.  The
+ * arena is warmed first (bench.h) so the host's first touch of
+ * physical memory is not counted.  dd runs through system() in the
+ * same run, in 64 KiB blocks (the pagedaemon writes clusters of up to
+ * 64 pages; a fault reads its page with its read-ahead neighbours, up
+ * to 16 pages), on the same filesystem, its file the working set's
+ * size; the warm lines read what was just written (in the host's page
+ * cache, as the swap file is).
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -33,6 +47,8 @@
 
 #undef MADV_FREE
 #include <uvm/uvm.h>
+
+#include "bench.h"
 
 #define RAM		((psize_t)32 << 20)
 #define WSET		((size_t)64 << 20)
@@ -64,6 +80,36 @@ xorshift(void)
 	return rng;
 }
 
+/* Write the file back and drop it from the host's page cache. */
+static void
+drop_cache(const char *path)
+{
+	int fd = open(path, O_RDWR);
+
+	if (fd < 0 || fdatasync(fd) != 0 ||
+	    posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0) {
+		fprintf(stderr, "b_paging: cannot drop %s from the cache\n",
+		    path);
+		exit(1);
+	}
+	close(fd);
+}
+
+/* A sequential read of every page (checked); seconds. */
+static double
+sweep(struct vmspace *vm, vaddr_t va, size_t npg)
+{
+	static unsigned char buf[4096];
+	double t0 = now_s();
+
+	for (size_t i = 0; i < npg; i++) {
+		if (copyin_vmspace(vm, (void *)(va + i * 4096), buf,
+		    sizeof(buf)) != 0 || buf[100] != (unsigned char)(i & 0xff))
+			exit(1);
+	}
+	return now_s() - t0;
+}
+
 static double
 dd_seconds(const char *cmd)
 {
@@ -85,9 +131,10 @@ main(void)
 	size_t npg = WSET / 4096;
 	static unsigned char buf[4096];
 	char cmd[256];
-	double t0, tfill, tseq, trand, ddw, ddr, peerseq, peerrand;
-	double mbout, mbin;
-	int out0, in0, fd;
+	double t0, tfill, tseq1, tseq, trand, tcold, ddw, ddr, ddcold, peerseq;
+	double peerrand, mbout, mbin, mbcold;
+	unsigned long nw0;
+	int out0, in0, io0, fd;
 
 	unlink(SWAPFILE);
 	uvm_machine_defaults(&m);
@@ -99,6 +146,7 @@ main(void)
 	m.m_swap[0].sw_size = SWAP;
 	if (uvm_machine_boot(&m) != 0)
 		return 1;
+	warm_arena();
 	vm = uvmspace_alloc(UMIN, UMAX, false);
 	if (uvm_map(&vm->vm_map, &va, WSET, NULL, UVM_UNKNOWN_OFFSET, 0,
 	    UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_ALL, UVM_INH_COPY,
@@ -117,18 +165,36 @@ main(void)
 	tfill = now_s() - t0;
 	mbout = (double)(uvmexp.pgswapout - out0) * 4096 / 1e6;
 
-	/* Sequential sweep: every page read (and checked). */
+	printf("# fill: %d pages out in %lu writes, %.3f s\n",
+	    uvmexp.pgswapout - out0, uvm_swap_nwrites, tfill);
+
+	/*
+	 * Sequential sweeps: every page read (and checked).  The first
+	 * also pushes out the dirty pages the fill left resident; in the
+	 * second every page evicted is clean (its swap copy is good), so
+	 * it only reads.
+	 */
 	in0 = uvmexp.pgswapin;
-	t0 = now_s();
-	for (size_t i = 0; i < npg; i++) {
-		if (copyin_vmspace(vm, (void *)(va + i * 4096), buf,
-		    sizeof(buf)) != 0 || buf[100] != (unsigned char)(i & 0xff))
-			return 1;
-	}
-	tseq = now_s() - t0;
+	io0 = uvmexp.pageins;
+	out0 = uvmexp.pgswapout;
+	nw0 = uvm_swap_nwrites;
+	tseq1 = sweep(vm, va, npg);
+	printf("# seq 1: %d pages in with %d reads, %d pages out in %lu"
+	    " writes, %.3f s\n", uvmexp.pgswapin - in0,
+	    uvmexp.pageins - io0, uvmexp.pgswapout - out0,
+	    uvm_swap_nwrites - nw0, tseq1);
+	in0 = uvmexp.pgswapin;
+	io0 = uvmexp.pageins;
+	out0 = uvmexp.pgswapout;
+	tseq = sweep(vm, va, npg);
 	mbin = (double)(uvmexp.pgswapin - in0) * 4096 / 1e6;
+	printf("# seq 2: %d pages in with %d reads, %d pages out, %.3f s\n",
+	    uvmexp.pgswapin - in0, uvmexp.pageins - io0,
+	    uvmexp.pgswapout - out0, tseq);
 
 	/* Random reads. */
+	in0 = uvmexp.pgswapin;
+	io0 = uvmexp.pageins;
 	t0 = now_s();
 	for (int k = 0; k < NRANDOM; k++) {
 		size_t i = (size_t)(xorshift() % npg);
@@ -138,6 +204,17 @@ main(void)
 			return 1;
 	}
 	trand = now_s() - t0;
+	printf("# random: %d reads, %d pages in with %d reads, %.3f s\n",
+	    NRANDOM, uvmexp.pgswapin - in0, uvmexp.pageins - io0, trand);
+
+	/* The same sweep, the swap file out of the host's cache. */
+	drop_cache(SWAPFILE);
+	in0 = uvmexp.pgswapin;
+	io0 = uvmexp.pageins;
+	tcold = sweep(vm, va, npg);
+	mbcold = (double)(uvmexp.pgswapin - in0) * 4096 / 1e6;
+	printf("# cold seq: %d pages in with %d reads, %.3f s\n",
+	    uvmexp.pgswapin - in0, uvmexp.pageins - io0, tcold);
 	uvmspace_free(vm);
 	uvm_machine_shutdown();
 	unlink(SWAPFILE);
@@ -150,6 +227,8 @@ main(void)
 	snprintf(cmd, sizeof(cmd), "dd if=%s of=/dev/null bs=64k status=none",
 	    DDFILE);
 	ddr = dd_seconds(cmd);
+	drop_cache(DDFILE);
+	ddcold = dd_seconds(cmd);
 	fd = open(DDFILE, O_RDONLY);
 	if (fd < 0)
 		return 1;
@@ -174,8 +253,10 @@ main(void)
 	    (double)WSET / 1e6 / ddw);
 	printf("RESULT paging_seq_swapin %.1f %.1f MB/s\n", mbin / tseq,
 	    (double)WSET / 1e6 / ddr);
+	printf("RESULT paging_seq_swapin_cold %.1f %.1f MB/s\n",
+	    mbcold / tcold, (double)WSET / 1e6 / ddcold);
 	printf("RESULT paging_seq_pages %.0f %.0f pages/s\n",
-	    (double)npg / tseq, (double)npg / peerseq);
+	    (double)npg / tseq1, (double)npg / peerseq);
 	printf("RESULT paging_random_pages %.0f %.0f pages/s\n",
 	    NRANDOM / trand, NRANDOM / peerrand);
 	return 0;

@@ -6,7 +6,9 @@
  */
 #include "h_machine.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <uvm/uvm_amap.h>
 #include <uvm/uvm_anon.h>
@@ -1115,6 +1117,89 @@ ATF_TC_BODY(pmap_enter_failure_returns_enomem_and_refault_works, tc)
 	shutdown();
 }
 
+/*
+ * Paging for real (the pagedaemon writes, faults read): a sequential
+ * sweep over twice RAM reads its pages back clustered, with each fault
+ * reading its read-ahead neighbours in the same I/O (pageins well under
+ * pgswapin, one nswget per read), every byte right and every slot owned
+ * once; both daemon modes.
+ */
+#define SWAPIN_FILE	"faultswap.img"
+
+static void
+swapin_sweep(enum uvm_daemon_mode mode)
+{
+	struct uvm_machine m;
+	struct uvmexp s;
+	unsigned char *buf;
+	vaddr_t va = VA0;
+	const char *why;
+	int npages, in, io;
+
+	uvm_machine_defaults(&m);
+	m.m_ramsize = 4 * MB;
+	m.m_quiet = true;
+	m.m_daemon = mode;
+	unlink(SWAPIN_FILE);
+	m.m_nswap = 1;
+	m.m_swap[0].sw_path = SWAPIN_FILE;
+	m.m_swap[0].sw_size = (off_t)(16 * MB);
+	h_boot_machine(&m);
+	buf = malloc(PAGE_SIZE);
+	vm = uvmspace_alloc(UMIN, UMAX, false);
+	npages = (int)(2 * uvmexp.npages);
+	ATF_REQUIRE_EQ(uvm_map(&vm->vm_map, &va, ptoa((vsize_t)npages), NULL,
+	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_ALL,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_FIXED | UVM_FLAG_COPYONW)),
+	    0);
+	for (int i = 0; i < npages; i++) {
+		memset(buf, i * 7 + 1, PAGE_SIZE);
+		ATF_REQUIRE_EQ(copyout_vmspace(vm, buf,
+		    (void *)(VA0 + ptoa((vaddr_t)i)), PAGE_SIZE), 0);
+	}
+	H_CHECK(&vm->vm_map);
+	why = uvm_pdaemon_check(true);
+	ATF_REQUIRE_MSG(why == NULL, "%s", why);
+	ATF_REQUIRE(uvmexp.pgswapout > 0);
+	s = uvmexp;
+	for (int i = 0; i < npages; i++) {
+		ATF_REQUIRE_EQ(copyin_vmspace(vm,
+		    (void *)(VA0 + ptoa((vaddr_t)i)), buf, PAGE_SIZE), 0);
+		ATF_REQUIRE_EQ_MSG(buf[0], (unsigned char)(i * 7 + 1),
+		    "page %d", i);
+		ATF_REQUIRE_EQ_MSG(buf[PAGE_SIZE - 1],
+		    (unsigned char)(i * 7 + 1), "page %d", i);
+	}
+	in = uvmexp.pgswapin - s.pgswapin;
+	io = uvmexp.pageins - s.pageins;
+	ATF_CHECK_MSG(in >= npages / 4, "%d pages read in", in);
+	ATF_CHECK_MSG(io > 0 && io * 3 <= in, "%d pages in %d reads", in, io);
+	ATF_CHECK_EQ(uvmexp.nswget - s.nswget, io);
+	H_CHECK(&vm->vm_map);
+	why = uvm_pdaemon_check(true);
+	ATF_CHECK_MSG(why == NULL, "%s", why);
+	uvmspace_free(vm);
+	vm = NULL;
+	why = uvm_pdaemon_check(true);
+	ATF_CHECK_MSG(why == NULL, "%s", why);
+	ATF_CHECK_EQ(uvmexp.swpginuse, 0);
+	free(buf);
+	h_shutdown();
+	unlink(SWAPIN_FILE);
+}
+
+ATF_TC_WITHOUT_HEAD(swapin_sweep_reads_clusters_stepped);
+ATF_TC_BODY(swapin_sweep_reads_clusters_stepped, tc)
+{
+	swapin_sweep(UVM_DAEMON_STEPPED);
+}
+
+ATF_TC_WITHOUT_HEAD(swapin_sweep_reads_clusters_threaded);
+ATF_TC_BODY(swapin_sweep_reads_clusters_threaded, tc)
+{
+	swapin_sweep(UVM_DAEMON_THREADED);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, fault_unmapped_returns_efault);
@@ -1151,5 +1236,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, fault_on_kernel_map_pageable_memory);
 	ATF_TP_ADD_TC(tp, busy_anon_page_waits_then_retries);
 	ATF_TP_ADD_TC(tp, busy_anon_page_and_changed_map_restart_fault);
+	ATF_TP_ADD_TC(tp, swapin_sweep_reads_clusters_stepped);
+	ATF_TP_ADD_TC(tp, swapin_sweep_reads_clusters_threaded);
 	return atf_no_error();
 }

@@ -413,6 +413,203 @@ ATF_TC_BODY(console_output_can_be_captured, tc)
 	kern_fini();
 }
 
+/*
+ * kfile_readv/kfile_writev: segments scattered in memory move in one
+ * call, no copy; reads past end of file give zeros.
+ */
+ATF_TC_WITHOUT_HEAD(kfile_vectored_io_scatters_and_gathers);
+ATF_TC_BODY(kfile_vectored_io_scatters_and_gathers, tc)
+{
+	struct kfile *kf;
+	char a[3] = "abc", b[5] = "defgh", x[4], y[8];
+	struct iovec iov[2];
+	off_t sz;
+
+	kern_init();
+	unlink("kv.dat");
+	ATF_REQUIRE_EQ(kfile_open("kv.dat", KF_READ | KF_WRITE | KF_CREAT,
+	    &kf), 0);
+	iov[0].iov_base = a;
+	iov[0].iov_len = 3;
+	iov[1].iov_base = b;
+	iov[1].iov_len = 5;
+	ATF_CHECK_EQ(kfile_writev(kf, iov, 2, 10), 0);
+	ATF_CHECK_EQ(kfile_size(kf, &sz), 0);
+	ATF_CHECK_EQ(sz, 18);
+	iov[0].iov_base = x;
+	iov[0].iov_len = 4;
+	iov[1].iov_base = y;
+	iov[1].iov_len = 8;
+	memset(y, 'z', sizeof(y));
+	ATF_CHECK_EQ(kfile_readv(kf, iov, 2, 12), 0);
+	ATF_CHECK(memcmp(x, "cdef", 4) == 0);
+	ATF_CHECK(memcmp(y, "gh\0\0\0\0\0\0", 8) == 0);
+	kern_fault_set(KFI_IO_WRITE, 1, 0);
+	iov[0].iov_base = a;
+	iov[0].iov_len = 3;
+	ATF_CHECK_EQ(kfile_writev(kf, iov, 1, 0), EIO);
+	kern_fault_clear();
+	ATF_CHECK_EQ(kfile_close(kf), 0);
+	unlink("kv.dat");
+	kern_fini();
+}
+
+struct biotest {
+	kmutex_t	lock;
+	int		ndone;
+	int		errors;
+	const void	*who[4];	/* the lwp that completed each */
+	int		order[4];
+	int		norder;
+};
+
+static void
+bio_test_done(struct buf *bp)
+{
+	struct biotest *bt = bp->b_private;
+	int i = (int)(bp->b_offset / 4);
+
+	mutex_enter(&bt->lock);
+	bt->ndone++;
+	bt->errors += bp->b_error != 0;
+	bt->who[i] = curlwp;
+	bt->order[bt->norder++] = i;
+	mutex_exit(&bt->lock);
+	putiobuf(bp);
+}
+
+/* Queue four async 4-byte writes at 0, 4, 8, 12 of kf. */
+static void
+bio_queue4(struct kfile *kf, struct biotest *bt, char *data)
+{
+	for (int i = 0; i < 4; i++) {
+		struct buf *bp = getiobuf(kf, 2);
+
+		bp->b_flags = B_WRITE | B_ASYNC;
+		bp->b_offset = (off_t)i * 4;
+		bio_addseg(bp, data + i * 4, 2);
+		bio_addseg(bp, data + i * 4 + 2, 2);	/* merged */
+		ATF_CHECK_EQ(bp->b_nseg, 1);
+		ATF_CHECK_EQ(bp->b_bcount, 4u);
+		bp->b_iodone = bio_test_done;
+		bp->b_private = bt;
+		kfile_strategy(bp);
+	}
+}
+
+/*
+ * Deterministic engine: asynchronous requests wait in the queue until
+ * biodrain(), which completes them in order in the caller; a held
+ * engine drains nothing.  Synchronous requests are done at once.
+ */
+ATF_TC_WITHOUT_HEAD(bio_deterministic_queue_completes_in_drain);
+ATF_TC_BODY(bio_deterministic_queue_completes_in_drain, tc)
+{
+	struct biotest bt;
+	struct kfile *kf;
+	struct buf *bp;
+	char data[17] = "0123456789abcdef", back[16];
+
+	kern_init();
+	memset(&bt, 0, sizeof(bt));
+	mutex_init(&bt.lock, MUTEX_DEFAULT, IPL_NONE);
+	unlink("kb.dat");
+	ATF_REQUIRE_EQ(kfile_open("kb.dat", KF_READ | KF_WRITE | KF_CREAT,
+	    &kf), 0);
+	ATF_REQUIRE_EQ(kern_bio_start(0), 0);
+	bio_queue4(kf, &bt, data);
+	ATF_CHECK_EQ(bt.ndone, 0);
+	ATF_CHECK_EQ(bio_inflight(), 4u);
+	ATF_CHECK(bio_deferred());
+	kern_bio_hold(true);
+	ATF_CHECK(!bio_deferred());
+	ATF_CHECK(!biodrain());
+	ATF_CHECK_EQ(bt.ndone, 0);
+	kern_bio_hold(false);
+	ATF_CHECK(biodrain());
+	ATF_CHECK_EQ(bt.ndone, 4);
+	ATF_CHECK_EQ(bt.errors, 0);
+	for (int i = 0; i < 4; i++) {
+		ATF_CHECK_EQ(bt.order[i], i);
+		ATF_CHECK(bt.who[i] == curlwp);
+	}
+	ATF_CHECK_EQ(bio_inflight(), 0u);
+	ATF_CHECK(!biodrain());
+	/* A synchronous read, scattered, and an injected error. */
+	bp = getiobuf(kf, 2);
+	bp->b_flags = B_READ;
+	bp->b_offset = 0;
+	bio_addseg(bp, back, 6);
+	bio_addseg(bp, back + 8, 8);
+	ATF_CHECK_EQ(bp->b_nseg, 2);
+	kfile_strategy(bp);
+	ATF_CHECK_EQ(biowait(bp), 0);
+	ATF_CHECK_EQ(bp->b_resid, 0u);
+	ATF_CHECK(memcmp(back, "012345", 6) == 0);
+	ATF_CHECK(memcmp(back + 8, "6789abcd", 8) == 0);
+	putiobuf(bp);
+	bp = getiobuf(kf, 1);
+	bp->b_flags = B_READ;
+	bp->b_offset = 0;
+	bio_addseg(bp, back, 4);
+	kern_fault_set(KFI_IO_READ, 1, 0);
+	kfile_strategy(bp);
+	ATF_CHECK_EQ(biowait(bp), EIO);
+	ATF_CHECK_EQ(bp->b_resid, 4u);
+	kern_fault_clear();
+	putiobuf(bp);
+	kern_bio_stop();
+	ATF_CHECK_EQ(kfile_close(kf), 0);
+	unlink("kb.dat");
+	mutex_destroy(&bt.lock);
+	kern_fini();
+}
+
+/*
+ * Threaded engine: I/O threads complete asynchronous requests in their
+ * own lwps; while held, nothing completes; stop drains what is left.
+ */
+ATF_TC_WITHOUT_HEAD(bio_threads_complete_async_requests);
+ATF_TC_BODY(bio_threads_complete_async_requests, tc)
+{
+	struct biotest bt;
+	struct kfile *kf;
+	char data[17] = "fedcba9876543210", back[17];
+
+	kern_init();
+	memset(&bt, 0, sizeof(bt));
+	mutex_init(&bt.lock, MUTEX_DEFAULT, IPL_NONE);
+	unlink("kb.dat");
+	ATF_REQUIRE_EQ(kfile_open("kb.dat", KF_READ | KF_WRITE | KF_CREAT,
+	    &kf), 0);
+	ATF_REQUIRE_EQ(kern_bio_start(2), 0);
+	kern_bio_hold(true);
+	bio_queue4(kf, &bt, data);
+	ATF_CHECK(!bio_deferred());
+	kpause("test", false, hz / 20 + 1, NULL);
+	ATF_CHECK_EQ(bt.ndone, 0);
+	ATF_CHECK_EQ(bio_inflight(), 4u);
+	kern_bio_hold(false);
+	(void)biodrain();	/* the threads may have finished already */
+	ATF_CHECK_EQ(bt.ndone, 4);
+	ATF_CHECK_EQ(bt.errors, 0);
+	for (int i = 0; i < 4; i++)
+		ATF_CHECK(bt.who[i] != NULL && bt.who[i] != curlwp);
+	ATF_CHECK_EQ(kfile_read(kf, back, 16, 0), 0);
+	ATF_CHECK(memcmp(back, data, 16) == 0);
+	/* Stop with requests still held: they complete first. */
+	kern_bio_hold(true);
+	bt.ndone = 0;
+	bt.norder = 0;
+	bio_queue4(kf, &bt, data);
+	kern_bio_stop();
+	ATF_CHECK_EQ(bt.ndone, 4);
+	ATF_CHECK_EQ(kfile_close(kf), 0);
+	unlink("kb.dat");
+	mutex_destroy(&bt.lock);
+	kern_fini();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, kmem_counts_bytes_in_use);
@@ -432,5 +629,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, physmem_arena_is_sparse_and_discardable);
 	ATF_TP_ADD_TC(tp, kassert_panics_under_diagnostic);
 	ATF_TP_ADD_TC(tp, console_output_can_be_captured);
+	ATF_TP_ADD_TC(tp, kfile_vectored_io_scatters_and_gathers);
+	ATF_TP_ADD_TC(tp, bio_deterministic_queue_completes_in_drain);
+	ATF_TP_ADD_TC(tp, bio_threads_complete_async_requests);
 	return atf_no_error();
 }

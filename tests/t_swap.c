@@ -188,6 +188,56 @@ ATF_TC_BODY(swap_alloc_returns_contiguous_runs_and_free_reuses, tc)
 	h_shutdown();
 }
 
+/*
+ * A fragmented device: runs are found across bitmap words, next fit
+ * from the rotor, else from the start, and only where they fit.
+ */
+ATF_TC_WITHOUT_HEAD(swap_alloc_finds_runs_across_words_in_fragmented_device);
+ATF_TC_BODY(swap_alloc_finds_runs_across_words_in_fragmented_device, tc)
+{
+	int first = 0, ns, slot;
+
+	boot_with_swap(1, 256, NULL);
+	for (int i = 0; i < 256; i++) {
+		ns = 1;
+		slot = uvm_swap_alloc(&ns, false);
+		ATF_REQUIRE(slot != 0);
+		if (i == 0)
+			first = slot;
+		ATF_REQUIRE_EQ(slot, first + i);
+	}
+	ns = 1;
+	ATF_CHECK_EQ(uvm_swap_alloc(&ns, false), 0);
+	/*
+	 * Free every third slot, and [62, 67) and [130, 137): with 129
+	 * and 135 the free runs are [62, 67) (5, across words 0 and 1)
+	 * and [129, 137) (8, across words 1 and 2); the rest are single.
+	 */
+	for (int i = 0; i < 256; i += 3)
+		uvm_swap_free(first + i, 1);
+	for (int i = 62; i < 67; i++)
+		if (i % 3 != 0)
+			uvm_swap_free(first + i, 1);
+	for (int i = 130; i < 137; i++)
+		if (i % 3 != 0)
+			uvm_swap_free(first + i, 1);
+	S_CHECK();
+	/* The rotor is at the end: wraps to the first run that fits. */
+	ns = 5;
+	ATF_CHECK_EQ(uvm_swap_alloc(&ns, false), first + 62);
+	ns = 6;
+	ATF_CHECK_EQ(uvm_swap_alloc(&ns, false), first + 129);
+	ns = 3;
+	ATF_CHECK_EQ(uvm_swap_alloc(&ns, false), 0);
+	/* lessok: 6, 3, then 1 fits: [135, 137) is left, at the rotor. */
+	ns = 6;
+	slot = uvm_swap_alloc(&ns, true);
+	ATF_CHECK_EQ(ns, 1);
+	ATF_CHECK_EQ(slot, first + 135);
+	S_CHECK();
+	h_shutdown();
+}
+
 ATF_TC_WITHOUT_HEAD(swap_full_returns_zero);
 ATF_TC_BODY(swap_full_returns_zero, tc)
 {
@@ -875,6 +925,432 @@ ATF_TC_BODY(swap_off_after_pagedaemon_paging_brings_cow_pages_back, tc)
 	h_shutdown();
 }
 
+/* ---------------------------------------------------------------------
+ * Swap-in clustering: a fault (or uao_get) that reads a page from swap
+ * also reads the neighbours whose slots continue its run, in one I/O.
+ * Pages go out here as one run in address order, the way a pageout
+ * cluster writes them.
+ */
+
+static const enum uvm_daemon_mode ra_modes[] = {
+	UVM_DAEMON_STEPPED, UVM_DAEMON_THREADED
+};
+
+/* Boot with one swap file of 256 pages and the daemon in mode. */
+static void
+ra_boot(enum uvm_daemon_mode mode)
+{
+	struct uvm_machine m;
+
+	uvm_machine_defaults(&m);
+	m.m_ramsize = 8 << 20;
+	m.m_quiet = true;
+	m.m_daemon = mode;
+	m.m_nswap = 1;
+	snprintf(paths[0], sizeof(paths[0]), "swap0.img");
+	unlink(paths[0]);
+	m.m_swap[0].sw_path = paths[0];
+	m.m_swap[0].sw_size = (off_t)256 * 4096;
+	h_boot_machine(&m);
+	S_CHECK();
+}
+
+/* n pages of anonymous memory at SO_VA with advice, page i 'a' + i. */
+static struct vmspace *
+ra_space(int n, int advice)
+{
+	struct vmspace *vm;
+	vaddr_t va = SO_VA;
+	char *buf = malloc(PAGE_SIZE);
+
+	vm = uvmspace_alloc(0x1000000UL, 0x40000000UL, false);
+	ATF_REQUIRE_EQ(uvm_map(&vm->vm_map, &va, ptoa((vsize_t)n), NULL,
+	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_RW,
+	    UVM_INH_COPY, advice, UVM_FLAG_FIXED | UVM_FLAG_COPYONW)), 0);
+	for (int i = 0; i < n; i++) {
+		memset(buf, 'a' + i, PAGE_SIZE);
+		ATF_REQUIRE_EQ(copyout_vmspace(vm, buf,
+		    (void *)(SO_VA + ptoa((vaddr_t)i)), PAGE_SIZE), 0);
+	}
+	free(buf);
+	H_CHECK(&vm->vm_map);
+	return vm;
+}
+
+/* Page out the anons of pages [0, n) to one run of slots, one write. */
+static int
+ra_pageout_run(struct vmspace *vm, int n)
+{
+	struct vm_map_entry *e;
+	struct vm_page *pgs[32];
+	struct vm_anon *an[32];
+	unsigned long w0 = uvm_swap_nwrites;
+	int ns = n, slot;
+
+	ATF_REQUIRE(n <= 32);
+	vm_map_lock_read(&vm->vm_map);
+	ATF_REQUIRE(uvm_map_lookup_entry(&vm->vm_map, SO_VA, &e));
+	amap_lock(e->aref.ar_amap);
+	for (int i = 0; i < n; i++) {
+		an[i] = amap_lookup(&e->aref, ptoa((vaddr_t)i));
+		ATF_REQUIRE(an[i] != NULL && an[i]->an_page != NULL);
+		pgs[i] = an[i]->an_page;
+		pgs[i]->flags |= PG_BUSY;
+	}
+	slot = uvm_swap_alloc(&ns, false);
+	ATF_REQUIRE(slot != 0);
+	ATF_REQUIRE_EQ(uvm_swap_put(slot, pgs, n, PGO_SYNCIO), 0);
+	for (int i = 0; i < n; i++) {
+		pgs[i]->flags &= ~PG_BUSY;
+		an[i]->an_swslot = slot + i;
+		pmap_page_protect(pgs[i], VM_PROT_NONE);
+		uvm_pagefree(pgs[i]);
+		uvmpd_swpgonly(1);
+	}
+	amap_unlock(e->aref.ar_amap);
+	vm_map_unlock_read(&vm->vm_map);
+	ATF_CHECK_EQ(uvm_swap_nwrites, w0 + 1);
+	H_CHECK(&vm->vm_map);
+	SO_EXACT();
+	return slot;
+}
+
+/* What page i's anon looks like. */
+struct ra_state {
+	bool	resident, mapped, readahead, inactive;
+	int	slot;
+};
+
+static struct ra_state
+ra_state(struct vmspace *vm, int i)
+{
+	struct vm_map_entry *e;
+	struct vm_anon *a;
+	struct ra_state st;
+	vaddr_t va = SO_VA + ptoa((vaddr_t)i);
+	paddr_t pa;
+
+	memset(&st, 0, sizeof(st));
+	vm_map_lock_read(&vm->vm_map);
+	ATF_REQUIRE(uvm_map_lookup_entry(&vm->vm_map, va, &e));
+	amap_lock(e->aref.ar_amap);
+	a = amap_lookup(&e->aref, va - e->start);
+	ATF_REQUIRE(a != NULL);
+	st.slot = a->an_swslot;
+	if (a->an_page != NULL) {
+		st.resident = true;
+		st.readahead = (a->an_page->pqflags & PQ_READAHEAD) != 0;
+		st.inactive = (a->an_page->pqflags & PQ_INACTIVE) != 0;
+	}
+	st.mapped = pmap_extract(vm_map_pmap(&vm->vm_map), va, &pa);
+	amap_unlock(e->aref.ar_amap);
+	vm_map_unlock_read(&vm->vm_map);
+	return st;
+}
+
+/* Read page i through the fault handler: 0 with its bytes, or -1. */
+static int
+ra_read(struct vmspace *vm, int i)
+{
+	char *buf = malloc(PAGE_SIZE);
+	int bad = 0;
+
+	if (copyin_vmspace(vm, (const void *)(SO_VA + ptoa((vaddr_t)i)), buf,
+	    PAGE_SIZE) != 0) {
+		free(buf);
+		return -1;
+	}
+	for (int j = 0; j < (int)PAGE_SIZE; j += 511)
+		bad += buf[j] != 'a' + i;
+	free(buf);
+	ATF_CHECK_EQ_MSG(bad, 0, "page %d has wrong bytes", i);
+	return 0;
+}
+
+ATF_TC_WITHOUT_HEAD(swapin_cluster_reads_run_in_one_io_neighbours_resident);
+ATF_TC_BODY(swapin_cluster_reads_run_in_one_io_neighbours_resident, tc)
+{
+	for (size_t m = 0; m < __arraycount(ra_modes); m++) {
+		struct vmspace *vm;
+		struct uvmexp s;
+		int slot;
+
+		ra_boot(ra_modes[m]);
+		vm = ra_space(16, UVM_ADV_SEQUENTIAL);
+		slot = ra_pageout_run(vm, 16);
+		s = uvmexp;
+		/* Page 4: it and the 11 after it (read-ahead 15, entry end). */
+		ATF_REQUIRE_EQ(ra_read(vm, 4), 0);
+		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 1);
+		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 12);
+		ATF_CHECK_EQ(uvmexp.nswget - s.nswget, 1);
+		ATF_CHECK_EQ(uvmexp.swpgonly - s.swpgonly, -12);
+		H_CHECK(&vm->vm_map);
+		SO_EXACT();
+		for (int i = 0; i < 16; i++) {
+			struct ra_state st = ra_state(vm, i);
+
+			/* Every slot stays its anon's: the copies are good. */
+			ATF_CHECK_EQ_MSG(st.slot, slot + i, "page %d", i);
+			ATF_CHECK_EQ_MSG(st.resident, i >= 4, "page %d", i);
+			ATF_CHECK_EQ_MSG(st.mapped, i == 4, "page %d", i);
+			ATF_CHECK_EQ_MSG(st.readahead, i > 4, "page %d", i);
+			if (i > 4)
+				ATF_CHECK_MSG(st.inactive, "page %d", i);
+		}
+		/* The neighbours need no I/O, and are read-ahead no more. */
+		s = uvmexp;
+		for (int i = 5; i < 16; i++) {
+			ATF_REQUIRE_EQ(ra_read(vm, i), 0);
+			ATF_CHECK(!ra_state(vm, i).readahead);
+		}
+		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 0);
+		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 0);
+		H_CHECK(&vm->vm_map);
+		SO_EXACT();
+		/* Sequential: nothing behind is read ahead. */
+		ATF_REQUIRE_EQ(ra_read(vm, 3), 0);
+		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 1);
+		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 1);
+		ATF_CHECK(!ra_state(vm, 2).resident);
+		SO_EXACT();
+		uvmspace_free(vm);
+		SO_EXACT();
+		S_CHECK();
+		ATF_CHECK_EQ(uvmexp.swpginuse, 0);
+		h_shutdown();
+	}
+}
+
+/*
+ * Normal advice: the read-ahead window starts at one page and grows as
+ * read-ahead pages are used (and never reads behind what is resident).
+ */
+ATF_TC_WITHOUT_HEAD(swapin_cluster_window_grows_with_hits);
+ATF_TC_BODY(swapin_cluster_window_grows_with_hits, tc)
+{
+	for (size_t m = 0; m < __arraycount(ra_modes); m++) {
+		struct vmspace *vm;
+		struct uvmexp s;
+
+		ra_boot(ra_modes[m]);
+		vm = ra_space(24, UVM_ADV_NORMAL);
+		(void)ra_pageout_run(vm, 24);
+		/* No history: one page. */
+		s = uvmexp;
+		ATF_REQUIRE_EQ(ra_read(vm, 8), 0);
+		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 1);
+		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 1);
+		/* The next slot: two. */
+		s = uvmexp;
+		ATF_REQUIRE_EQ(ra_read(vm, 9), 0);
+		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 1);
+		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 2);
+		ATF_CHECK(ra_state(vm, 10).readahead);
+		/* Page 10 was read ahead: a hit, no I/O; then four. */
+		s = uvmexp;
+		ATF_REQUIRE_EQ(ra_read(vm, 10), 0);
+		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 0);
+		ATF_REQUIRE_EQ(ra_read(vm, 11), 0);
+		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 1);
+		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 4);
+		for (int i = 0; i < 24; i++)
+			ATF_CHECK_EQ_MSG(ra_state(vm, i).resident,
+			    i >= 8 && i < 15, "page %d", i);
+		H_CHECK(&vm->vm_map);
+		SO_EXACT();
+		for (int i = 0; i < 24; i++)
+			ATF_REQUIRE_EQ(ra_read(vm, i), 0);
+		SO_EXACT();
+		uvmspace_free(vm);
+		SO_EXACT();
+		S_CHECK();
+		h_shutdown();
+	}
+}
+
+/*
+ * A read error on read-ahead neighbours: the fault succeeds; the failed
+ * run is read again page by page; neighbours whose own read fails are
+ * not brought in and their slots are marked bad (a fault on them then
+ * fails); the others are brought in.
+ */
+ATF_TC_WITHOUT_HEAD(swapin_cluster_neighbour_read_error_does_not_fail_fault);
+ATF_TC_BODY(swapin_cluster_neighbour_read_error_does_not_fail_fault, tc)
+{
+	for (size_t m = 0; m < __arraycount(ra_modes); m++) {
+		struct vmspace *vm;
+		struct uvmexp s;
+		int slot;
+
+		ra_boot(ra_modes[m]);
+		vm = ra_space(8, UVM_ADV_SEQUENTIAL);
+		slot = ra_pageout_run(vm, 8);
+		s = uvmexp;
+		/*
+		 * Every other read fails, from the first: the run (read 1)
+		 * fails, page 0 alone (read 2) succeeds, then pages 1 to 7
+		 * alone (reads 3 to 9): 1, 3, 5, 7 fail, 2, 4, 6 succeed.
+		 */
+		kern_fault_set(KFI_IO_READ, 1, 2);
+		ATF_CHECK_EQ(ra_read(vm, 0), 0);
+		ATF_CHECK_EQ(kern_fault_hits(KFI_IO_READ), 5ul);
+		kern_fault_clear();
+		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 4);
+		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 4);
+		ATF_CHECK_EQ(uvmexp.nswget - s.nswget, 1);
+		ATF_CHECK_EQ(uvm_swap_nbad(), 4);
+		H_CHECK(&vm->vm_map);
+		SO_EXACT();
+		for (int i = 0; i < 8; i++) {
+			struct ra_state st = ra_state(vm, i);
+
+			ATF_CHECK_EQ_MSG(st.slot, slot + i, "page %d", i);
+			ATF_CHECK_EQ_MSG(st.resident, i % 2 == 0, "page %d", i);
+			ATF_CHECK_EQ_MSG(uvm_swap_isbad(slot + i), i % 2 == 1,
+			    "page %d", i);
+		}
+		for (int i = 0; i < 8; i++)
+			ATF_CHECK_EQ_MSG(ra_read(vm, i), i % 2 == 0 ? 0 : -1,
+			    "page %d", i);
+		H_CHECK(&vm->vm_map);
+		SO_EXACT();
+		uvmspace_free(vm);
+		SO_EXACT();
+		S_CHECK();
+		/* The bad slots stay allocated, to nobody. */
+		ATF_CHECK_EQ(uvmexp.swpginuse, 4);
+		h_shutdown();
+	}
+}
+
+/*
+ * A read error on the faulting page fails that fault only: its slot is
+ * marked bad, the neighbours are not brought in and not marked bad, and
+ * a later fault on a neighbour reads it (and its run) fine.
+ */
+ATF_TC_WITHOUT_HEAD(swapin_cluster_center_read_error_fails_only_that_fault);
+ATF_TC_BODY(swapin_cluster_center_read_error_fails_only_that_fault, tc)
+{
+	for (size_t m = 0; m < __arraycount(ra_modes); m++) {
+		struct vmspace *vm;
+		struct uvmexp s;
+		int slot;
+
+		ra_boot(ra_modes[m]);
+		vm = ra_space(8, UVM_ADV_SEQUENTIAL);
+		slot = ra_pageout_run(vm, 8);
+		s = uvmexp;
+		kern_fault_set(KFI_IO_READ, 1, 1);
+		ATF_CHECK_EQ(ra_read(vm, 0), -1);
+		ATF_CHECK_EQ(kern_fault_hits(KFI_IO_READ), 2ul);
+		kern_fault_clear();
+		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 0);
+		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 0);
+		ATF_CHECK(uvm_swap_isbad(slot));
+		ATF_CHECK_EQ(uvm_swap_nbad(), 1);
+		H_CHECK(&vm->vm_map);
+		SO_EXACT();
+		for (int i = 0; i < 8; i++)
+			ATF_CHECK_MSG(!ra_state(vm, i).resident, "page %d", i);
+		/* Page 1 and its run (to the end) in one read. */
+		s = uvmexp;
+		ATF_CHECK_EQ(ra_read(vm, 1), 0);
+		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 1);
+		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 7);
+		for (int i = 1; i < 8; i++)
+			ATF_CHECK_EQ_MSG(ra_read(vm, i), 0, "page %d", i);
+		ATF_CHECK_EQ(ra_read(vm, 0), -1);
+		H_CHECK(&vm->vm_map);
+		SO_EXACT();
+		uvmspace_free(vm);
+		SO_EXACT();
+		S_CHECK();
+		ATF_CHECK_EQ(uvmexp.swpginuse, 1);
+		h_shutdown();
+	}
+}
+
+/*
+ * The same for aobj pages: uao_get reading a page from swap reads its
+ * run with it; the neighbours are resident, not busy, read-ahead, with
+ * their slots; a locked get counts them used.
+ */
+ATF_TC_WITHOUT_HEAD(swapin_cluster_aobj_reads_run_in_one_io);
+ATF_TC_BODY(swapin_cluster_aobj_reads_run_in_one_io, tc)
+{
+	for (size_t m = 0; m < __arraycount(ra_modes); m++) {
+		struct uvm_object *uobj;
+		struct vm_page *pgs[16], *pg;
+		struct uvmexp s;
+		int slot, ns = 12, n;
+
+		ra_boot(ra_modes[m]);
+		uobj = so_aobj(12);
+		mutex_enter(uobj->vmobjlock);
+		for (int i = 0; i < 12; i++) {
+			pgs[i] = uvm_pagelookup(uobj, ptoa((voff_t)i));
+			ATF_REQUIRE(pgs[i] != NULL);
+			pgs[i]->flags |= PG_BUSY;
+		}
+		slot = uvm_swap_alloc(&ns, false);
+		ATF_REQUIRE(slot != 0);
+		ATF_REQUIRE_EQ(uvm_swap_put(slot, pgs, 12, PGO_SYNCIO), 0);
+		for (int i = 0; i < 12; i++) {
+			pgs[i]->flags &= ~PG_BUSY;
+			ATF_CHECK_EQ(uao_set_swslot(uobj, i, slot + i), 0);
+			pmap_page_protect(pgs[i], VM_PROT_NONE);
+			uvm_pagefree(pgs[i]);
+			uvmpd_swpgonly(1);
+		}
+		mutex_exit(uobj->vmobjlock);
+		SO_EXACT();
+
+		s = uvmexp;
+		n = 1;
+		mutex_enter(uobj->vmobjlock);
+		ATF_REQUIRE_EQ(uobj->pgops->pgo_get(uobj, ptoa((voff_t)2), &pg,
+		    &n, 0, VM_PROT_READ, UVM_ADV_SEQUENTIAL, PGO_SYNCIO), 0);
+		ATF_CHECK_EQ(((const char *)uvm_page_kva(pg))[100], 'A' + 2);
+		mutex_enter(uobj->vmobjlock);
+		uvm_pageactivate(pg);
+		uvm_pageunbusy(pg);
+		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 1);
+		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 10);
+		for (int i = 0; i < 12; i++) {
+			pg = uvm_pagelookup(uobj, ptoa((voff_t)i));
+			ATF_CHECK_EQ_MSG(uao_find_swslot(uobj, i), slot + i,
+			    "page %d", i);
+			ATF_CHECK_EQ_MSG(pg != NULL, i >= 2, "page %d", i);
+			if (pg == NULL)
+				continue;
+			ATF_CHECK((pg->flags & PG_BUSY) == 0);
+			ATF_CHECK_EQ_MSG((pg->pqflags & PQ_READAHEAD) != 0,
+			    i > 2, "page %d", i);
+			ATF_CHECK_EQ(((const char *)uvm_page_kva(pg))[4000],
+			    'A' + i);
+		}
+		mutex_exit(uobj->vmobjlock);
+		ATF_CHECK(uao_check(uobj) == NULL);
+		SO_EXACT();
+		/* A locked get of a read-ahead page uses it: no I/O. */
+		s = uvmexp;
+		n = 1;
+		mutex_enter(uobj->vmobjlock);
+		ATF_CHECK_EQ(uobj->pgops->pgo_get(uobj, ptoa((voff_t)5), &pg,
+		    &n, 0, VM_PROT_READ, UVM_ADV_SEQUENTIAL, PGO_LOCKED), 0);
+		ATF_CHECK((pg->pqflags & PQ_READAHEAD) == 0);
+		mutex_exit(uobj->vmobjlock);
+		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 0);
+		SO_EXACT();
+		uao_detach(uobj);
+		SO_EXACT();
+		S_CHECK();
+		ATF_CHECK_EQ(uvmexp.swpginuse, 0);
+		h_shutdown();
+	}
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, swapon_at_boot_counts_pages);
@@ -883,6 +1359,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, swap_off_with_slots_in_use_fails_ebusy_device_stays);
 	ATF_TP_ADD_TC(tp, swap_alloc_returns_contiguous_runs_and_free_reuses);
 	ATF_TP_ADD_TC(tp, swap_full_returns_zero);
+	ATF_TP_ADD_TC(tp,
+	    swap_alloc_finds_runs_across_words_in_fragmented_device);
 	ATF_TP_ADD_TC(tp, swap_priorities_lower_first_then_round_robin);
 	ATF_TP_ADD_TC(tp, swapctl_ctl_changes_priority_order);
 	ATF_TP_ADD_TC(tp, swap_put_get_round_trips_bytes_in_one_io);
@@ -896,6 +1374,14 @@ ATF_TP_ADD_TCS(tp)
 	    swap_off_read_error_fails_eio_device_stays_nothing_lost);
 	ATF_TP_ADD_TC(tp, swap_off_out_of_memory_fails_enomem_device_stays);
 	ATF_TP_ADD_TC(tp, swap_off_twice_second_is_enxio);
+	ATF_TP_ADD_TC(tp,
+	    swapin_cluster_reads_run_in_one_io_neighbours_resident);
+	ATF_TP_ADD_TC(tp, swapin_cluster_window_grows_with_hits);
+	ATF_TP_ADD_TC(tp,
+	    swapin_cluster_neighbour_read_error_does_not_fail_fault);
+	ATF_TP_ADD_TC(tp,
+	    swapin_cluster_center_read_error_fails_only_that_fault);
+	ATF_TP_ADD_TC(tp, swapin_cluster_aobj_reads_run_in_one_io);
 	ATF_TP_ADD_TC(tp,
 	    swap_off_after_pagedaemon_paging_brings_cow_pages_back);
 	return atf_no_error();

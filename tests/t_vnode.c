@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 
 /* Stack buffers sized for the largest page size the tests boot with. */
@@ -1067,6 +1068,260 @@ ATF_TC_BODY(map_clean_and_mincore_on_anonymous_memory, tc)
 	h_shutdown();
 }
 
+/* Is the page at off resident, and busy?  (0: absent, 1: idle, 2: busy) */
+static int
+page_state(voff_t off)
+{
+	struct vm_page *pg;
+	int st;
+
+	mutex_enter(vp->v_uobj.vmobjlock);
+	pg = uvm_pagelookup(&vp->v_uobj, off);
+	st = pg == NULL ? 0 : (pg->flags & PG_BUSY) ? 2 : 1;
+	mutex_exit(vp->v_uobj.vmobjlock);
+	return st;
+}
+
+/*
+ * Read-ahead is asynchronous: in a threaded machine whose I/O threads
+ * are held, a sequential reader gets its bytes while the next window is
+ * still being read (its pages resident but busy, not counted as read);
+ * once the I/O completes they are valid and the reader consumes them
+ * without another synchronous read.
+ */
+ATF_TC_WITHOUT_HEAD(readahead_is_asynchronous_threaded);
+ATF_TC_BODY(readahead_is_asynchronous_threaded, tc)
+{
+	struct uvm_machine m;
+	unsigned long async0, read0, sync0;
+	voff_t rastart = -1;
+	char c;
+	FILE *f;
+	const int n = 64;
+
+	uvm_machine_defaults(&m);
+	m.m_ramsize = 16 << 20;
+	m.m_quiet = true;
+	m.m_daemon = UVM_DAEMON_THREADED;
+	h_boot_machine(&m);
+	unlink("file.dat");
+	f = fopen("file.dat", "w");
+	ATF_REQUIRE(f != NULL);
+	for (voff_t i = 0; i < (voff_t)n * (voff_t)PAGE_SIZE; i++)
+		fputc(pat(i, 3), f);
+	fclose(f);
+	ATF_REQUIRE_EQ(vn_open("file.dat", VN_READ, &vp), 0);
+	kern_bio_hold(true);
+	async0 = vp->v_nasyncio;
+	for (int i = 0; i < 3; i++) {
+		ATF_REQUIRE_EQ(kio(vp, &c, 1, (voff_t)i * PAGE_SIZE, UIO_READ),
+		    0);
+		ATF_CHECK_EQ((unsigned char)c, pat((voff_t)i * PAGE_SIZE, 3));
+	}
+	ATF_REQUIRE_MSG(vp->v_nasyncio > async0, "no asynchronous read-ahead");
+	ATF_CHECK(bio_inflight() > 0);
+	/* The window being read: resident, busy, not read yet. */
+	for (int i = 0; i < n && rastart < 0; i++)
+		if (page_state((voff_t)i * PAGE_SIZE) == 2)
+			rastart = (voff_t)i * PAGE_SIZE;
+	ATF_REQUIRE(rastart > 0);
+	read0 = vp->v_npagesread;
+	H_CHECK(NULL);
+	kern_bio_hold(false);
+	(void)biodrain();
+	ATF_CHECK_EQ(bio_inflight(), 0u);
+	ATF_CHECK_EQ(page_state(rastart), 1);
+	ATF_CHECK(vp->v_npagesread > read0);
+	/* Consuming the window needs no synchronous read. */
+	sync0 = vp->v_nreadio - vp->v_nasyncio;
+	for (voff_t off = 3 * PAGE_SIZE; off <= rastart; off += PAGE_SIZE) {
+		ATF_REQUIRE_EQ(kio(vp, &c, 1, off, UIO_READ), 0);
+		ATF_CHECK_EQ((unsigned char)c, pat(off, 3));
+	}
+	(void)biodrain();
+	ATF_CHECK_EQ(vp->v_nreadio - vp->v_nasyncio, sync0);
+	/* And the rest of the file reads right. */
+	for (int i = 0; i < n; i++) {
+		ATF_REQUIRE_EQ(kio(vp, &c, 1, (voff_t)i * PAGE_SIZE, UIO_READ),
+		    0);
+		ATF_CHECK_EQ((unsigned char)c, pat((voff_t)i * PAGE_SIZE, 3));
+	}
+	ATF_CHECK(vp->v_nreadio <= (unsigned long)n / 4);
+	H_CHECK(NULL);
+	teardown();
+}
+
+/*
+ * A read-ahead that fails does not fail the access that started it: its
+ * pages go, and the access that later needs them reads them itself.
+ */
+ATF_TC_WITHOUT_HEAD(readahead_error_does_not_fail_the_access);
+ATF_TC_BODY(readahead_error_does_not_fail_the_access, tc)
+{
+	unsigned long async0, read0;
+	char c;
+	int resident = 0;
+
+	setup(64, 0, 4);
+	for (int i = 0; i < 2; i++) {
+		ATF_REQUIRE_EQ(kio(vp, &c, 1, (voff_t)i * PAGE_SIZE, UIO_READ),
+		    0);
+		ATF_CHECK_EQ((unsigned char)c, pat((voff_t)i * PAGE_SIZE, 4));
+	}
+	async0 = vp->v_nasyncio;
+	read0 = vp->v_npagesread;
+	/* The next read is served from read-ahead; its own read-ahead fails. */
+	kern_fault_set(KFI_IO_READ, 1, 0);
+	ATF_CHECK_EQ(kio(vp, &c, 1, 2 * PAGE_SIZE, UIO_READ), 0);
+	ATF_CHECK_EQ((unsigned char)c, pat(2 * PAGE_SIZE, 4));
+	ATF_CHECK_EQ(kern_fault_hits(KFI_IO_READ), 1ul);
+	kern_fault_clear();
+	ATF_CHECK_EQ(vp->v_nasyncio, async0 + 1);
+	ATF_CHECK_EQ(vp->v_npagesread, read0);
+	/* Its pages went; nothing is left busy. */
+	for (int i = 0; i < 64; i++) {
+		int st = page_state((voff_t)i * PAGE_SIZE);
+
+		ATF_CHECK(st != 2);
+		resident += st != 0;
+	}
+	ATF_CHECK(resident <= 6);
+	H_CHECK(NULL);
+	for (int i = 0; i < 64; i++) {
+		ATF_REQUIRE_EQ(kio(vp, &c, 1, (voff_t)i * PAGE_SIZE, UIO_READ),
+		    0);
+		ATF_CHECK_EQ((unsigned char)c, pat((voff_t)i * PAGE_SIZE, 4));
+	}
+	H_CHECK(NULL);
+	teardown();
+}
+
+/*
+ * Stepped machines complete read-ahead deterministically (when the read
+ * that started it returns): two identical runs count the same.
+ */
+static void
+stepped_reads(unsigned long *out)
+{
+	char c;
+
+	setup(64, 0, 5);
+	for (int i = 0; i < 64; i += (i % 5 == 4) ? 3 : 1)
+		ATF_REQUIRE_EQ(kio(vp, &c, 1, (voff_t)i * PAGE_SIZE, UIO_READ),
+		    0);
+	ATF_CHECK_EQ(bio_inflight(), 0u);
+	out[0] = vp->v_nreadio;
+	out[1] = vp->v_nasyncio;
+	out[2] = vp->v_npagesread;
+	out[3] = (unsigned long)vp->v_uobj.uo_npages;
+	teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(stepped_readahead_is_deterministic);
+ATF_TC_BODY(stepped_readahead_is_deterministic, tc)
+{
+	unsigned long a[4], b[4];
+
+	stepped_reads(a);
+	stepped_reads(b);
+	ATF_CHECK(a[1] > 0);
+	for (int i = 0; i < 4; i++)
+		ATF_CHECK_EQ_MSG(a[i], b[i], "counter %d: %lu then %lu", i,
+		    a[i], b[i]);
+}
+
+/*
+ * A sequential reader of a mapping starts read-ahead from the fault
+ * handler's locked lookup too: with the I/O threads held, a fault on a
+ * page of the window in flight waits for it, then reads the right byte.
+ */
+struct mreader {
+	struct vmspace	*vm;
+	vaddr_t		va;
+	int		from, to;
+	volatile int	done;		/* -1: running, else failures */
+};
+
+static void *
+mreader_thread(void *arg)
+{
+	struct mreader *r = arg;
+	unsigned char c;
+	int bad = 0;
+
+	for (int i = r->from; i < r->to; i++)
+		if (copyin_vmspace(r->vm, (void *)(r->va + ptoa(i)), &c, 1) !=
+		    0 || c != pat((voff_t)i * PAGE_SIZE, 6))
+			bad++;
+	r->done = bad;
+	return NULL;
+}
+
+ATF_TC_WITHOUT_HEAD(mapped_readahead_is_asynchronous_threaded);
+ATF_TC_BODY(mapped_readahead_is_asynchronous_threaded, tc)
+{
+	struct uvm_machine m;
+	struct vmspace *vm;
+	struct mreader r;
+	pthread_t t;
+	unsigned long async0;
+	vaddr_t va;
+	unsigned char c;
+	int i, busyat = -1;
+	FILE *f;
+	const int n = 256;
+
+	uvm_machine_defaults(&m);
+	m.m_ramsize = 16 << 20;
+	m.m_quiet = true;
+	m.m_daemon = UVM_DAEMON_THREADED;
+	h_boot_machine(&m);
+	unlink("file.dat");
+	f = fopen("file.dat", "w");
+	ATF_REQUIRE(f != NULL);
+	for (voff_t o = 0; o < (voff_t)n * (voff_t)PAGE_SIZE; o++)
+		fputc(pat(o, 6), f);
+	fclose(f);
+	ATF_REQUIRE_EQ(vn_open("file.dat", VN_READ | VN_WRITE, &vp), 0);
+	vm = map_file(&va, (vsize_t)n * PAGE_SIZE, true);
+	kern_bio_hold(true);
+	async0 = vp->v_nasyncio;
+	/* Fault sequentially until a read-ahead is in flight. */
+	for (i = 0; i < n && vp->v_nasyncio == async0; i++) {
+		ATF_REQUIRE_EQ(copyin_vmspace(vm, (void *)(va + ptoa(i)), &c,
+		    1), 0);
+		ATF_REQUIRE_EQ(c, pat((voff_t)i * PAGE_SIZE, 6));
+	}
+	ATF_REQUIRE_MSG(vp->v_nasyncio > async0, "no asynchronous read-ahead");
+	for (int j = i; j < n && busyat < 0; j++)
+		if (page_state((voff_t)j * PAGE_SIZE) == 2)
+			busyat = j;
+	ATF_REQUIRE(busyat > 0);
+	/* A fault there waits for the read. */
+	r.vm = vm;
+	r.va = va;
+	r.from = busyat;
+	r.to = busyat + 1;
+	r.done = -1;
+	ATF_REQUIRE_EQ(pthread_create(&t, NULL, mreader_thread, &r), 0);
+	kpause("test", false, hz / 10 + 1, NULL);
+	ATF_CHECK_EQ(r.done, -1);
+	kern_bio_hold(false);
+	ATF_REQUIRE_EQ(pthread_join(t, NULL), 0);
+	ATF_CHECK_EQ(r.done, 0);
+	/* The rest reads right, with few I/Os. */
+	r.from = 0;
+	r.to = n;
+	mreader_thread(&r);
+	ATF_CHECK_EQ(r.done, 0);
+	(void)biodrain();
+	ATF_CHECK_EQ(vp->v_npagesread, (unsigned long)n);
+	ATF_CHECK(vp->v_nreadio <= (unsigned long)n / 8);
+	H_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	teardown();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, vn_open_errors);
@@ -1099,5 +1354,9 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, ubc_alloc_window_reads_writes_and_stops_at_eof);
 	ATF_TP_ADD_TC(tp, map_clean_and_mincore_on_anonymous_memory);
 	ATF_TP_ADD_TC(tp, findpages_every_flag);
+	ATF_TP_ADD_TC(tp, readahead_is_asynchronous_threaded);
+	ATF_TP_ADD_TC(tp, readahead_error_does_not_fail_the_access);
+	ATF_TP_ADD_TC(tp, stepped_readahead_is_deterministic);
+	ATF_TP_ADD_TC(tp, mapped_readahead_is_asynchronous_threaded);
 	return atf_no_error();
 }

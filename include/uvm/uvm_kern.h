@@ -467,10 +467,70 @@ int	kfile_open(const char *path, int flags, struct kfile **);
 int	kfile_close(struct kfile *);
 int	kfile_read(struct kfile *, void *, size_t, off_t);
 int	kfile_write(struct kfile *, const void *, size_t, off_t);
+/* Vectored (no copy); the iovec array is consumed. */
+int	kfile_readv(struct kfile *, struct iovec *, int iovcnt, off_t);
+int	kfile_writev(struct kfile *, struct iovec *, int iovcnt, off_t);
 int	kfile_size(struct kfile *, off_t *);
 int	kfile_truncate(struct kfile *, off_t);
 int	kfile_sync(struct kfile *);
 const char *kfile_path(const struct kfile *);
+
+/*
+ * buf(9)-shaped I/O requests over kfiles (kern_bio.c).  A request moves
+ * b_bcount bytes between the file at b_offset and a vector of b_nseg
+ * (kva, len) segments (the pages of a cluster: their addresses are not
+ * contiguous).  kfile_strategy() starts it.  Without B_ASYNC the caller
+ * waits with biowait(), which returns b_error.  With B_ASYNC, b_iodone
+ * must be set: it is called (by biodone()) once the transfer is over, in
+ * the context of an I/O thread, or, in a deterministic machine, of
+ * whoever completes queued requests with biodrain(); never with the
+ * submitter's locks held.  b_iodone owns the buf (putiobuf() it).
+ * b_resid is the part not transferred when b_error is set.
+ */
+#define B_WRITE		0x0000
+#define B_READ		0x0001	/* file -> memory */
+#define B_ASYNC		0x0002	/* do not wait: b_iodone completes it */
+#define B_DONE		0x0004	/* transfer over (biodone() ran) */
+
+struct buf {
+	int		b_flags;	/* B_* */
+	int		b_error;	/* 0 or errno */
+	struct kfile	*b_kf;		/* the file */
+	off_t		b_offset;	/* byte offset in the file */
+	size_t		b_bcount;	/* bytes to move (sum of segments) */
+	size_t		b_resid;	/* bytes not moved */
+	int		b_nseg;		/* segments in use */
+	int		b_maxseg;	/* room in b_seg */
+	struct iovec	*b_seg;		/* the memory side */
+	void		(*b_iodone)(struct buf *);
+	void		*b_private;	/* the submitter's */
+	TAILQ_ENTRY(buf) b_actq;	/* private: the request queue */
+};
+
+struct buf *getiobuf(struct kfile *, int maxseg);
+void	putiobuf(struct buf *);
+/* Append [kva, kva + len) to the transfer (merged with the last one). */
+void	bio_addseg(struct buf *, void *kva, size_t len);
+void	kfile_strategy(struct buf *);
+int	biowait(struct buf *);
+void	biodone(struct buf *);
+/*
+ * The machine's I/O engine: kern_bio_start(n) with n > 0 starts n I/O
+ * threads; n == 0 is deterministic: asynchronous requests wait in a
+ * queue until somebody calls biodrain() (or biowait()s one of them).
+ * biodrain() (nothing locked) completes every request submitted so far:
+ * deterministic mode runs them in the caller, threaded mode waits for
+ * the threads; it returns whether there was any.  bio_deferred() says
+ * whether a deterministic queue holds requests.  kern_bio_stop() drains
+ * and stops.  kern_bio_hold(true) keeps the threads from starting new
+ * requests (a test hook: see async work in flight); false lets them go.
+ */
+int	kern_bio_start(int nthreads);
+void	kern_bio_stop(void);
+bool	biodrain(void);
+bool	bio_deferred(void);
+void	kern_bio_hold(bool);
+unsigned int bio_inflight(void);	/* asynchronous requests not done */
 
 /* Seeded, per-machine pseudo random numbers (cprng_fast(9)). */
 void	kern_random_seed(uint64_t);

@@ -66,7 +66,15 @@ bool	uvm_swap_isbad(int slot);
 /* Is slot allocated (bad slots are)?  Bad slots on all devices. */
 bool	uvm_swap_slot_inuse(int slot);
 int	uvm_swap_nbad(void);
+/*
+ * Reads: one page, or a run of npages (at most UVM_SWAP_MAXREAD) slots on
+ * one device with one I/O; uvm_swap_readahead() trims a read-ahead run
+ * around swslot to what one I/O can read (same device, good slots).
+ */
+#define UVM_SWAP_MAXREAD	32
 int	uvm_swap_get(struct vm_page *, int swslot, int flags);
+int	uvm_swap_getpages(struct vm_page **, int swslot, int npages, int flags);
+void	uvm_swap_readahead(int swslot, int *nbackp, int *nforwp);
 int	uvm_swap_put(int swslot, struct vm_page **, int npages, int flags);
 /* Number of write I/Os uvm_swap_put() issued (clustering stats). */
 extern unsigned long uvm_swap_nwrites;

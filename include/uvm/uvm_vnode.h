@@ -30,6 +30,7 @@ struct vnode {
 	int		v_ra_win;	/* read-ahead window, pages (0: none) */
 	/* Statistics (o). */
 	unsigned long	v_nreadio;	/* read I/Os to the host file */
+	unsigned long	v_nasyncio;	/* of which asynchronous read-ahead */
 	unsigned long	v_nwriteio;	/* write I/Os to the host file */
 	unsigned long	v_npagesread;	/* pages read */
 	unsigned long	v_npageswritten; /* pages written */

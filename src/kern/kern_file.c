@@ -4,7 +4,9 @@
  * Every transfer is whole: short reads and writes are retried, a read
  * past end of file returns zeroes for the missing part.  Errors are the
  * host's errno values; injected faults (KFI_IO_READ, KFI_IO_WRITE) return
- * EIO.
+ * EIO.  kfile_readv/kfile_writev move a vector of segments (the pages of
+ * a cluster, whose kernel addresses are not contiguous) with
+ * preadv/pwritev: nothing is copied.
  *
  * Locking: none needed; pread/pwrite are positional and a kfile is not
  * changed after open.
@@ -104,6 +106,87 @@ kfile_write(struct kfile *kf, const void *buf, size_t len, off_t off)
 		p += n;
 		off += n;
 		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Advance the vector iov[0 .. *cntp) past n bytes (a short transfer);
+ * segments used up are skipped, a partly used one is trimmed.
+ */
+static struct iovec *
+kfile_iov_advance(struct iovec *iov, int *cntp, size_t n)
+{
+	while (n > 0 && *cntp > 0) {
+		if (n < iov->iov_len) {
+			iov->iov_base = (char *)iov->iov_base + n;
+			iov->iov_len -= n;
+			break;
+		}
+		n -= iov->iov_len;
+		iov++;
+		(*cntp)--;
+	}
+	return iov;
+}
+
+/*
+ * kfile_readv: read the segments iov[0 .. iovcnt) from off on, as
+ * kfile_read (whole, zeroes past end of file).  The vector is used as
+ * scratch (it is consumed).
+ */
+int
+kfile_readv(struct kfile *kf, struct iovec *iov, int iovcnt, off_t off)
+{
+	if (kern_fault_check(KFI_IO_READ))
+		return EIO;
+	while (iovcnt > 0 && iov->iov_len == 0) {
+		iov++;
+		iovcnt--;
+	}
+	while (iovcnt > 0) {
+		ssize_t n = preadv(kf->kf_fd, iov, MIN(iovcnt, IOV_MAX), off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		if (n == 0) {
+			/* Past end of file. */
+			for (int i = 0; i < iovcnt; i++)
+				memset(iov[i].iov_base, 0, iov[i].iov_len);
+			break;
+		}
+		off += n;
+		iov = kfile_iov_advance(iov, &iovcnt, (size_t)n);
+	}
+	return 0;
+}
+
+/*
+ * kfile_writev: write the segments iov[0 .. iovcnt) from off on, whole.
+ * The vector is used as scratch (it is consumed).
+ */
+int
+kfile_writev(struct kfile *kf, struct iovec *iov, int iovcnt, off_t off)
+{
+	if (kern_fault_check(KFI_IO_WRITE))
+		return EIO;
+	while (iovcnt > 0 && iov->iov_len == 0) {
+		iov++;
+		iovcnt--;
+	}
+	while (iovcnt > 0) {
+		ssize_t n = pwritev(kf->kf_fd, iov, MIN(iovcnt, IOV_MAX), off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		off += n;
+		iov = kfile_iov_advance(iov, &iovcnt, (size_t)n);
 	}
 	return 0;
 }

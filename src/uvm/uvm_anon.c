@@ -200,14 +200,58 @@ uvm_anon_droppage(struct vm_anon *anon)
  * => its page is freed (or left to its other owner if loaned), its swap
  *    slot released, and the anon returned to the pool.
  */
+static void	anon_free(struct vm_anon *);
+
 void
 uvm_anfree(struct vm_anon *anon)
 {
+	struct vm_page *pg;
+
 	KASSERT(anon->an_ref == 0);
 	KASSERT(anon->an_lock == NULL || mutex_owned(anon->an_lock));
 	uvm_anon_dropswap(anon);
-	if (anon->an_page != NULL)
+	pg = anon->an_page;
+	if (pg != NULL && (pg->flags & PG_BUSY) != 0) {
+		/*
+		 * Being paged out (nothing else leaves an anon's page busy
+		 * with the anon unlocked): the pageout's completion frees
+		 * the page and the anon (uvm_anon_release).
+		 */
+		KASSERT(pg->flags & PG_PAGEOUT);
+		pg->flags |= PG_RELEASED;
+		return;
+	}
+	if (pg != NULL)
 		uvm_anon_droppage(anon);
+	anon_free(anon);
+}
+
+/*
+ * uvm_anon_release: the pageout of the page of an anon freed meanwhile
+ * (PG_RELEASED) ended: free the page, then the anon.
+ *
+ * => anon locked (the caller keeps a reference to the lock: it unlocks
+ *    it afterwards); the page's swap slot, if the write gave it one, is
+ *    already freed.
+ */
+void
+uvm_anon_release(struct vm_anon *anon)
+{
+	struct vm_page *pg = anon->an_page;
+
+	KASSERT(anon->an_ref == 0 && anon->an_swslot == 0);
+	KASSERT(pg != NULL && pg->uanon == anon);
+	KASSERT((pg->flags & (PG_BUSY | PG_RELEASED | PG_PAGEOUT)) ==
+	    (PG_BUSY | PG_RELEASED));
+	pg->flags &= (uint16_t)~(PG_BUSY | PG_RELEASED);
+	uvm_anon_droppage(anon);
+	anon_free(anon);
+}
+
+/* Give the anon back (its page and slot gone). */
+static void
+anon_free(struct vm_anon *anon)
+{
 	{
 		/*
 		 * The policy may remember the anon as evicted, or about to

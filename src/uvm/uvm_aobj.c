@@ -26,7 +26,9 @@
  *
  * The pagedaemon (uvm_pdaemon.c) pages aobj pages out: it writes them
  * to swap and records their slots with uao_set_swslot(); uao_get() reads
- * a non-resident page with a slot back (uvm_swap_pagein()).  A slot
+ * a non-resident page with a slot back, with the object's pages paged
+ * out to the slots continuing its run in the same I/O (uao_pagein(),
+ * uvm_swap_pagein_cluster()).  A slot
  * freed while its page is not resident was the only copy:
  * uvmexp.swpgonly goes down with it.
  *
@@ -49,6 +51,7 @@
  */
 
 #include "uvm_impl.h"
+#include <uvm/uvm_swap.h>
 
 #include <uvm/uvm_aobj.h>
 
@@ -565,6 +568,97 @@ uao_page_dirty(struct vm_page *pg)
 	pg->flags = (uint16_t)((pg->flags & ~PG_CLEAN) | PG_DIRTY);
 }
 
+/* Can page idx be read ahead from slot: paged out there? */
+static inline bool
+uao_ra_ok(struct uvm_object *uobj, int idx, int slot)
+{
+	return slot > 0 &&
+	    uvm_pagelookup(uobj, (voff_t)idx << PAGE_SHIFT) == NULL &&
+	    uao_find_swslot(uobj, idx) == slot;
+}
+
+/*
+ * uao_pagein: read page idx of uobj (pg: fresh, busy) from its slot,
+ * with the read-ahead neighbours: the pages of the object around it
+ * (up to 3 behind and 7 ahead; none behind and 15 ahead with
+ * sequential advice, always; none with random advice; otherwise as
+ * many as the adaptive window allows, uvm_swap_rawindow) that are paged
+ * out to the slots
+ * continuing its slot's run, in one I/O.  The neighbours stay resident
+ * on the inactive queue (PQ_READAHEAD), not busy.
+ *
+ * => uobj locked.  0, or EIO (the slot is marked bad and stays the
+ *    page's; the caller frees pg).  A neighbour that cannot be read is
+ *    not brought in.
+ */
+static int
+uao_pagein(struct uvm_object *uobj, int idx, int slot, struct vm_page *pg,
+    int advice)
+{
+	struct vm_page *pps[UVM_SWAP_MAXREAD], *back[UVM_SWAP_MAXREAD];
+	struct vm_page *forw[UVM_SWAP_MAXREAD];
+	int nback, nforw, b, f, n, center, win, error;
+
+	KASSERT(mutex_owned(uobj->vmobjlock));
+	switch (advice) {
+	case UVM_ADV_RANDOM:
+		nback = nforw = 0;
+		break;
+	case UVM_ADV_SEQUENTIAL:
+		nback = 0;
+		nforw = 15;
+		break;
+	default:
+		nback = 3;
+		nforw = 7;
+		break;
+	}
+	nback = MIN(nback, idx);
+	nforw = MIN(nforw, uao_of(uobj)->u_pages - idx - 1);
+	if (nback + nforw > 0 && advice != UVM_ADV_SEQUENTIAL) {
+		win = uvm_swap_rawindow(slot,
+		    MIN(nback + nforw + 1, UVM_SWAP_MAXREAD));
+		nforw = MIN(nforw, win - 1);
+		nback = MIN(nback, win - 1 - nforw);
+	}
+	for (b = 0; b < nback && uao_ra_ok(uobj, idx - b - 1, slot - b - 1);
+	    b++)
+		continue;
+	for (f = 0; f < nforw && uao_ra_ok(uobj, idx + f + 1, slot + f + 1);
+	    f++)
+		continue;
+	if (b + f > 0)
+		uvm_swap_readahead(slot, &b, &f);
+	nback = b;
+	for (b = 0; b < nback; b++) {
+		back[b] = uvm_pagealloc(uobj,
+		    (voff_t)(idx - b - 1) << PAGE_SHIFT, NULL, 0);
+		if (back[b] == NULL)
+			break;
+	}
+	nforw = f;
+	for (f = 0; f < nforw; f++) {
+		forw[f] = uvm_pagealloc(uobj,
+		    (voff_t)(idx + f + 1) << PAGE_SHIFT, NULL, 0);
+		if (forw[f] == NULL)
+			break;
+	}
+	n = 0;
+	while (b > 0)
+		pps[n++] = back[--b];
+	center = n;
+	pps[n++] = pg;
+	for (int i = 0; i < f; i++)
+		pps[n++] = forw[i];
+	error = uvm_swap_pagein_cluster(pps, n, center, slot);
+	if (error != 0)
+		return error;
+	for (int i = 0; i < n; i++)
+		if (i != center && pps[i] != NULL)
+			uvm_swap_raqueue(pps[i]);
+	return 0;
+}
+
 /*
  * uao_get: the pgo_get of aobjs: pages [offset, offset + *npagesp
  * pages) of uobj into pps[].
@@ -579,7 +673,8 @@ uao_page_dirty(struct vm_page *pg)
  *    queues them): resident ones once they are not busy (sleeping for
  *    them), paged-out ones read back from their swap slot (which they
  *    keep: the page's state is "unknown", the pmap tells if it is
- *    modified), missing ones allocated zero-filled (not zeroed with
+ *    modified) together with their read-ahead neighbours (uao_pagein;
+ *    those are left resident, not busy, PQ_READAHEAD), missing ones allocated zero-filled (not zeroed with
  *    PGO_OVERWRITE: the caller overwrites them) and marked dirty.  All
  *    I/O is synchronous, so PGO_SYNCIO changes nothing.  The object is
  *    unlocked on return.  Returns 0, ENOMEM (no page was free) or EIO
@@ -597,7 +692,6 @@ uao_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
 	int lcv, gotpages, slot, error;
 
 	(void)access_type;
-	(void)advice;
 	KASSERT(mutex_owned(uobj->vmobjlock));
 	KASSERT((offset & PAGE_MASK) == 0);
 	KASSERTMSG(maxpages > 0 && startidx + maxpages <= aobj->u_pages,
@@ -628,6 +722,7 @@ uao_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
 				pg = found[i];
 				KASSERT(pg->uobject == uobj);
 				if ((pg->flags & PG_BUSY) == 0) {
+					uvm_swap_rahit(pg);
 					pps[rel] = pg;
 					gotpages++;
 				}
@@ -651,6 +746,7 @@ uao_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
 				continue;	/* look again: it may be gone */
 			}
 			pg->flags |= PG_BUSY;
+			uvm_swap_rahit(pg);
 			pps[lcv++] = pg;
 			continue;
 		}
@@ -668,7 +764,8 @@ uao_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
 		}
 		KASSERT(pg->flags & PG_BUSY);
 		if (slot != 0) {
-			error = uvm_swap_pagein(pg, slot);
+			error = uao_pagein(uobj, (int)(curoff >> PAGE_SHIFT),
+			    slot, pg, advice);
 			if (error) {
 				uvm_pagefree(pg);
 				goto fail;

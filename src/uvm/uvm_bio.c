@@ -85,7 +85,6 @@ ubc_fini(void)
 	    UVM_KMF_VAONLY);
 	kmem_free(ubc_wins, UBC_NWINS * sizeof(*ubc_wins));
 	ubc_wins = NULL;
-	uvn_iobuf_drain();
 	cv_destroy(&ubc_cv);
 	mutex_destroy(&ubc_lock);
 }

@@ -64,22 +64,30 @@
 #include <uvm/uvm_amap.h>
 #include <uvm/uvm_anon.h>
 #include <uvm/uvm_aobj.h>
+#include <uvm/uvm_swap.h>
 
 /* The most pages one fault looks at (back + forward + 1). */
 #define UVM_MAXRANGE	16
 
 /*
  * Fault-ahead window per advice: how many pages behind and ahead of the
- * faulting one are mapped if already resident.
+ * faulting one are mapped if already resident.  A fault that reads its
+ * anon from swap also reads the anons up to nback behind it (none with
+ * sequential advice: those are behind us) and up to swapra ahead whose
+ * slots continue its slot's run, with the same I/O, and leaves them
+ * resident but unmapped (uvmfault_anon_readahead), as many as the
+ * adaptive window allows (uvm_swap_rawindow); sequential advice asks
+ * for the whole read-ahead every time.
  */
 static const struct uvm_advice {
 	int	advice;
 	int	nback;
 	int	nforw;
+	int	swapra;
 } uvmadvice[] = {
-	{ UVM_ADV_NORMAL, 3, 4 },
-	{ UVM_ADV_RANDOM, 0, 0 },
-	{ UVM_ADV_SEQUENTIAL, 8, 7 },
+	{ UVM_ADV_NORMAL, 3, 4, 7 },
+	{ UVM_ADV_RANDOM, 0, 0, 0 },
+	{ UVM_ADV_SEQUENTIAL, 8, 7, 15 },
 };
 
 /* Internal fault flags. */
@@ -540,6 +548,7 @@ uvm_fault_upper_lookup(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 		prot = flt->enter_prot;
 		if (anon->an_ref > 1)
 			prot &= ~VM_PROT_WRITE;
+		uvm_swap_rahit(pg);
 		if (pg->wire_count == 0)
 			uvm_pageactivate(pg);
 		UVMEXP_INC(fltnamap);
@@ -569,6 +578,85 @@ uvmfault_lockloanpg(struct vm_anon *anon, struct uvm_object **uobjp)
 	return pg;
 }
 
+/* Can nb be read from swap slot with the faulting anon's run? */
+static inline bool
+uvmfault_swapra_ok(struct vm_anon *nb, struct vm_anon *anon, int slot)
+{
+	return nb != NULL && nb != anon && slot > 0 && nb->an_page == NULL &&
+	    nb->an_swslot == slot && nb->an_lock == anon->an_lock;
+}
+
+/*
+ * uvmfault_anon_readahead: the faulting anon (anon, with fresh busy
+ * page pg) is paged out; gather the anons of the same amap around it
+ * whose slots continue its slot's run (within the entry, the advice's
+ * read-ahead and the adaptive window, on the same device, none bad) and
+ * give each a fresh busy page, for one swap read.
+ *
+ * => amap locked.  pps[] gets the pages in address (and slot) order,
+ *    pg at *centerp; returns their number (1: no neighbours).
+ * => a neighbour for which no page is free ends the run on its side.
+ */
+static int
+uvmfault_anon_readahead(struct uvm_faultinfo *ufi, struct vm_anon *anon,
+    struct vm_page *pg, struct vm_page **pps, int *centerp)
+{
+	struct vm_map_entry *entry = ufi->entry;
+	const struct uvm_advice *adv = &uvmadvice[entry->advice];
+	struct vm_page *back[UVM_SWAP_MAXREAD], *forw[UVM_SWAP_MAXREAD];
+	struct vm_anon *nb;
+	vaddr_t off = trunc_page(ufi->orig_rvaddr) - entry->start;
+	int slot = anon->an_swslot, nback, nforw, b, f, n, win;
+
+	KASSERT(mutex_owned(anon->an_lock));
+	KASSERT(entry->advice < __arraycount(uvmadvice));
+	nback = entry->advice == UVM_ADV_SEQUENTIAL ? 0 :
+	    MIN(adv->nback, (int)(off >> PAGE_SHIFT));
+	nforw = MIN(adv->swapra,
+	    (int)(((entry->end - entry->start - off) >> PAGE_SHIFT) - 1));
+	win = MIN(nback + nforw + 1, UVM_SWAP_MAXREAD);
+	if (entry->advice != UVM_ADV_SEQUENTIAL)
+		win = uvm_swap_rawindow(slot, win);
+	nforw = MIN(nforw, win - 1);
+	nback = MIN(nback, win - 1 - nforw);
+	for (b = 0; b < nback; b++) {
+		nb = amap_lookup(&entry->aref,
+		    off - ((vaddr_t)(b + 1) << PAGE_SHIFT));
+		if (!uvmfault_swapra_ok(nb, anon, slot - b - 1))
+			break;
+	}
+	for (f = 0; f < nforw; f++) {
+		nb = amap_lookup(&entry->aref,
+		    off + ((vaddr_t)(f + 1) << PAGE_SHIFT));
+		if (!uvmfault_swapra_ok(nb, anon, slot + f + 1))
+			break;
+	}
+	if (b + f > 0)
+		uvm_swap_readahead(slot, &b, &f);
+	nback = b;
+	for (b = 0; b < nback; b++) {
+		nb = amap_lookup(&entry->aref,
+		    off - ((vaddr_t)(b + 1) << PAGE_SHIFT));
+		if ((back[b] = uvm_pagealloc(NULL, 0, nb, 0)) == NULL)
+			break;
+	}
+	nforw = f;
+	for (f = 0; f < nforw; f++) {
+		nb = amap_lookup(&entry->aref,
+		    off + ((vaddr_t)(f + 1) << PAGE_SHIFT));
+		if ((forw[f] = uvm_pagealloc(NULL, 0, nb, 0)) == NULL)
+			break;
+	}
+	n = 0;
+	while (b > 0)
+		pps[n++] = back[--b];
+	*centerp = n;
+	pps[n++] = pg;
+	for (int i = 0; i < f; i++)
+		pps[n++] = forw[i];
+	return n;
+}
+
 /*
  * uvmfault_anonget: make sure the anon's page is resident and not busy.
  *
@@ -576,14 +664,17 @@ uvmfault_lockloanpg(struct vm_anon *anon, struct uvm_object **uobjp)
  * => 0 with everything still locked (and, for a page on loan from an
  *    object, that object locked too: *loanobj); otherwise everything is
  *    unlocked and ERESTART or an error is returned.
+ * => a page read from swap brings its read-ahead neighbours in with it
+ *    (uvmfault_anon_readahead): resident, unmapped, inactive.
  */
 static int
 uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
     struct vm_anon *anon, struct uvm_object **loanobj)
 {
+	struct vm_page *pps[UVM_SWAP_MAXREAD];
 	struct uvm_object *uobj;
 	struct vm_page *pg;
-	int error;
+	int error, n, center;
 
 	KASSERT(mutex_owned(anon->an_lock));
 	UVMEXP_INC(fltanget);
@@ -593,9 +684,11 @@ uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
 		if (pg == NULL) {
 			/*
 			 * Paged out: the pagedaemon left a swap slot.  Read
-			 * it back (everything stays locked: the read is
+			 * it back, with its read-ahead neighbours
+			 * (everything stays locked: the read is
 			 * synchronous).  A failed read marks the slot bad
-			 * and fails this fault only.
+			 * and fails this fault only; a neighbour that
+			 * fails is just not brought in.
 			 */
 			KASSERTMSG(anon->an_swslot > 0,
 			    "anon %p has neither page nor slot", anon);
@@ -604,11 +697,19 @@ uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
 				uvmfault_unlockall(ufi, amap, NULL);
 				return uvmfault_nomem(true);
 			}
-			error = uvm_swap_pagein(pg, anon->an_swslot);
+			n = uvmfault_anon_readahead(ufi, anon, pg, pps,
+			    &center);
+			error = uvm_swap_pagein_cluster(pps, n, center,
+			    anon->an_swslot);
 			if (error != 0) {
 				uvm_pagefree(pg);
 				uvmfault_unlockall(ufi, amap, NULL);
 				return error;
+			}
+			for (int i = 0; i < n; i++) {
+				if (i == center || pps[i] == NULL)
+					continue;
+				uvm_swap_raqueue(pps[i]);
 			}
 			uvm_pageactivate(pg);
 			uvm_pageunbusy(pg);
@@ -697,6 +798,7 @@ uvm_fault_upper(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 		/* Case 1A: the anon's own page, in place. */
 		UVMEXP_INC(flt_anon);
 		pg = opg;
+		uvm_swap_rahit(pg);
 		prot = flt->enter_prot;
 		if (anon->an_ref > 1 || pg->loan_count != 0 ||
 		    (pg->flags & PG_RDONLY) != 0)
@@ -1026,15 +1128,18 @@ uvm_fault_internal(struct vm_map *orig_map, vaddr_t vaddr,
 int
 uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_prot_t access_type)
 {
-	int flags = 0;
+	int flags = 0, error;
 
 	KASSERT(orig_map != NULL);
 	KASSERTMSG((access_type & ~(VM_PROT_ALL | VM_FAULT_WIRE)) == 0,
 	    "uvm_fault: access_type %#x", access_type);
 	if (access_type & VM_FAULT_WIRE)
 		flags |= UVM_FAULT_WIRE;
-	return uvm_fault_internal(orig_map, vaddr,
+	error = uvm_fault_internal(orig_map, vaddr,
 	    access_type & VM_PROT_ALL, flags);
+	/* The read-ahead this fault started completes (deterministic). */
+	uvm_aio_drain();
+	return error;
 }
 
 /*

@@ -103,7 +103,6 @@ void	uvm_aobj_fini(void);
 void	ubc_init(void);
 void	ubc_fini(void);
 void	ubc_purge(struct uvm_object *);
-void	uvn_iobuf_drain(void);		/* uvm_vnode.c, at shutdown */
 /* uvm_device.c: the device switch and pager. */
 void	udv_init(void);
 void	udv_fini(void);
@@ -134,6 +133,42 @@ void	uvmpd_swpgonly(int delta);
  * nswget.
  */
 int	uvm_swap_pagein(struct vm_page *, int slot);
+/*
+ * The same for pps[center] from slot with its read-ahead neighbours
+ * pps[i] from slot + i - center in one I/O (uvm_swap.c): a neighbour
+ * that cannot be read is freed and its entry set to NULL; on EIO every
+ * neighbour is.
+ */
+int	uvm_swap_pagein_cluster(struct vm_page **, int npages, int center,
+	    int slot);
+/*
+ * Swap read-ahead (uvm_swap.c): a swap-backed page being used counts a
+ * hit if it was read ahead; the adaptive window for a pagein of slot (at
+ * most max pages); a read-ahead page read goes inactive, unbusied.
+ */
+void	uvm_swap_rahit(struct vm_page *);
+int	uvm_swap_rawindow(int slot, int max);
+void	uvm_swap_raqueue(struct vm_page *);
+/*
+ * Asynchronous pageout: the write of pages pgs[0 .. npages) (busy, under
+ * pageout, owners unlocked) to slots [slot, slot + npages) ended with
+ * error (0 or EIO): record the slots or mark them bad, free or unbusy
+ * the pages (uvm_pdaemon.c; the swap I/O completion calls it with
+ * nothing locked).  uvm_anon_release (uvm_anon.c) frees an anon that
+ * was freed while its page was under pageout (PG_RELEASED).
+ */
+void	uvm_aio_aiodone_pages(struct vm_page **, int npages, int slot,
+	    int error);
+void	uvm_anon_release(struct vm_anon *);
+/*
+ * A pager writing pages for the pagedaemon asynchronously: npages go
+ * under pageout (uvm_pageout_start, paging counts them); its completion
+ * (nothing locked) says how many it freed (uvm_pageout_done).
+ */
+void	uvm_pageout_start(int npages);
+void	uvm_pageout_done(int npages, int nfreed);
+/* Complete queued I/O of a deterministic machine (nothing locked). */
+void	uvm_aio_drain(void);
 /* Walkers for the checker: every anon of every amap (an anon shared by
  * several amaps is visited once per amap), every aobj slot. */
 void	uvm_amap_foreach_anon(void (*)(struct vm_anon *, void *), void *);

@@ -826,12 +826,24 @@ uvm_pagefree(struct vm_page *pg)
  *
  * => lock (the owner's) held on entry, released on return: the caller
  *    must look the page up again.
+ * => in a deterministic machine with I/O queued, completes the queue
+ *    instead of sleeping (the caller looks again, and waits again if
+ *    the page is still busy).
  */
 void
 uvm_pagewait(struct vm_page *pg, kmutex_t *lock, const char *wmesg)
 {
 	KASSERT(mutex_owned(lock));
 	KASSERT(pg->flags & PG_BUSY);
+	if (bio_deferred()) {
+		/*
+		 * A deterministic machine's queued I/O (perhaps the one
+		 * pg waits for) completes in the thread about to sleep.
+		 */
+		mutex_exit(lock);
+		(void)biodrain();
+		return;
+	}
 	pg->flags |= PG_WANTED;
 	(void)mtsleep(pg, wmesg, 0, lock);
 	mutex_exit(lock);

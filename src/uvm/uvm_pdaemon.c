@@ -14,11 +14,24 @@
  *	  referenced pages are reactivated; the rest are unmapped; clean
  *	  pages with a copy in swap (or clean file pages) are freed at once;
  *	  dirty anon and aobj pages are gathered busy into a cluster that
- *	  goes to one contiguous run of swap slots with one uvm_swap_put();
- *	  dirty file pages are written back by their pager (pgo_put
- *	  PGO_CLEANIT | PGO_FREE).  Wired, loaned and busy pages are
- *	  skipped.  When swap is full, dirty swap-backed pages go back to
- *	  the active queue: they are never lost.
+ *	  goes to one contiguous run of swap slots with one asynchronous
+ *	  uvm_swap_put(); dirty file pages are written back by their pager
+ *	  (pgo_put PGO_CLEANIT | PGO_FREE, asynchronous for the daemon).
+ *	  Wired, loaned and busy pages are skipped.  When swap is full,
+ *	  dirty swap-backed pages go back to the active queue: they are
+ *	  never lost.
+ *
+ * Asynchronous pageout (NetBSD's shape): the pages of a cluster are
+ * marked PG_BUSY | PG_PAGEOUT, the owners' locks and the page queue lock
+ * are released, one write per run of slots is queued to the I/O engine
+ * (kern_bio), and the scan moves on; uvmexp.paging counts the pages in
+ * flight (the scan stops when free + paging reaches freetarg).  The
+ * write's completion, uvm_aio_aiodone_pages(), runs with nothing locked
+ * (in an I/O thread, or in a stepped machine at the end of each scan):
+ * it relocks each owner, records the slot (or, after an error, marks
+ * the run bad and keeps the page dirty), frees the page unless somebody
+ * waits for it (PG_WANTED) or its anon went meanwhile (PG_RELEASED:
+ * page, slot and anon go), and wakes uvm_wait() sleepers.
  *
  * Two modes, chosen at boot (uvm_machine m_daemon), running the same
  * pass: UVM_DAEMON_THREADED starts a kernel thread running uvm_pageout(),
@@ -27,8 +40,9 @@
  * that would sleep in uvm_wait() runs one itself, so a single-threaded
  * program is deterministic.
  *
- * Running out: uvm_reclaimable() says whether waiting can help: swap has
- * room, or there are clean pages, and the last passes freed something.
+ * Running out: uvm_reclaimable() says whether waiting can help: pages
+ * are under pageout, or swap has room, or there are clean pages, and the
+ * last passes freed something (putting pages under pageout counts).
  * The fault handler returns ENOMEM (fltnoram) when it cannot.
  *
  * Locking: pd_lock protects the wakeup state (pd_wanted, pd_passes,
@@ -37,8 +51,13 @@
  * uvm_pageqlock while walking the queues and takes owners' locks with
  * mutex_tryenter() only (the lock order is owner -> uvm_pageqlock), so
  * it never waits for an owner while holding anything.  The owners of the
- * pages of a cluster stay locked (and the pages PG_BUSY) until the
- * cluster's write is done: a fault on one of them waits.
+ * pages of a cluster stay locked until the cluster's writes are queued;
+ * then only PG_BUSY protects the pages (a fault on one waits), and each
+ * owner's lock holds a reference (mutex_obj_hold) until the completion
+ * has used it.  pd_aiolock serializes completions against the checker
+ * (it comes before the owners' locks; a completion takes it first):
+ * pd_aioslots, the slots allocated to writes in flight and owned by
+ * nobody yet, changes under it.
  */
 
 #include "uvm_impl.h"
@@ -52,6 +71,7 @@ const struct uvm_pdpolicy *uvmpdpol = &uvm_pdpolicy_clock;
 #define UVMPD_CLUSTER		64	/* pages per swap write, at most */
 #define UVMPD_FRUITLESS		3	/* passes freeing nothing: give up */
 #define UVMPD_SWAPSHORT_PCT	90	/* swap shortage above this use */
+#define UVMPD_IOTHREADS		2	/* I/O threads of a threaded machine */
 
 static kmutex_t pd_lock;
 static kcondvar_t pd_cv;		/* the daemon sleeps here */
@@ -64,6 +84,10 @@ static unsigned long pd_passes;		/* l: passes run */
 static int pd_fruitless;		/* l: recent passes that freed 0 */
 static int pd_fruitless_free;		/* l: uvmexp.free after the last */
 static int pd_lastnpages;		/* P: npages at the last tuning */
+static unsigned long pd_aiodone;	/* l: pageout writes completed */
+static unsigned long pd_aiofreed;	/* l: pages their completions freed */
+static kmutex_t pd_aiolock;		/* one pageout completion at a time */
+static int pd_aioslots;			/* a: slots of writes in flight */
 static struct lwp *pd_lwp;		/* the daemon's thread, or NULL */
 
 /* ---------------------------------------------------------------------
@@ -148,14 +172,25 @@ uvm_pdaemon_start(void)
 	KASSERT(!pd_inited);
 	mutex_init(&pd_lock, MUTEX_DEFAULT, IPL_VM);
 	mutex_init(&pd_passlock, MUTEX_DEFAULT, IPL_NONE);
+	mutex_init(&pd_aiolock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&pd_cv, "pgdaemon");
 	cv_init(&pd_donecv, "pdpass");
 	pd_wanted = pd_exit = false;
 	pd_passes = 0;
 	pd_fruitless = 0;
+	pd_aiodone = pd_aiofreed = 0;
+	pd_aioslots = 0;
 	pd_lwp = NULL;
 	pd_inited = true;
 	uvmpd_tune();
+	/*
+	 * The I/O engine: threads for a threaded machine, none (queued
+	 * requests complete at well defined points) for a stepped one.
+	 */
+	error = kern_bio_start(uvm_machine.m_daemon == UVM_DAEMON_THREADED ?
+	    UVMPD_IOTHREADS : 0);
+	if (error)
+		return error;
 	if (uvm_machine.m_daemon != UVM_DAEMON_THREADED)
 		return 0;
 	error = kthread_create(PRI_NONE, KTHREAD_MUSTJOIN, NULL,
@@ -181,9 +216,13 @@ uvm_pdaemon_stop(void)
 		(void)kthread_join(pd_lwp);
 		pd_lwp = NULL;
 	}
+	/* Complete every write and read in flight, stop the I/O threads. */
+	kern_bio_stop();
+	KASSERT(uvmexp.paging == 0 && pd_aioslots == 0);
 	uvm_pagedaemon_lwp = NULL;
 	cv_destroy(&pd_donecv);
 	cv_destroy(&pd_cv);
+	mutex_destroy(&pd_aiolock);
 	mutex_destroy(&pd_passlock);
 	mutex_destroy(&pd_lock);
 	pd_inited = false;
@@ -229,6 +268,9 @@ uvm_reclaimable(void)
 
 	if (!pd_inited)
 		return false;
+	/* Pageouts in flight will give memory back. */
+	if (atomic_load_relaxed(&uvmexp.paging) > 0)
+		return true;
 	mutex_enter(&pd_lock);
 	/* Memory given back since (an exit, an unmap) ends the verdict. */
 	fruitless = pd_fruitless >= UVMPD_FRUITLESS &&
@@ -251,7 +293,7 @@ uvm_reclaimable(void)
 void
 uvm_wait(const char *wmsg)
 {
-	unsigned long gen;
+	unsigned long gen, aiogen;
 
 	KASSERT(pd_inited);
 	if (pd_lwp == NULL || curlwp == pd_lwp) {
@@ -260,9 +302,11 @@ uvm_wait(const char *wmsg)
 	}
 	mutex_enter(&pd_lock);
 	gen = pd_passes;
+	aiogen = pd_aiodone;
 	pd_wanted = true;
 	cv_signal(&pd_cv);
-	while (pd_passes == gen && !pd_exit) {
+	/* Until a pass ends or a pageout write completes. */
+	while (pd_passes == gen && pd_aiodone == aiogen && !pd_exit) {
 		if (cv_timedwait(&pd_donecv, &pd_lock, hz) == EWOULDBLOCK)
 			break;
 	}
@@ -282,7 +326,9 @@ uvm_pageout(void)
 	curlwp->l_flag |= LW_PAGEDAEMON;
 	mutex_enter(&pd_lock);
 	while (!pd_exit) {
-		if (!pd_wanted && uvmexp.free >= uvmexp.freemin) {
+		/* Pages under pageout will be free soon. */
+		if (!pd_wanted &&
+		    uvmexp.free + uvmexp.paging >= uvmexp.freemin) {
 			(void)cv_timedwait(&pd_cv, &pd_lock, hz);
 			continue;
 		}
@@ -380,24 +426,6 @@ uvmpd_swpgonly(int delta)
 	UVMEXP_ADD(swpgonly, delta);
 }
 
-int
-uvm_swap_pagein(struct vm_page *pg, int slot)
-{
-	KASSERT(pg->flags & PG_BUSY);
-	KASSERT(slot > 0);
-	UVMEXP_INC(nswget);
-	if (uvm_swap_isbad(slot))
-		return EIO;
-	if (uvm_swap_get(pg, slot, PGO_SYNCIO) != 0) {
-		uvm_swap_markbad(slot, 1);
-		return EIO;
-	}
-	/* Same bytes as the slot, but may be mapped writable: unknown. */
-	pg->flags &= (uint16_t)~(PG_FAKE | PG_CLEAN | PG_DIRTY);
-	uvmpd_swpgonly(-1);
-	return 0;
-}
-
 /* Swap is short: slots to take back from resident pages. */
 static int
 uvmpd_swap_shortage(void)
@@ -426,6 +454,7 @@ struct uvmpd_cluster {
 
 struct uvmpd_scanstate {
 	int		freed;
+	int		queued;		/* pages put under pageout */
 	bool		swapfull;	/* no slot could be had this pass */
 };
 
@@ -437,12 +466,13 @@ uvmpd_reactivate(struct vm_page *pg)
 	uvmexp.pdreact++;
 }
 
-/* A page was freed by the daemon. */
+/* A page was freed by the daemon (ss NULL: by a pageout's completion). */
 static void
 uvmpd_freed(struct uvmpd_scanstate *ss)
 {
-	ss->freed++;
-	uvmexp.pdfreed++;
+	if (ss != NULL)
+		ss->freed++;
+	UVMEXP_INC(pdfreed);
 }
 
 /* Is lock one of the cluster's (held by us for it)? */
@@ -455,26 +485,34 @@ uvmpd_cluster_haslock(struct uvmpd_cluster *cl, kmutex_t *lock)
 	return false;
 }
 
+/* Pages under pageout changed by delta: uvmexp.paging's one place. */
+static void
+uvmpd_paging(int delta)
+{
+	UVMEXP_ADD(paging, delta);
+}
+
 /*
- * uvmpd_flush: write the cluster's pages to swap, as few runs as the
- * allocator gives (one normally), and free them; pages that could not
- * be written stay dirty and go back to the active queue.
+ * uvmpd_flush: start the writes of the cluster's pages to swap, one
+ * asynchronous write per contiguous run of slots the allocator gives
+ * (one normally), and let go of the pages: they stay PG_BUSY |
+ * PG_PAGEOUT until uvm_aio_aiodone_pages() sees the outcome.  Pages no
+ * slot could be found for stay dirty and go back to the active queue.
  *
- * => uvm_pageqlock held (dropped during the I/O); the owners' locks held
- *    and released here.
+ * => uvm_pageqlock held (dropped while submitting); the owners' locks
+ *    held and released here (each page's owner lock gains a reference
+ *    that its completion drops: the owner may go away meanwhile).
  */
 static void
 uvmpd_flush(struct uvmpd_cluster *cl, struct uvmpd_scanstate *ss)
 {
-	int done = 0, n = cl->c_n, nslots, slot, error;
-	int written[UVMPD_CLUSTER];
+	int done = 0, n = cl->c_n, nslots, slot, nruns = 0;
+	int runslot[UVMPD_CLUSTER], runstart[UVMPD_CLUSTER];
+	int runlen[UVMPD_CLUSTER];
 
 	if (n == 0)
 		return;
-	uvmexp.paging += n;
-	mutex_exit(&uvm_pageqlock);
-	for (int i = 0; i < n; i++)
-		written[i] = 0;
+	KASSERT(mutex_owned(&uvm_pageqlock));
 	while (done < n && !ss->swapfull) {
 		nslots = n - done;
 		slot = uvm_swap_alloc(&nslots, true);
@@ -482,40 +520,151 @@ uvmpd_flush(struct uvmpd_cluster *cl, struct uvmpd_scanstate *ss)
 			ss->swapfull = true;
 			break;
 		}
-		uvmexp.pdpageouts++;
-		error = uvm_swap_put(slot, &cl->c_pgs[done], nslots, PGO_SYNCIO);
-		if (error) {
-			/* The run is unusable: never hand it out again. */
-			uvm_swap_markbad(slot, nslots);
-		} else {
-			for (int i = 0; i < nslots; i++)
-				written[done + i] = slot + i;
-		}
+		runslot[nruns] = slot;
+		runstart[nruns] = done;
+		runlen[nruns] = nslots;
+		nruns++;
 		done += nslots;
 	}
-	mutex_enter(&uvm_pageqlock);
-	for (int i = 0; i < n; i++) {
+	/* Those that got no slot: back to the active queue, dirty. */
+	for (int i = done; i < n; i++) {
 		struct vm_page *pg = cl->c_pgs[i];
 
 		pg->flags &= (uint16_t)~PG_PAGEOUT;
-		if (written[i] != 0) {
-			uvmpd_setslot(pg, written[i]);
-			pg->flags &= (uint16_t)~PG_BUSY;
-			uvm_pagefree(pg);
-			uvmpd_swpgonly(1);
-			uvmpd_freed(ss);
-		} else {
-			pg->flags = (uint16_t)((pg->flags & ~PG_CLEAN) |
-			    PG_DIRTY);
-			uvm_pageunbusy(pg);
-			uvmpd_reactivate(pg);
-		}
+		pg->flags = (uint16_t)((pg->flags & ~PG_CLEAN) | PG_DIRTY);
+		uvm_pageunbusy(pg);
+		uvmpd_reactivate(pg);
 	}
-	uvmexp.paging -= n;
+	for (int i = 0; i < done; i++)
+		mutex_obj_hold(uvmpd_ownerlock(cl->c_pgs[i]));
+	if (done > 0) {
+		uvm_pageout_start(done);
+		atomic_add_int(&pd_aioslots, done);
+		ss->queued += done;
+	}
+	mutex_exit(&uvm_pageqlock);
 	for (int i = 0; i < cl->c_nlocks; i++)
 		mutex_exit(cl->c_locks[i]);
 	cl->c_n = 0;
 	cl->c_nlocks = 0;
+	for (int r = 0; r < nruns; r++) {
+		uvmexp.pdpageouts++;
+		(void)uvm_swap_put(runslot[r], &cl->c_pgs[runstart[r]],
+		    runlen[r], 0);
+	}
+	mutex_enter(&uvm_pageqlock);
+}
+
+/*
+ * uvm_aio_aiodone_pages: the write of a pageout run ended (NetBSD's
+ * uvm_aio_aiodone_pages for pageouts).  For each page, with its owner
+ * locked: if the owner was freed meanwhile (PG_RELEASED: an anon), the
+ * page and the anon go and the slot is freed; on error the page stays,
+ * dirty, and goes back to the active queue (the run is marked bad: it
+ * is never handed out again, and nothing is lost); otherwise the owner
+ * records the slot and the page, clean now, is freed, unless somebody
+ * waits for it (PG_WANTED: a fault on it): then it stays, clean, with
+ * its slot, and the waiter is woken.  Finally uvm_wait() sleepers are
+ * woken.
+ *
+ * => nothing locked (the I/O engine's completion context).
+ */
+void
+uvm_aio_aiodone_pages(struct vm_page **pgs, int npages, int slot, int error)
+{
+	int freed = 0;
+
+	KASSERT(npages > 0 && slot > 0);
+	mutex_enter(&pd_aiolock);
+	if (error != 0)
+		uvm_swap_markbad(slot, npages);
+	for (int i = 0; i < npages; i++) {
+		struct vm_page *pg = pgs[i];
+		kmutex_t *lock = uvmpd_ownerlock(pg);
+		struct vm_anon *anon;
+
+		KASSERT(lock != NULL);
+		mutex_enter(lock);
+		KASSERT((pg->flags & (PG_BUSY | PG_PAGEOUT)) ==
+		    (PG_BUSY | PG_PAGEOUT));
+		pg->flags &= (uint16_t)~PG_PAGEOUT;
+		if (pg->flags & PG_RELEASED) {
+			/* Its anon was freed meanwhile. */
+			KASSERT(pg->uanon != NULL && pg->uobject == NULL);
+			anon = pg->uanon;
+			if (error == 0)
+				uvm_swap_free(slot + i, 1);
+			uvm_anon_release(anon);
+		} else if (error != 0) {
+			pg->flags = (uint16_t)((pg->flags & ~PG_CLEAN) |
+			    PG_DIRTY);
+			mutex_enter(&uvm_pageqlock);
+			uvmpd_reactivate(pg);
+			mutex_exit(&uvm_pageqlock);
+			uvm_pageunbusy(pg);
+		} else if (pg->flags & PG_WANTED) {
+			/* A waiter gets the page back: clean, with a copy. */
+			uvmpd_setslot(pg, slot + i);
+			pg->flags = (uint16_t)((pg->flags & ~PG_DIRTY) |
+			    PG_CLEAN);
+			uvm_pageunbusy(pg);
+		} else {
+			uvmpd_setslot(pg, slot + i);
+			pg->flags &= (uint16_t)~PG_BUSY;
+			uvm_pagefree(pg);
+			uvmpd_swpgonly(1);
+			freed++;
+		}
+		mutex_exit(lock);
+		(void)mutex_obj_free(lock);
+	}
+	atomic_add_int(&pd_aioslots, -npages);
+	mutex_exit(&pd_aiolock);
+	uvm_pageout_done(npages, freed);
+}
+
+/*
+ * uvm_pageout_start: npages pages go under pageout (PG_PAGEOUT) for an
+ * asynchronous write (a pager's, for the daemon).
+ */
+void
+uvm_pageout_start(int npages)
+{
+	uvmpd_paging(npages);
+}
+
+/*
+ * uvm_pageout_done: the asynchronous write of npages pages under
+ * pageout completed, and nfreed of them were freed: count them and
+ * wake uvm_wait() sleepers.
+ *
+ * => nothing locked.
+ */
+void
+uvm_pageout_done(int npages, int nfreed)
+{
+	for (int i = 0; i < nfreed; i++)
+		uvmpd_freed(NULL);
+	uvmpd_paging(-npages);
+	mutex_enter(&pd_lock);
+	pd_aiofreed += (unsigned long)nfreed;
+	pd_aiodone++;
+	cv_broadcast(&pd_donecv);
+	mutex_exit(&pd_lock);
+}
+
+/*
+ * uvm_aio_drain: a deterministic machine's queued I/O completes here
+ * (the end of a pass, of a fault, of a file read or write); threaded
+ * machines' I/O threads need no help.
+ *
+ * => nothing locked.
+ */
+void
+uvm_aio_drain(void)
+{
+	if (bio_deferred())
+		(void)biodrain();
 }
 
 /*
@@ -603,12 +752,16 @@ uvmpd_scan_page(struct vm_page *pg, kmutex_t *lock, bool clusterlock,
 	uvmpd_flush(cl, ss);
 	mutex_exit(&uvm_pageqlock);
 	uvmexp.pdpageouts++;
+	/*
+	 * Asynchronous: the pager puts the page under pageout and its
+	 * completion frees it (uvm_pageout_done counts it).
+	 */
 	error = uobj->pgops->pgo_put(uobj, off, off + PAGE_SIZE,
-	    PGO_CLEANIT | PGO_FREE | PGO_SYNCIO);
+	    PGO_CLEANIT | PGO_FREE);
 	/* pgo_put unlocked the object. */
 	mutex_enter(&uvm_pageqlock);
 	if (error == 0)
-		uvmpd_freed(ss);
+		ss->queued++;
 	return;
 
 unlock:
@@ -630,7 +783,7 @@ uvmpd_scan(struct uvmpd_scanstate *ss)
 	uvmexp.pdrevs++;
 	mutex_enter(&uvm_pageqlock);
 	uvmpdpol->pdp_scaninit();
-	while (uvmexp.free + cl.c_n < uvmexp.freetarg &&
+	while (uvmexp.free + uvmexp.paging + cl.c_n < uvmexp.freetarg &&
 	    (pg = uvmpdpol->pdp_selectvictim()) != NULL) {
 		uvmexp.pdscans++;
 		if (pg->flags & PG_ANON)
@@ -672,15 +825,20 @@ uvm_pageout_step(void)
 	struct uvmpd_scanstate ss;
 	struct lwp *l = curlwp;
 	int oflag, swap_shortage;
+	unsigned long aiofreed;
 
 	KASSERT(pd_inited);
 	mutex_enter(&pd_passlock);
+	mutex_enter(&pd_lock);
+	aiofreed = pd_aiofreed;
+	mutex_exit(&pd_lock);
 	oflag = l->l_flag & LW_PAGEDAEMON;
 	l->l_flag |= LW_PAGEDAEMON;
 	uvmexp.pdwoke++;
 	if (uvmexp.npages != pd_lastnpages)
 		uvmpd_tune();
 	ss.freed = 0;
+	ss.queued = 0;
 	ss.swapfull = false;
 	for (int round = 0; round < 2; round++) {
 		mutex_enter(&uvm_pageqlock);
@@ -690,15 +848,21 @@ uvm_pageout_step(void)
 		    (uvmpdpol->pdp_needsscan_p() || swap_shortage > 0))
 			uvmpdpol->pdp_balancequeue(swap_shortage);
 		mutex_exit(&uvm_pageqlock);
-		if (uvmexp.free >= uvmexp.freetarg)
+		if (uvmexp.free + uvmexp.paging >= uvmexp.freetarg)
 			break;
 		uvmpd_scan(&ss);
+		/* A deterministic machine's pageouts complete here. */
+		uvm_aio_drain();
 	}
 	l->l_flag = (l->l_flag & ~LW_PAGEDAEMON) | oflag;
 
 	mutex_enter(&pd_lock);
 	pd_passes++;
-	if (ss.freed > 0 || uvmexp.free >= uvmexp.freemin)
+	/* Pages its (or earlier passes') writes freed count as its own. */
+	ss.freed += (int)(pd_aiofreed - aiofreed);
+	/* Pageouts in flight are progress, not fruitlessness. */
+	if (ss.freed > 0 || ss.queued > 0 || uvmexp.paging > 0 ||
+	    uvmexp.free >= uvmexp.freemin)
 		pd_fruitless = 0;
 	else {
 		if (pd_fruitless < UVMPD_FRUITLESS)
@@ -799,11 +963,14 @@ uvm_pdaemon_check(bool exact)
 {
 	struct pdck ck = { NULL, 0, 0, NULL, exact };
 	size_t gap, i, j;
-	int distinct = 0, only = 0, ownedbad = 0;
+	int distinct = 0, only = 0, ownedbad = 0, inflight;
 
 	if (!pd_inited)
 		return NULL;
 	mutex_enter(&pd_passlock);
+	/* No completion changes slots while we count (they take it first). */
+	mutex_enter(&pd_aiolock);
+	inflight = pd_aioslots;
 	uvm_amap_foreach_anon(pdck_anon, &ck);
 	uao_foreach_swslot(pdck_aobj, &ck);
 	/* Shell sort by (slot, owner, idx). */
@@ -833,14 +1000,17 @@ uvm_pdaemon_check(bool exact)
 		else if (uvm_swap_isbad(e->slot))
 			ownedbad++;
 	}
-	if (ck.why == NULL && distinct > uvmexp.swpginuse)
+	if (ck.why == NULL && distinct + inflight > uvmexp.swpginuse)
 		ck.why = "pdaemon: more slots owned than swpginuse";
-	if (ck.why == NULL && exact &&
-	    distinct + uvm_swap_nbad() - ownedbad != uvmexp.swpginuse)
+	if (ck.why == NULL && inflight > uvmexp.paging)
+		ck.why = "pdaemon: more slots being written than pages";
+	if (ck.why == NULL && exact && distinct + inflight +
+	    uvm_swap_nbad() - ownedbad != uvmexp.swpginuse)
 		ck.why = "pdaemon: slots owned plus bad ones differ from"
 		    " swpginuse";
 	if (ck.why == NULL && exact && only != uvmexp.swpgonly)
 		ck.why = "pdaemon: non-resident slots differ from swpgonly";
+	mutex_exit(&pd_aiolock);
 	mutex_exit(&pd_passlock);
 	if (ck.v != NULL)
 		kmem_free(ck.v, ck.max * sizeof(*ck.v));

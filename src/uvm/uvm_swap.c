@@ -17,14 +17,37 @@
  * A bad slot (a read failed there) stays allocated forever: freeing it
  * does nothing, so it is never handed out again.
  *
+ * Reads: uvm_swap_getpages() reads a run of slots into pages with one
+ * scatter read.  uvm_swap_pagein_cluster() is the pagein of the fault
+ * handler and the aobj pager: the faulting page plus the read-ahead
+ * neighbours its caller gathered (pages paged out to the slots that
+ * continue its slot's run, trimmed by uvm_swap_readahead() to one
+ * device and good slots, and by the adaptive window of
+ * uvm_swap_rawindow()), in one I/O; a failed run is re-read a page at a
+ * time to find the bad slots, and only the faulting page's failure
+ * fails the fault.  Read-ahead pages wait on the inactive queue marked
+ * PQ_READAHEAD; a use of one (uvm_swap_rahit) is a hit that widens the
+ * next window.
+ *
  * Counters: uvmexp.nswapdev, swpages (all slots of all devices),
  * swpgavail (slots of enabled devices), swpginuse (allocated slots,
- * bad ones included); pageins/pgswapin per read, pgswapout per page
+ * bad ones included); pageins per read I/O, pgswapin per page read,
+ * nswget per pagein asked for (read-ahead included), pgswapout per page
  * written; uvm_swap_nwrites counts write I/Os.
  *
+ * Writes go straight from the pages (a vector of their kernel addresses,
+ * kfile_strategy(9)); the pagedaemon's are asynchronous: uvm_swap_put()
+ * without PGO_SYNCIO queues the write to the I/O engine and returns, and
+ * the engine's completion (swap_aiodone, in an I/O thread or, in a
+ * deterministic machine, in whoever drains the queue) hands the pages to
+ * uvm_aio_aiodone_pages().
+ *
  * Locking: swap_lock (a leaf below the owners' locks) protects the
- * device list, the bitmaps and the counters above.  I/O runs without it;
- * swd_io counts I/Os in flight so SWAP_OFF can wait for them (swap_cv).
+ * device list, the bitmaps and the counters above (nswget excepted:
+ * UVMEXP_INC).  The read-ahead window's state is a hint kept with
+ * relaxed atomics.  I/O runs without it; swd_io counts I/Os in flight
+ * (asynchronous ones until their completion has recorded the slots) so
+ * SWAP_OFF can wait for them (swap_cv).
  * SWAP_OFF pages the device's contents back in with no swap lock held
  * (the amap and aobj layers walk their lists under their own locks);
  * clearing SWF_ENABLE first keeps new slots off the device meanwhile.
@@ -56,6 +79,10 @@ static TAILQ_HEAD(, swapdev) swap_devs = TAILQ_HEAD_INITIALIZER(swap_devs);
 static int swap_nextdrum;		/* s: next device's drum offset */
 static dev_t swap_nextdev;		/* s: next device number */
 unsigned long uvm_swap_nwrites;		/* s */
+/* Read-ahead state (see uvm_swap_rawindow). */
+static unsigned int swapra_hits;	/* a: used since the last window */
+static int swapra_lastslot;		/* a: slot of the last pagein */
+static int swapra_lastwin;		/* a: pages of the last pagein */
 
 #define BITS		64
 #define NWORDS(n)	(((size_t)(n) + BITS - 1) / BITS)
@@ -75,6 +102,9 @@ uvm_swap_init(void)
 	swap_nextdrum = 1;
 	swap_nextdev = 1;
 	uvm_swap_nwrites = 0;
+	swapra_hits = 0;
+	swapra_lastslot = 0;
+	swapra_lastwin = 0;
 }
 
 static void
@@ -259,7 +289,15 @@ swap_off(const char *path)
 	end = start + sdp->swd_npages;
 
 	for (int tries = 0; ; tries++) {
-		/* Wait for I/O in flight (pageouts to slots it gave). */
+		/*
+		 * Wait for I/O in flight (pageouts to slots it gave); a
+		 * deterministic machine completes them here.
+		 */
+		if (bio_deferred()) {
+			mutex_exit(&swap_lock);
+			(void)biodrain();
+			mutex_enter(&swap_lock);
+		}
 		while (sdp->swd_io != 0)
 			cv_wait(&swap_cv, &swap_lock);
 		if (sdp->swd_npginuse - sdp->swd_npgbad == 0) {
@@ -388,8 +426,30 @@ uvm_swapctl(int cmd, void *arg, int misc, register_t *retval)
 }
 
 /*
- * swapdev_findrun: first run of n free slots at or after from (next
- * fit), else from the start.  -1 if none.
+ * The first index in [i, end) whose bit in m is set (set) or clear
+ * (!set), or end: a word at a time.
+ */
+static int
+bitmap_find(const uint64_t *m, int i, int end, bool set)
+{
+	while (i < end) {
+		uint64_t w = m[i / BITS];
+
+		if (!set)
+			w = ~w;
+		w &= ~(uint64_t)0 << (i % BITS);
+		if (w != 0)
+			return MIN(end, (i & ~(BITS - 1)) + __builtin_ctzll(w));
+		i = (i & ~(BITS - 1)) + BITS;
+	}
+	return end;
+}
+
+/*
+ * swapdev_findrun: first run of n free slots at or after the rotor
+ * (next fit), else from the start.  -1 if none.  Free runs are found a
+ * bitmap word at a time (the next clear bit, then the next set one), so
+ * a scan costs the words it passes, not the slots.
  */
 static int
 swapdev_findrun(struct swapdev *sdp, int n)
@@ -398,20 +458,17 @@ swapdev_findrun(struct swapdev *sdp, int n)
 
 	for (int pass = 0; pass < 2; pass++) {
 		int i = pass == 0 ? sdp->swd_rotor : 0;
-		int run = 0;
 
-		while (i < npages) {
-			if (i % BITS == 0 && run == 0 &&
-			    sdp->swd_used[i / BITS] == ~(uint64_t)0) {
-				i += BITS;
-				continue;
-			}
-			if (BIT_ISSET(sdp->swd_used, i)) {
-				run = 0;
-			} else if (++run == n) {
-				return i - n + 1;
-			}
-			i++;
+		while (i + n <= npages) {
+			int j;
+
+			i = bitmap_find(sdp->swd_used, i, npages, false);
+			if (i + n > npages)
+				break;
+			j = bitmap_find(sdp->swd_used, i, i + n, true);
+			if (j == i + n)
+				return i;
+			i = j;
 		}
 	}
 	return -1;
@@ -559,60 +616,333 @@ swap_io_end(struct swapdev *sdp)
 }
 
 /*
- * uvm_swap_get: read the page at swslot into pg (busy, owned by the
- * caller).  Returns 0 or EIO; the caller decides whether to mark the
- * slot bad.  The read completes before returning.
+ * uvm_swap_getpages: read slots [swslot, swslot + npages), one run on
+ * one device, into pps[0..npages) (busy, owned by the caller) with one
+ * I/O straight into the pages.
+ *
+ * => 0 or EIO; the caller decides whether to mark slots bad.  The read
+ *    completes before returning.
+ * => a read counts one pagein and npages pgswapin.
+ */
+int
+uvm_swap_getpages(struct vm_page **pps, int swslot, int npages, int flags)
+{
+	struct iovec iov[UVM_SWAP_MAXREAD];
+	struct swapdev *sdp;
+	off_t off;
+	int error;
+
+	(void)flags;		/* reads are synchronous */
+	KASSERT(swslot > 0);
+	KASSERT(npages > 0 && npages <= UVM_SWAP_MAXREAD);
+	for (int i = 0; i < npages; i++) {
+		KASSERT(pps[i]->flags & PG_BUSY);
+		iov[i].iov_base = uvm_page_kva(pps[i]);
+		iov[i].iov_len = PAGE_SIZE;
+	}
+	sdp = swap_io_begin(swslot, npages, &off);
+	error = kfile_readv(sdp->swd_kf, iov, npages, off);
+	mutex_enter(&swap_lock);
+	if (--sdp->swd_io == 0) {
+		sdp->swd_flags &= ~SWF_BUSY;
+		cv_broadcast(&swap_cv);
+	}
+	if (error == 0) {
+		uvmexp.pageins++;
+		uvmexp.pgswapin += npages;
+	}
+	mutex_exit(&swap_lock);
+	return error ? EIO : 0;
+}
+
+/*
+ * uvm_swap_get: read the page at swswlot into pg (busy, owned by the
+ * caller): uvm_swap_getpages() of one page.
  */
 int
 uvm_swap_get(struct vm_page *pg, int swslot, int flags)
 {
-	struct swapdev *sdp;
-	off_t off;
-	int error;
+	return uvm_swap_getpages(&pg, swslot, 1, flags);
+}
 
-	KASSERT(pg->flags & PG_BUSY);
-	KASSERT(swslot > 0);
-	sdp = swap_io_begin(swslot, 1, &off);
-	error = kfile_read(sdp->swd_kf, uvm_page_kva(pg), PAGE_SIZE, off);
-	swap_io_end(sdp);
-	if (error)
-		return EIO;
+/*
+ * uvm_swap_readahead: of the *nbackp slots just before swslot and the
+ * *nforwp just after it, trim both to the ones that can be read with
+ * swslot in one I/O: on swslot's device, allocated and not bad (the run
+ * stops at the first that is not).
+ *
+ * => swslot is allocated.  The slots' owners are locked by the caller,
+ *    so an allocated slot stays so.
+ */
+void
+uvm_swap_readahead(int swslot, int *nbackp, int *nforwp)
+{
+	struct swapdev *sdp;
+	int b, f, i;
+
+	KASSERT(swslot > 0 && *nbackp >= 0 && *nforwp >= 0);
 	mutex_enter(&swap_lock);
-	uvmexp.pageins++;
-	uvmexp.pgswapin++;
+	sdp = swapdev_byslot(swslot);
+	KASSERT(sdp != NULL);
+	i = swslot - sdp->swd_drumoffset;
+	for (b = 0; b < *nbackp && i - b - 1 >= 0 &&
+	    BIT_ISSET(sdp->swd_used, i - b - 1) &&
+	    !BIT_ISSET(sdp->swd_bad, i - b - 1); b++)
+		continue;
+	for (f = 0; f < *nforwp && i + f + 1 < sdp->swd_npages &&
+	    BIT_ISSET(sdp->swd_used, i + f + 1) &&
+	    !BIT_ISSET(sdp->swd_bad, i + f + 1); f++)
+		continue;
 	mutex_exit(&swap_lock);
+	*nbackp = b;
+	*nforwp = f;
+}
+
+/*
+ * Swap read-ahead adapts to its use, as Linux's swap read-ahead does: a
+ * pager that finds a read-ahead page (PQ_READAHEAD, not yet used)
+ * counts a hit (uvm_swap_rahit); the next read-ahead reads about hits
+ * + 2 pages (a power of two, at most the caller's window), just one
+ * when nothing was used and the slot does not follow the last one read,
+ * and never less than half the last window, so a sequential sweep keeps
+ * its window (uvm_swap_rawindow).  The state is global and approximate
+ * (relaxed atomics, no lock): it is a hint.
+ */
+
+/*
+ * uvm_swap_rahit: pg, a swap-backed page, is being used: if it was read
+ * ahead, that is a hit.
+ *
+ * => pg's owner locked; uvm_pageqlock not held.
+ */
+void
+uvm_swap_rahit(struct vm_page *pg)
+{
+	if (__predict_false(pg->pqflags & PQ_READAHEAD)) {
+		mutex_enter(&uvm_pageqlock);
+		pg->pqflags &= (uint16_t)~PQ_READAHEAD;
+		mutex_exit(&uvm_pageqlock);
+		atomic_inc_uint(&swapra_hits);
+	}
+}
+
+/*
+ * uvm_swap_rawindow: how many pages (the one at slot included, at most
+ * max >= 1) a pagein of slot should read.
+ */
+int
+uvm_swap_rawindow(int slot, int max)
+{
+	unsigned int hits = __atomic_exchange_n(&swapra_hits, 0,
+	    __ATOMIC_RELAXED);
+	int last = atomic_load_relaxed(&swapra_lastslot);
+	int win, w;
+
+	KASSERT(max >= 1);
+	if (hits == 0)
+		win = slot == last + 1 || slot == last - 1 ? 2 : 1;
+	else
+		for (win = 1; win < (int)MIN(hits + 2, 1024); win <<= 1)
+			continue;
+	w = atomic_load_relaxed(&swapra_lastwin) / 2;
+	win = MIN(MAX(win, w), max);
+	atomic_store_relaxed(&swapra_lastslot, slot);
+	atomic_store_relaxed(&swapra_lastwin, win);
+	return win;
+}
+
+/*
+ * uvm_swap_raqueue: a read-ahead page read in (busy, owner locked) goes
+ * to the inactive queue marked PQ_READAHEAD and is unbusied.
+ */
+void
+uvm_swap_raqueue(struct vm_page *pg)
+{
+	mutex_enter(&uvm_pageqlock);
+	uvm_pagedeactivate(pg);
+	pg->pqflags |= PQ_READAHEAD;
+	mutex_exit(&uvm_pageqlock);
+	uvm_pageunbusy(pg);
+}
+
+/*
+ * uvm_swap_pagein_cluster: page in pps[center] from swslot and, in the
+ * same I/O, its read-ahead neighbours pps[i] from slots swslot + i -
+ * center (the caller checked that they are those pages' slots and
+ * trimmed the run with uvm_swap_readahead()).
+ *
+ * => pps[0..npages) are pages just allocated for their owners, busy,
+ *    with the owners locked.
+ * => 0: pps[center] holds its bytes; a neighbour whose bytes could not
+ *    be read was freed and its pps[] entry set to NULL.  EIO: the
+ *    centre page could not be read (its slot is marked bad and stays
+ *    its owner's; the caller frees pps[center]); every neighbour was
+ *    freed and set to NULL.
+ * => a failed run is read again a page at a time, the centre first: a
+ *    page whose own read fails has its slot marked bad (as a fault on
+ *    it would have); neighbours are not tried if the centre failed.
+ * => pages read have state "unknown" (the pmap tells if they are
+ *    modified) and each lowers swpgonly by one.  Counts one nswget.
+ */
+int
+uvm_swap_pagein_cluster(struct vm_page **pps, int npages, int center,
+    int swslot)
+{
+	int error, first = swslot - center;
+
+	KASSERT(npages > 0 && center >= 0 && center < npages);
+	KASSERT(swslot > 0 && first > 0);
+	UVMEXP_INC(nswget);
+	if (uvm_swap_isbad(swslot))
+		error = EIO;
+	else
+		error = uvm_swap_getpages(pps, first, npages, PGO_SYNCIO);
+	if (error != 0 && npages > 1 && !uvm_swap_isbad(swslot)) {
+		/* Which pages failed?  The centre decides the fault. */
+		error = uvm_swap_getpages(&pps[center], swslot, 1,
+		    PGO_SYNCIO);
+		if (error != 0)
+			uvm_swap_markbad(swslot, 1);
+		for (int i = 0; i < npages; i++) {
+			if (i == center)
+				continue;
+			if (error == 0 && uvm_swap_getpages(&pps[i], first + i,
+			    1, PGO_SYNCIO) == 0)
+				continue;
+			if (error == 0)
+				uvm_swap_markbad(first + i, 1);
+			uvm_pagefree(pps[i]);
+			pps[i] = NULL;
+		}
+	} else if (error != 0) {
+		if (!uvm_swap_isbad(swslot))
+			uvm_swap_markbad(swslot, 1);
+		for (int i = 0; i < npages; i++) {
+			if (i != center) {
+				uvm_pagefree(pps[i]);
+				pps[i] = NULL;
+			}
+		}
+	}
+	if (error != 0)
+		return EIO;
+	for (int i = 0; i < npages; i++) {
+		if (pps[i] == NULL)
+			continue;
+		/* Same bytes as the slot, but may be mapped writable. */
+		pps[i]->flags &= (uint16_t)~(PG_FAKE | PG_CLEAN | PG_DIRTY);
+		uvmpd_swpgonly(-1);
+	}
 	return 0;
 }
 
 /*
- * uvm_swap_put: write npages pages to slots [swslot, swslot + npages),
- * which uvm_swap_alloc() returned as one run: one write I/O.  The write
- * completes before returning.  Returns 0 or EIO.
+ * uvm_swap_pagein: read pg (just allocated for its owner, busy, owner
+ * locked) from slot: uvm_swap_pagein_cluster() of one page.
  */
 int
-uvm_swap_put(int swslot, struct vm_page **pps, int npages, int flags)
+uvm_swap_pagein(struct vm_page *pg, int slot)
 {
-	struct swapdev *sdp;
-	char *buf;
-	off_t off;
-	int error;
+	return uvm_swap_pagein_cluster(&pg, 1, 0, slot);
+}
 
-	KASSERT(swslot > 0 && npages > 0);
-	buf = kmem_alloc((size_t)npages * PAGE_SIZE, KM_SLEEP);
-	for (int i = 0; i < npages; i++) {
-		KASSERT(pps[i]->flags & PG_BUSY);
-		memcpy(buf + (size_t)i * PAGE_SIZE, uvm_page_kva(pps[i]),
-		    PAGE_SIZE);
-	}
-	sdp = swap_io_begin(swslot, npages, &off);
-	error = kfile_write(sdp->swd_kf, buf, (size_t)npages * PAGE_SIZE, off);
-	swap_io_end(sdp);
-	kmem_free(buf, (size_t)npages * PAGE_SIZE);
+/*
+ * An asynchronous write in flight: the device (its swd_io holds it), the
+ * run of slots, the pages.
+ */
+struct swap_aio {
+	struct swapdev	*sa_sdp;
+	int		sa_slot;
+	int		sa_npages;
+	struct vm_page	*sa_pgs[];
+};
+
+static size_t
+swap_aio_size(int npages)
+{
+	return sizeof(struct swap_aio) + (size_t)npages * sizeof(struct vm_page *);
+}
+
+/* A write ended: count it, then count the pages written. swap_lock free. */
+static void
+swap_write_done(int npages, int error)
+{
 	mutex_enter(&swap_lock);
 	uvm_swap_nwrites++;
 	if (error == 0)
 		uvmexp.pgswapout += npages;
 	mutex_exit(&swap_lock);
+}
+
+/*
+ * swap_aiodone: b_iodone of an asynchronous pageout: the pages' owners
+ * learn the outcome (uvm_aio_aiodone_pages), then the device's I/O ends
+ * (so SWAP_OFF, waiting for it, sees the slots owned).
+ */
+static void
+swap_aiodone(struct buf *bp)
+{
+	struct swap_aio *sa = bp->b_private;
+	int error = bp->b_error != 0 ? EIO : 0;
+
+	swap_write_done(sa->sa_npages, error);
+	uvm_aio_aiodone_pages(sa->sa_pgs, sa->sa_npages, sa->sa_slot, error);
+	swap_io_end(sa->sa_sdp);
+	kmem_free(sa, swap_aio_size(sa->sa_npages));
+	putiobuf(bp);
+}
+
+/*
+ * uvm_swap_put: write npages pages to slots [swslot, swslot + npages),
+ * which uvm_swap_alloc() returned as one run: one write I/O, straight
+ * from the pages (no copy).
+ *
+ * => pages PG_BUSY.
+ * => PGO_SYNCIO: the write completes before returning; 0 or EIO.
+ * => otherwise the write is queued to the I/O engine and 0 returned at
+ *    once; the pages must be under pageout (PG_PAGEOUT) and the caller
+ *    must hold none of their owners' locks: the completion
+ *    (uvm_aio_aiodone_pages) takes them, records the slots or marks the
+ *    run bad, and frees or unbusies the pages.
+ */
+int
+uvm_swap_put(int swslot, struct vm_page **pps, int npages, int flags)
+{
+	struct swapdev *sdp;
+	struct swap_aio *sa;
+	struct buf *bp;
+	off_t off;
+	int error;
+
+	KASSERT(swslot > 0 && npages > 0);
+	sdp = swap_io_begin(swslot, npages, &off);
+	bp = getiobuf(sdp->swd_kf, npages);
+	bp->b_flags = B_WRITE;
+	bp->b_offset = off;
+	for (int i = 0; i < npages; i++) {
+		KASSERT(pps[i]->flags & PG_BUSY);
+		bio_addseg(bp, uvm_page_kva(pps[i]), PAGE_SIZE);
+	}
+	if ((flags & PGO_SYNCIO) == 0) {
+		sa = kmem_alloc(swap_aio_size(npages), KM_SLEEP);
+		sa->sa_sdp = sdp;
+		sa->sa_slot = swslot;
+		sa->sa_npages = npages;
+		for (int i = 0; i < npages; i++) {
+			KASSERT(pps[i]->flags & PG_PAGEOUT);
+			sa->sa_pgs[i] = pps[i];
+		}
+		bp->b_flags |= B_ASYNC;
+		bp->b_iodone = swap_aiodone;
+		bp->b_private = sa;
+		kfile_strategy(bp);
+		return 0;
+	}
+	kfile_strategy(bp);
+	error = biowait(bp);
+	putiobuf(bp);
+	swap_io_end(sdp);
+	swap_write_done(npages, error);
 	return error ? EIO : 0;
 }
 

@@ -24,11 +24,21 @@
  * file systems; vn_open/vref/vrele/vn_read/vn_write/vn_truncate/vn_fsync
  * are the small vnode layer the tests and uvmsim use.
  *
+ * Transfers go straight between the host file and the pages' kernel
+ * addresses (kern_bio requests, preadv/pwritev): no bounce buffer.  The
+ * pure read-ahead (pages nobody asked for yet) is asynchronous: its pages
+ * stay busy until uvn_ra_aiodone() validates them, or frees them after an
+ * error (read-ahead never fails an access).  So is the pagedaemon's
+ * writeback: uvn_aiodone() cleans and frees the pages.
+ *
  * Locking: the object lock (vmobjlock) protects the page tree, v_size
  * and the read-ahead state.  Host I/O runs without it, on pages made
  * PG_BUSY first (busy pages are the I/O interlock, as in NetBSD).
  * pgo_put is called with the lock held and returns with it released;
- * pgo_get (unlocked mode) too.
+ * pgo_get (unlocked mode) too.  Asynchronous completions run with
+ * nothing else locked, take the object lock (through a reference taken
+ * at submission: the vnode may go once its pages are not busy) and
+ * touch the vnode only while it is held.
  */
 
 #include "uvm_impl.h"
@@ -176,6 +186,7 @@ vn_read(struct vnode *vp, struct uio *uio, int ioflag)
 {
 	voff_t size;
 	vsize_t todo;
+	int error;
 
 	if ((vp->v_flags & VN_READ) == 0)
 		return EBADF;
@@ -185,8 +196,11 @@ vn_read(struct vnode *vp, struct uio *uio, int ioflag)
 	if (uio->uio_offset >= size || uio->uio_resid == 0)
 		return 0;
 	todo = MIN(uio->uio_resid, (vsize_t)(size - uio->uio_offset));
-	return ubc_uiomove(&vp->v_uobj, uio, todo, UVM_ADV_NORMAL,
+	error = ubc_uiomove(&vp->v_uobj, uio, todo, UVM_ADV_NORMAL,
 	    UBC_READ | UBC_PARTIALOK);
+	/* The read-ahead it started completes (deterministic machine). */
+	uvm_aio_drain();
+	return error;
 }
 
 /*
@@ -230,6 +244,7 @@ vn_write(struct vnode *vp, struct uio *uio, int ioflag)
 	}
 	if (error == 0 && (ioflag & IO_SYNC))
 		error = vn_fsync(vp);
+	uvm_aio_drain();
 	return error;
 }
 
@@ -278,103 +293,79 @@ vn_fsync(struct vnode *vp)
  */
 
 /*
+ * uvn_read_fixup: a read of pages pps[0 .. npages) from off ended: the
+ * bytes below the size the VM knows must have come from the file (if
+ * the host file lost them, cut short behind our back, the data is gone,
+ * and reading zeros would hide it: EIO); the tail past size reads as
+ * zeros.  Object unlocked (the pages are busy).
+ */
+static int
+uvn_read_fixup(struct vnode *vp, voff_t off, struct vm_page **pps,
+    int npages, voff_t size)
+{
+	voff_t len = ptoa((voff_t)npages), need = MIN(off + len, size);
+	off_t hsize;
+
+	if (kfile_size(vp->v_kf, &hsize) != 0 || (voff_t)hsize < need)
+		return EIO;
+	for (int i = 0; i < npages; i++) {
+		voff_t poff = off + ptoa((voff_t)i);
+
+		if (poff + (voff_t)PAGE_SIZE <= size)
+			continue;
+		if (poff >= size)
+			memset(uvm_page_kva(pps[i]), 0, PAGE_SIZE);
+		else
+			memset((char *)uvm_page_kva(pps[i]) + (size - poff), 0,
+			    (size_t)(poff + (voff_t)PAGE_SIZE - size));
+	}
+	return 0;
+}
+
+/* A request for npages pages from off: their KVAs as its segments. */
+static struct buf *
+uvn_buf(struct vnode *vp, voff_t off, struct vm_page **pps, int npages,
+    size_t len, int flags)
+{
+	struct buf *bp = getiobuf(vp->v_kf, npages);
+
+	bp->b_flags = flags;
+	bp->b_offset = off;
+	for (int i = 0; i < npages && len > 0; i++) {
+		size_t n = MIN(len, (size_t)PAGE_SIZE);
+
+		bio_addseg(bp, uvm_page_kva(pps[i]), n);
+		len -= n;
+	}
+	return bp;
+}
+
+/*
  * uvn_io: read or write npages pages [off, off + npages) of the file
- * to/from pps (busy), in one host I/O.  Reads past EOF give zeros;
- * writes stop at EOF.  Object unlocked.
+ * to/from pps (busy), in one synchronous host I/O straight to or from
+ * the pages (no bounce buffer).  Reads past EOF give zeros; writes stop
+ * at EOF.  Object unlocked.
  * => returns 0 or EIO (the host I/O failed, or the host file no longer
  *    holds bytes below size that a read needs).
  */
-/*
- * The host I/O bounce buffer: one of UVN_IO_MAXPAGES pages is kept for the
- * next I/O (allocating and freeing one per I/O costs host mmap calls
- * and first-touch faults); uvn_iobuf is it, or NULL while in use (a
- * second I/O at the same time allocates its own).
- */
-static void *uvn_iobuf;
-
-static void *
-uvn_iobuf_get(size_t len)
-{
-	void *buf;
-
-	if (len > (size_t)UVN_IO_MAXPAGES * PAGE_SIZE)
-		return kmem_alloc(len, KM_SLEEP);
-	buf = __atomic_exchange_n(&uvn_iobuf, NULL, __ATOMIC_ACQUIRE);
-	if (buf == NULL)
-		buf = kmem_alloc((size_t)UVN_IO_MAXPAGES * PAGE_SIZE, KM_SLEEP);
-	return buf;
-}
-
-static void
-uvn_iobuf_put(void *buf, size_t len)
-{
-	void *none = NULL;
-
-	if (len > (size_t)UVN_IO_MAXPAGES * PAGE_SIZE) {
-		kmem_free(buf, len);
-		return;
-	}
-	if (!__atomic_compare_exchange_n(&uvn_iobuf, &none, buf, false,
-	    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
-		kmem_free(buf, (size_t)UVN_IO_MAXPAGES * PAGE_SIZE);
-}
-
-/* The machine is going away (and the page size may change). */
-void
-uvn_iobuf_drain(void)
-{
-	void *buf = __atomic_exchange_n(&uvn_iobuf, NULL, __ATOMIC_ACQUIRE);
-
-	if (buf != NULL)
-		kmem_free(buf, (size_t)UVN_IO_MAXPAGES * PAGE_SIZE);
-}
-
 static int
 uvn_io(struct vnode *vp, voff_t off, struct vm_page **pps, int npages,
     voff_t size, bool write)
 {
 	size_t len = (size_t)npages * PAGE_SIZE;
-	char *buf;
+	struct buf *bp;
 	int error;
 
 	if (write && off + (voff_t)len > size)
 		len = size > off ? (size_t)(size - off) : 0;
 	if (len == 0)
 		return 0;
-	buf = uvn_iobuf_get((size_t)npages * PAGE_SIZE);
-	if (write) {
-		for (int i = 0; i < npages; i++)
-			memcpy(buf + (size_t)i * PAGE_SIZE,
-			    uvm_page_kva(pps[i]), PAGE_SIZE);
-		error = kfile_write(vp->v_kf, buf, len, off);
-	} else {
-		error = kfile_read(vp->v_kf, buf, len, off);
-		if (error == 0) {
-			/*
-			 * The bytes below the size the VM knows must come
-			 * from the file: if the host file lost them (it
-			 * was cut short behind our back), the data is
-			 * gone, and reading zeros would hide it.
-			 */
-			off_t hsize;
-			voff_t need = MIN(off + (voff_t)len, size);
-
-			if (kfile_size(vp->v_kf, &hsize) != 0 ||
-			    (voff_t)hsize < need)
-				error = EIO;
-		}
-		if (error == 0) {
-			/* The tail past EOF reads as zeros. */
-			voff_t valid = size > off ? size - off : 0;
-
-			if ((voff_t)len > valid)
-				memset(buf + valid, 0, len - (size_t)valid);
-			for (int i = 0; i < npages; i++)
-				memcpy(uvm_page_kva(pps[i]),
-				    buf + (size_t)i * PAGE_SIZE, PAGE_SIZE);
-		}
-	}
-	uvn_iobuf_put(buf, (size_t)npages * PAGE_SIZE);
+	bp = uvn_buf(vp, off, pps, npages, len, write ? B_WRITE : B_READ);
+	kfile_strategy(bp);
+	error = biowait(bp);
+	putiobuf(bp);
+	if (error == 0 && !write)
+		error = uvn_read_fixup(vp, off, pps, npages, size);
 	return error ? EIO : 0;
 }
 
@@ -438,33 +429,79 @@ uvn_ra_done(struct vnode *vp, struct vm_page **pgs, int n, int error)
 		vp->v_npagesread += (unsigned long)n;
 }
 
+/* An asynchronous read-ahead in flight. */
+struct uvn_raio {
+	struct vnode	*ra_vp;
+	voff_t		ra_size;	/* v_size when it started */
+	int		ra_npages;
+	struct vm_page	*ra_pgs[UVN_RA_MAXWIN];
+};
+
 /*
- * uvn_readahead: after a request [off, end) that continues the last
- * access, read the next window of pages that are not resident, in one
- * I/O (see uvn_ra_alloc and uvn_ra_done).
+ * uvn_ra_aiodone: b_iodone of a read-ahead: the pages become valid, or,
+ * after an error, go (nobody asked for them: a later access reads them
+ * again, synchronously, and gets the error itself).
  *
- * => object locked on entry and exit (unlocked during the I/O).
- * => returns the offset just past the pages read (end if none).
+ * => nothing locked (the I/O engine's completion context).
+ */
+static void
+uvn_ra_aiodone(struct buf *bp)
+{
+	struct uvn_raio *ra = bp->b_private;
+	struct vnode *vp = ra->ra_vp;
+	kmutex_t *lock = vp->v_uobj.vmobjlock;
+	int error = bp->b_error;
+
+	if (error == 0)
+		error = uvn_read_fixup(vp, bp->b_offset, ra->ra_pgs,
+		    ra->ra_npages, ra->ra_size);
+	putiobuf(bp);
+	mutex_enter(lock);
+	uvn_ra_done(vp, ra->ra_pgs, ra->ra_npages, error);
+	/* The vnode may go once its pages are not busy: no more of it. */
+	mutex_exit(lock);
+	(void)mutex_obj_free(lock);
+	kmem_free(ra, sizeof(*ra));
+}
+
+/*
+ * uvn_readahead: read the next window of pages at start that are not
+ * resident, in one asynchronous I/O (see uvn_ra_alloc and
+ * uvn_ra_aiodone): the pages stay busy until it completes, and a reader
+ * that comes to them meanwhile waits for them.
+ *
+ * => object locked throughout (submitting only queues the read: nothing
+ *    sleeps), so the fault handler's locked lookup may start one too.
+ * => returns the offset just past the pages being read (start if none).
  */
 static voff_t
-uvn_readahead(struct vnode *vp, voff_t end)
+uvn_readahead(struct vnode *vp, voff_t start)
 {
 	struct uvm_object *uobj = &vp->v_uobj;
-	struct vm_page *pgs[UVN_RA_MAXWIN];
-	voff_t size;
-	int n, error;
+	struct uvn_raio *ra;
+	struct buf *bp;
+	int n;
 
 	KASSERT(mutex_owned(uobj->vmobjlock));
-	n = uvn_ra_alloc(vp, end, pgs, UVN_RA_MAXWIN);
-	if (n == 0)
-		return end;
+	ra = kmem_alloc(sizeof(*ra), KM_SLEEP);
+	n = uvn_ra_alloc(vp, start, ra->ra_pgs, UVN_RA_MAXWIN);
+	if (n == 0) {
+		kmem_free(ra, sizeof(*ra));
+		return start;
+	}
+	ra->ra_vp = vp;
+	ra->ra_size = vp->v_size;
+	ra->ra_npages = n;
 	vp->v_nreadio++;
-	size = vp->v_size;
-	mutex_exit(uobj->vmobjlock);
-	error = uvn_io(vp, end, pgs, n, size, false);
-	mutex_enter(uobj->vmobjlock);
-	uvn_ra_done(vp, pgs, n, error);
-	return error ? end : end + ptoa((voff_t)n);
+	vp->v_nasyncio++;
+	bp = uvn_buf(vp, start, ra->ra_pgs, n, (size_t)n * PAGE_SIZE,
+	    B_READ | B_ASYNC);
+	bp->b_iodone = uvn_ra_aiodone;
+	bp->b_private = ra;
+	/* Queued only: the completion runs later, without our locks. */
+	mutex_obj_hold(uobj->vmobjlock);
+	kfile_strategy(bp);
+	return start + ptoa((voff_t)n);
 }
 
 /*
@@ -490,8 +527,8 @@ uvn_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
 	struct vnode *vp = uvn_vnode(uobj);
 	struct vm_page *rapgs[UVN_RA_MAXWIN];
 	int npages = *npagesp, i, error = 0, nra = 0;
-	voff_t eof, end, raend;
-	bool seq, merged = false;
+	voff_t eof, end, raend, rastart;
+	bool seq, merged = false, hitra = false;
 
 	KASSERT(mutex_owned(uobj->vmobjlock));
 	KASSERT((offset & PAGE_MASK) == 0 && npages > 0);
@@ -512,6 +549,7 @@ uvn_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
 				pps[i] = pg;
 				found++;
 				if (pg->pqflags & PQ_READAHEAD) {
+					hitra = true;
 					mutex_enter(&uvm_pageqlock);
 					pg->pqflags &= ~PQ_READAHEAD;
 					mutex_exit(&uvm_pageqlock);
@@ -519,6 +557,22 @@ uvn_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
 			} else {
 				pps[i] = NULL;
 			}
+		}
+		/*
+		 * A reader of mapped pages consuming read-ahead pages less
+		 * than a window from their end: start the next window now,
+		 * asynchronously (it only queues), so that the fault at its
+		 * start finds it read or being read.
+		 */
+		end = offset + ptoa((voff_t)npages);
+		if (hitra && advice != UVM_ADV_RANDOM && vp->v_ra_win > 0 &&
+		    vp->v_ra_end > end &&
+		    vp->v_ra_end - end <= ptoa((voff_t)vp->v_ra_win)) {
+			/* A sequential access: the window grows. */
+			vp->v_ra_win = MIN(vp->v_ra_win * 2, UVN_RA_MAXWIN);
+			raend = uvn_readahead(vp, vp->v_ra_end);
+			if (raend != vp->v_ra_end)
+				vp->v_ra_end = raend;
 		}
 		*npagesp = found;
 		return pps[centeridx] != NULL ? 0 : EBUSY;
@@ -553,6 +607,7 @@ again:
 		} else {
 			pg->flags |= PG_BUSY;
 			if (pg->pqflags & PQ_READAHEAD) {
+				hitra = true;
 				mutex_enter(&uvm_pageqlock);
 				pg->pqflags &= ~PQ_READAHEAD;
 				mutex_exit(&uvm_pageqlock);
@@ -659,13 +714,127 @@ again:
 		return error;
 	}
 	if (seq && !merged) {
-		raend = uvn_readahead(vp, end);
-		if (raend != end)
+		/*
+		 * Asynchronous read-ahead: at the end of the request, or,
+		 * if the reader is consuming read-ahead pages and is less
+		 * than a window from their end, after them (so that it
+		 * finds the next window read, or being read, when it gets
+		 * there).
+		 */
+		rastart = end;
+		if (hitra && vp->v_ra_end > end &&
+		    vp->v_ra_end - end <= ptoa((voff_t)vp->v_ra_win))
+			rastart = vp->v_ra_end;
+		raend = uvn_readahead(vp, rastart);
+		if (raend != rastart)
 			vp->v_ra_end = raend;
 	}
 	vp->v_ra_next = end;
 	mutex_exit(uobj->vmobjlock);
 	return 0;
+}
+
+/* An asynchronous pageout write in flight. */
+struct uvn_wio {
+	struct vnode	*wio_vp;
+	int		wio_npages;
+	bool		wio_free;	/* PGO_FREE: free them once clean */
+	struct vm_page	*wio_pgs[];
+};
+
+static size_t
+uvn_wio_size(int npages)
+{
+	return sizeof(struct uvn_wio) + (size_t)npages *
+	    sizeof(struct vm_page *);
+}
+
+/*
+ * uvn_aiodone: b_iodone of the pagedaemon's writeback of file pages:
+ * written pages are clean, and (PGO_FREE) freed unless somebody waits
+ * for them; after an error they stay dirty.  Then the daemon learns how
+ * many went (uvm_pageout_done).
+ *
+ * => nothing locked (the I/O engine's completion context).
+ */
+static void
+uvn_aiodone(struct buf *bp)
+{
+	struct uvn_wio *wio = bp->b_private;
+	struct vnode *vp = wio->wio_vp;
+	kmutex_t *lock = vp->v_uobj.vmobjlock;
+	int error = bp->b_error, npages = wio->wio_npages, nfreed = 0;
+
+	putiobuf(bp);
+	mutex_enter(lock);
+	if (error == 0)
+		vp->v_npageswritten += (unsigned long)npages;
+	for (int i = 0; i < npages; i++) {
+		struct vm_page *pg = wio->wio_pgs[i];
+
+		KASSERT((pg->flags & (PG_BUSY | PG_PAGEOUT)) ==
+		    (PG_BUSY | PG_PAGEOUT));
+		pg->flags &= (uint16_t)~PG_PAGEOUT;
+		if (error != 0) {
+			pg->flags &= (uint16_t)~PG_CLEAN;
+			pg->flags |= PG_DIRTY;
+			uvm_pageunbusy(pg);
+		} else if (wio->wio_free && (pg->flags & PG_WANTED) == 0 &&
+		    pg->wire_count == 0 && pg->loan_count == 0 &&
+		    (pg->flags & PG_RELEASED) == 0) {
+			pmap_page_protect(pg, VM_PROT_NONE);
+			pg->flags &= (uint16_t)~PG_BUSY;
+			uvm_pagefree(pg);
+			nfreed++;
+		} else {
+			if ((pg->flags & PG_RELEASED) != 0)
+				nfreed++;	/* uvm_pageunbusy frees it */
+			uvm_pageunbusy(pg);
+		}
+	}
+	/* The vnode may go once its pages are not busy: no more of it. */
+	mutex_exit(lock);
+	(void)mutex_obj_free(lock);
+	kmem_free(wio, uvn_wio_size(npages));
+	uvm_pageout_done(npages, nfreed);
+}
+
+/*
+ * uvn_put_async: start the pagedaemon's write of run[0 .. nrun) (busy,
+ * dirty, unmapped), asynchronously: the pages go under pageout and
+ * uvn_aiodone finishes them.
+ *
+ * => object locked throughout (submitting only queues the write).
+ */
+static void
+uvn_put_async(struct vnode *vp, struct vm_page **run, int nrun, int flags)
+{
+	struct uvm_object *uobj = &vp->v_uobj;
+	voff_t off = run[0]->offset, size = vp->v_size;
+	size_t len = (size_t)nrun * PAGE_SIZE;
+	struct uvn_wio *wio;
+	struct buf *bp;
+
+	KASSERT(mutex_owned(uobj->vmobjlock));
+	if (off + (voff_t)len > size)
+		len = size > off ? (size_t)(size - off) : 0;
+	wio = kmem_alloc(uvn_wio_size(nrun), KM_SLEEP);
+	wio->wio_vp = vp;
+	wio->wio_npages = nrun;
+	wio->wio_free = (flags & PGO_FREE) != 0;
+	for (int i = 0; i < nrun; i++) {
+		run[i]->flags |= PG_PAGEOUT;
+		wio->wio_pgs[i] = run[i];
+	}
+	uvm_pageout_start(nrun);
+	vp->v_nwriteio++;
+	/* A run wholly past EOF writes nothing: an empty transfer. */
+	bp = uvn_buf(vp, off, run, nrun, len, B_WRITE | B_ASYNC);
+	bp->b_iodone = uvn_aiodone;
+	bp->b_private = wio;
+	/* Queued only: the completion runs later, without our locks. */
+	mutex_obj_hold(uobj->vmobjlock);
+	kfile_strategy(bp);
 }
 
 /*
@@ -678,6 +847,9 @@ again:
  *    wired pages are kept); PGO_BUSYFAIL: EBUSY instead of waiting for a
  *    busy page.  Returns 0 or the first error (EIO: the pages stay
  *    dirty).
+ * => for the pagedaemon (LW_PAGEDAEMON) without PGO_SYNCIO the writes
+ *    are asynchronous: the pages go under pageout (PG_BUSY | PG_PAGEOUT)
+ *    and the write's completion cleans and (PGO_FREE) frees them.
  */
 static int
 uvn_put(struct uvm_object *uobj, voff_t start, voff_t end, int flags)
@@ -687,6 +859,8 @@ uvn_put(struct uvm_object *uobj, voff_t start, voff_t end, int flags)
 	uint64_t idx[16];
 	void *found[16];
 	int error = 0;
+	bool async = (flags & PGO_SYNCIO) == 0 &&
+	    (curlwp->l_flag & LW_PAGEDAEMON) != 0;
 
 	KASSERT(mutex_owned(uobj->vmobjlock));
 	if ((flags & PGO_ALLPAGES) != 0) {
@@ -747,6 +921,11 @@ uvn_put(struct uvm_object *uobj, voff_t start, voff_t end, int flags)
 				uvm_pagedeactivate(pg);
 				mutex_exit(&uvm_pageqlock);
 			}
+		}
+		if (nrun != 0 && async) {
+			uvn_put_async(vp, run, nrun, flags);
+			off = run[nrun - 1]->offset + PAGE_SIZE;
+			continue;
 		}
 		if (nrun != 0) {
 			voff_t size = vp->v_size;
