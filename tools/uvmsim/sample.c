@@ -13,12 +13,16 @@
  * pages on top, fault and swap rates below, against seconds of run
  * time.
  *
- * Locking: single-threaded (the Lua interpreter's thread).
+ * Locking: sample_lock guards S and the progress line.  uvmsim_tick()
+ * is called from any thread, inside or outside the interpreter lock
+ * (the fill and verify loops of uvm.run's threads run outside it); it
+ * only tries the lock, so ticking threads never wait for each other.
  */
 
 #include <uvm/uvm.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +46,8 @@ static struct {
 	int		faults_last, faults_draw;
 	int		nsamples;
 } S;
+
+static pthread_mutex_t sample_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static double
 now(void)
@@ -141,8 +147,8 @@ progress(double t)
 	S.drawn = true;
 }
 
-void
-uvmsim_progress_clear(void)
+static void
+progress_clear_locked(void)
 {
 	if (!S.drawn)
 		return;
@@ -152,23 +158,36 @@ uvmsim_progress_clear(void)
 }
 
 void
+uvmsim_progress_clear(void)
+{
+	pthread_mutex_lock(&sample_lock);
+	progress_clear_locked();
+	pthread_mutex_unlock(&sample_lock);
+}
+
+void
 uvmsim_tick(void)
 {
 	double t;
 
-	if (S.csv == NULL && !S.tty)
-		return;
-	t = now();
-	if (S.csv != NULL && (t - S.tlast) * 1000 >= SAMPLE_MS)
-		sample_row(t);
-	if (S.tty && (t - S.tdraw) * 1000 >= PROGRESS_MS)
-		progress(t);
+	if (pthread_mutex_trylock(&sample_lock) != 0)
+		return;		/* another thread is sampling right now */
+	if (S.csv != NULL || S.tty) {
+		t = now();
+		if (S.csv != NULL && (t - S.tlast) * 1000 >= SAMPLE_MS)
+			sample_row(t);
+		if (S.tty && (t - S.tdraw) * 1000 >= PROGRESS_MS)
+			progress(t);
+	}
+	pthread_mutex_unlock(&sample_lock);
 }
 
 void
 uvmsim_sample_now(void)
 {
+	pthread_mutex_lock(&sample_lock);
 	sample_row(now());
+	pthread_mutex_unlock(&sample_lock);
 }
 
 static int
@@ -222,7 +241,7 @@ uvmsim_sample_close(void)
 {
 	int rv = 0;
 
-	uvmsim_progress_clear();
+	uvmsim_progress_clear();	/* every thread is gone */
 	if (S.csv != NULL) {
 		sample_row(now());
 		if (fclose(S.csv) != 0)
