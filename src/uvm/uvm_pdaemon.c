@@ -426,6 +426,7 @@ struct uvmpd_cluster {
 
 struct uvmpd_scanstate {
 	int		freed;
+	int		contended;	/* victims skipped: owner lock held */
 	bool		swapfull;	/* no slot could be had this pass */
 };
 
@@ -643,8 +644,10 @@ uvmpd_scan(struct uvmpd_scanstate *ss)
 			continue;
 		clusterlock = uvmpd_cluster_haslock(&cl, lock);
 		if (!clusterlock) {
-			if (mutex_owned(lock) || !mutex_tryenter(lock))
+			if (mutex_owned(lock) || !mutex_tryenter(lock)) {
+				ss->contended++;
 				continue;
+			}
 			/* Not ours any more, or a moved page? */
 			if ((pg->pqflags & PQ_INACTIVE) == 0 ||
 			    uvmpd_ownerlock(pg) != lock) {
@@ -681,6 +684,7 @@ uvm_pageout_step(void)
 	if (uvmexp.npages != pd_lastnpages)
 		uvmpd_tune();
 	ss.freed = 0;
+	ss.contended = 0;
 	ss.swapfull = false;
 	for (int round = 0; round < 2; round++) {
 		mutex_enter(&uvm_pageqlock);
@@ -698,7 +702,13 @@ uvm_pageout_step(void)
 
 	mutex_enter(&pd_lock);
 	pd_passes++;
-	if (ss.freed > 0 || uvmexp.free >= uvmexp.freemin)
+	/*
+	 * A pass that had to skip victims whose owners were locked (by
+	 * lwps faulting at the same time, or by its caller) says nothing
+	 * about whether memory can be reclaimed: the owners are busy, not
+	 * stuck.  Only passes that saw every victim count as fruitless.
+	 */
+	if (ss.freed > 0 || ss.contended > 0 || uvmexp.free >= uvmexp.freemin)
 		pd_fruitless = 0;
 	else {
 		if (pd_fruitless < UVMPD_FRUITLESS)
