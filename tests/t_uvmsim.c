@@ -588,6 +588,220 @@ ATF_TC_BODY(loan_lends_pages_to_the_kernel, tc)
 	HAS(out, "the loan from lender (pid 1) is returned");
 }
 
+
+/* ------------------------------------------------------------------
+ * Process bodies on threads (--procs threads, uvm.run{procs = ...}).
+ */
+
+/*
+ * Each side raises its flag in shared memory and then waits to read
+ * the other's.  Under coroutines nothing yields, so the first body
+ * spins alone and gives up; only bodies that really run at the same
+ * time both get past the wait.
+ */
+static const char handshake_lua[] =
+    "local uvm = require 'uvm'\n"
+    "local p = uvm.spawn('left')\n"
+    "local va = p:map{size = '8K', shared = true}\n"
+    "local q = p:fork('right')\n"
+    "local function side(me, mine, theirs) return function()\n"
+    "  me:write(va + mine, '\\1')\n"
+    "  local n = 0\n"
+    "  while me:read(va + theirs, 1) ~= '\\1' do\n"
+    "    n = n + 1\n"
+    "    if n > 20000 then error(me.name .. ' saw no progress') end\n"
+    "  end\n"
+    "  print(me.name .. '=saw')\n"
+    "end end\n"
+    "print('procs=' .. uvm.machine.procs)\n"
+    "uvm.run(side(p, 0, 4096), side(q, 4096, 0))\n"
+    "print('handshake=done')\n";
+
+ATF_TC_WITHOUT_HEAD(threads_run_concurrently);
+ATF_TC_BODY(threads_run_concurrently, tc)
+{
+	script("hs.lua", handshake_lua);
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "run", "hs.lua", NULL), 0);
+	HAS(out, "procs=threads");
+	HAS(out, "left=saw");
+	HAS(out, "right=saw");
+	HAS(out, "handshake=done");
+	ATF_CHECK_STREQ(err, "");
+	/* The same script deadlocks (and gives up) as coroutines. */
+	ATF_CHECK_EQ(uvmsim("--procs", "coroutines", "run", "hs.lua", NULL),
+	    3);
+	HAS(out, "procs=coroutines");
+	HAS(err, "hs.lua:10: left saw no progress");
+	ATF_CHECK(strstr(out, "handshake=done") == NULL);
+	/* procs= in uvm.run overrides the machine's mode. */
+	script("hs2.lua", "local uvm = require 'uvm'\n"
+	    "local run = uvm.run\n"
+	    "uvm.run = function(...) return run({procs = 'threads'}, ...) end\n"
+	    "assert(loadfile('hs.lua'))()\n");
+	ATF_CHECK_EQ(uvmsim("run", "hs2.lua", NULL), 0);
+	HAS(out, "handshake=done");
+}
+
+ATF_TC_WITHOUT_HEAD(thread_error_names_thread_process_and_line);
+ATF_TC_BODY(thread_error_names_thread_process_and_line, tc)
+{
+	/*
+	 * Thread 2 faults on an unmapped address; thread 1, filling in a
+	 * loop, and thread 3, spinning in plain Lua, are stopped.
+	 */
+	script("te.lua", "local uvm = require 'uvm'\n"
+	    "local p = uvm.spawn('worker')\n"
+	    "local va = p:map{size = '256K'}\n"
+	    "local q = p:fork('crasher')\n"
+	    "uvm.run(function()\n"
+	    "  while true do p:fill(va, '256K', 3) end\n"
+	    "end, function()\n"
+	    "  q:fill(va, '64K', 4)\n"
+	    "  q:write(0x7f000000, 'x')\n"
+	    "end, function()\n"
+	    "  local x = 0\n"
+	    "  while true do x = x + 1 end\n"
+	    "end)\n"
+	    "print('not reached')\n");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "run", "te.lua", NULL), 3);
+	HAS(err, "uvmsim: thread 2 (crasher, pid 2): te.lua:9: crasher: write"
+	    " at 0x7f000000: EFAULT");
+	ATF_CHECK(strstr(err, "stopped") == NULL);	/* only the cause */
+	ATF_CHECK(strstr(out, "not reached") == NULL);
+	/* A plain error(), before the thread touched any process. */
+	script("te2.lua", "local uvm = require 'uvm'\n"
+	    "uvm.run(function() end,\n"
+	    "  function() error('plain') end)\n");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "run", "te2.lua", NULL), 3);
+	HAS(err, "uvmsim: thread 2: te2.lua:3: plain\n");
+	/* Not quiescent: uvm.check() belongs after the run. */
+	script("te3.lua", "local uvm = require 'uvm'\n"
+	    "uvm.run(function() uvm.check() end)\n");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "run", "te3.lua", NULL), 3);
+	HAS(err, "te3.lua:2: uvm.check: the machine is not quiescent");
+}
+
+ATF_TC_WITHOUT_HEAD(procs_bad_values_give_documented_errors);
+ATF_TC_BODY(procs_bad_values_give_documented_errors, tc)
+{
+	ATF_CHECK_EQ(uvmsim("--procs", "fibres", NULL), 2);
+	HAS(err, "uvmsim: --procs fibres: must be threads or coroutines");
+	script("b1.lua", "require('uvm').run{procs = 'fibres', function() end}\n");
+	ATF_CHECK_EQ(uvmsim("run", "b1.lua", NULL), 3);
+	HAS(err, "b1.lua:1: run: procs = fibres: must be \"threads\" or"
+	    " \"coroutines\"");
+	script("b2.lua", "local uvm = require 'uvm'\n"
+	    "uvm.run(function() end, 42)\n");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "run", "b2.lua", NULL), 3);
+	HAS(err, "b2.lua:2: run: body 2 is a number, not a function");
+	ATF_CHECK_EQ(uvmsim("--help", NULL), 0);
+	HAS(out, "--procs MODE");
+}
+
+ATF_TC_WITHOUT_HEAD(exit_waits_for_threads_in_the_process);
+ATF_TC_BODY(exit_waits_for_threads_in_the_process, tc)
+{
+	/*
+	 * Thread 1 fills 4 MiB of p outside the interpreter lock; thread 2
+	 * sees the fill begin, exits p in the middle of it and must wait
+	 * for the fill (which completes, every byte) before p goes.
+	 * Thread 1's next call finds p gone.
+	 */
+	script("ex.lua", "local uvm = require 'uvm'\n"
+	    "local p = uvm.spawn('victim')\n"
+	    "local va = p:map{size = '4M'}\n"
+	    "local filled, after\n"
+	    "uvm.run(function()\n"
+	    "  p:fill(va, '4M', 6)\n"
+	    "  filled = uvm.failures()\n"
+	    "  after = select(2, pcall(p.read, p, va, 1))\n"
+	    "end, function()\n"
+	    "  while p:read(va, 1) == '\\0' do coroutine.yield() end\n"
+	    "  p:exit()\n"
+	    "  print('exited=' .. tostring(not p.alive))\n"
+	    "end)\n"
+	    "print('fill=' .. filled)\n"
+	    "print('after=' .. after)\n");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "run", "ex.lua", NULL), 0);
+	HAS(out, "exited=true");
+	HAS(out, "fill=0");
+	HAS(out, "after=process victim (pid 1) has exited");
+	ATF_CHECK_STREQ(err, "");
+}
+
+ATF_TC_WITHOUT_HEAD(thread_verification_failure_names_process_and_bytes);
+ATF_TC_BODY(thread_verification_failure_names_process_and_bytes, tc)
+{
+	script("tv.lua", "local uvm = require 'uvm'\n"
+	    "local p = uvm.spawn('victim')\n"
+	    "local va = p:map{size = '1M', shared = true}\n"
+	    "local q = p:fork('twin')\n"
+	    "p:fill(va, '1M', 5)\n"
+	    "local want = uvm.pattern(5, va + 300000)\n"
+	    "print(string.format('want=%d found=%d', want, want ~ 0x5a))\n"
+	    "local r = {}\n"
+	    "uvm.run(function() q:write(va + 300000, string.char(want ~ 0x5a))"
+	    " end)\n"
+	    "uvm.run(function() r[1] = p:verify(va, '1M', 5) end,\n"
+	    "  function() r[2] = q:verify(va, '512K', 5) end)\n"
+	    "print('r=' .. tostring(r[1]) .. ',' .. tostring(r[2]))\n");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "run", "tv.lua", NULL), 1);
+	HAS(out, "r=false,false");
+	HAS(err, "verification failed: victim (pid 1): address 0x493e0:");
+	HAS(err, "verification failed: twin (pid 2): address 0x493e0:");
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want), "expected 0x%02lx, found 0x%02lx",
+		    keyed("want"), keyed("found"));
+		HAS(err, want);
+	}
+	HAS(err, "uvmsim: 2 verifications failed");
+}
+
+ATF_TC_WITHOUT_HEAD(example_threads_verifies_in_both_modes);
+ATF_TC_BODY(example_threads_verifies_in_both_modes, tc)
+{
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "--daemon", "threaded",
+	    "--ram", "8M", "run", EXAMPLE("threads.lua"), "4", "0.3", NULL), 0);
+	HAS(out, "4 children on threads, pagedaemon threaded");
+	HAS(out, "verified 9 processes: ok");
+	HAS(out, "all processes exited; 2048 pages free");
+	ATF_CHECK_STREQ(err, "");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "--ram", "8M", "run",
+	    EXAMPLE("threads.lua"), "3", "0.3", NULL), 0);
+	HAS(out, "verified 7 processes: ok");
+	ATF_CHECK_EQ(uvmsim("--procs", "coroutines", "--daemon", "threaded",
+	    "--ram", "8M", "run", EXAMPLE("threads.lua"), "4", "0.3", NULL), 0);
+	HAS(out, "4 children on coroutines");
+	HAS(out, "verified 9 processes: ok");
+}
+
+ATF_TC_WITHOUT_HEAD(default_and_examples_verify_as_threads);
+ATF_TC_BODY(default_and_examples_verify_as_threads, tc)
+{
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "--daemon", "threaded",
+	    "--ram", "16M", NULL), 0);
+	HAS(out, "every byte verified");
+	HAS(out, "all processes exited; 4096 pages free");
+	ATF_CHECK_EQ(vmstat_value("forks total"), 8);
+	ATF_CHECK_STREQ(err, "");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "run",
+	    EXAMPLE("forkstorm.lua"), "2", "3", "256K", NULL), 0);
+	HAS(out, "verified 13 processes: ok");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "--daemon", "threaded",
+	    "--no-swap", "--ram", "16M", "run", EXAMPLE("swapoff.lua"), NULL),
+	    0);
+	HAS(out, "after swapoff fast: verified");
+	HAS(out, "after swapon fast: verified");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "--ram", "16M", "run",
+	    EXAMPLE("memhog.lua"), "0.5", "4", NULL), 0);
+	HAS(out, "every byte verified");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "run",
+	    EXAMPLE("filemap.lua"), "128K", NULL), 0);
+	HAS(out, "mappings and read/write agree");
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, default_workload_verifies_every_byte);
@@ -614,5 +828,12 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, stats_csv_and_plot);
 	ATF_TP_ADD_TC(tp, step_pages_out_beyond_ram);
 	ATF_TP_ADD_TC(tp, loan_lends_pages_to_the_kernel);
+	ATF_TP_ADD_TC(tp, threads_run_concurrently);
+	ATF_TP_ADD_TC(tp, thread_error_names_thread_process_and_line);
+	ATF_TP_ADD_TC(tp, procs_bad_values_give_documented_errors);
+	ATF_TP_ADD_TC(tp, exit_waits_for_threads_in_the_process);
+	ATF_TP_ADD_TC(tp, thread_verification_failure_names_process_and_bytes);
+	ATF_TP_ADD_TC(tp, example_threads_verifies_in_both_modes);
+	ATF_TP_ADD_TC(tp, default_and_examples_verify_as_threads);
 	return atf_no_error();
 }
