@@ -10,8 +10,8 @@
  *
  * --plot FILE.png keeps the samples in a CSV (the --stats file, or a
  * temporary one) and hands it to gnuplot at the end: memory gauges in
- * pages on top, fault and swap rates below, against seconds of run
- * time.
+ * pages on top, fault and swap rates below (over windows of several
+ * samples), against seconds of run time.
  *
  * Locking: sample_lock guards S and the progress line.  uvmsim_tick()
  * is called from any thread, inside or outside the interpreter lock
@@ -190,9 +190,18 @@ uvmsim_sample_now(void)
 	pthread_mutex_unlock(&sample_lock);
 }
 
+/*
+ * The rates are drawn from the cumulative counters over windows of
+ * `stride' samples (about PLOT_POINTS points in all), not from the CSV's
+ * per-sample rates, which swing wildly from one 5 ms sample to the next.
+ */
+#define PLOT_POINTS	150
+
 static int
 plot(void)
 {
+	int stride = S.nsamples / PLOT_POINTS > 1 ?
+	    S.nsamples / PLOT_POINTS : 1;
 	FILE *gp;
 	int st;
 
@@ -209,6 +218,16 @@ plot(void)
 	    "set grid\n"
 	    "set lmargin at screen 0.08\n"
 	    "set rmargin at screen 0.76\n"
+	    /* rate of a cumulative column since the previous point */
+	    "t1 = t2 = t3 = t4 = 1e30\n"
+	    "r1(t, y) = (d = t > t1 ? (y - y1) / (t - t1) : NaN,"
+	    " t1 = t, y1 = y, d)\n"
+	    "r2(t, y) = (d = t > t2 ? (y - y2) / (t - t2) : NaN,"
+	    " t2 = t, y2 = y, d)\n"
+	    "r3(t, y) = (d = t > t3 ? (y - y3) / (t - t3) : NaN,"
+	    " t3 = t, y3 = y, d)\n"
+	    "r4(t, y) = (d = t > t4 ? (y - y4) / (t - t4) : NaN,"
+	    " t4 = t, y4 = y, d)\n"
 	    "set multiplot layout 2,1 title 'uvmsim: %d pages of %d bytes'\n"
 	    "set title 'memory (pages)'\n"
 	    "set xlabel 'seconds'\n"
@@ -219,14 +238,19 @@ plot(void)
 	    "'' using 1:4 with lines lw 2 title 'inactive', "
 	    "'' using 1:5 with lines lw 2 title 'wired', "
 	    "'' using 1:6 with lines lw 2 title 'swap in use'\n"
-	    "set title 'fault and paging rates'\n"
+	    "set title 'fault and paging rates (averaged over %d samples)'\n"
 	    "set ylabel 'per second'\n"
-	    "plot '%s' using 1:19 with lines lw 2 title 'faults', "
-	    "'' using 1:20 with lines lw 2 title 'copy-on-write faults', "
-	    "'' using 1:21 with lines lw 2 title 'pages swapped in', "
-	    "'' using 1:22 with lines lw 2 title 'pages swapped out'\n"
+	    "plot '%s' every %d using 1:(r1($1, $9)) with lines lw 2"
+	    " title 'faults', "
+	    "'' every %d using 1:(r2($1, $10)) with lines lw 2"
+	    " title 'copy-on-write faults', "
+	    "'' every %d using 1:(r3($1, $14)) with lines lw 2"
+	    " title 'pages swapped in', "
+	    "'' every %d using 1:(r4($1, $15)) with lines lw 2"
+	    " title 'pages swapped out'\n"
 	    "unset multiplot\n",
-	    S.pngpath, uvmexp.npages, uvmexp.pagesize, S.csvpath, S.csvpath);
+	    S.pngpath, uvmexp.npages, uvmexp.pagesize, S.csvpath,
+	    stride, S.csvpath, stride, stride, stride, stride);
 	st = pclose(gp);
 	if (st != 0) {
 		fprintf(stderr, "uvmsim: --plot: gnuplot failed (status %d)\n",
