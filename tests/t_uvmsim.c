@@ -876,6 +876,20 @@ ATF_TC_BODY(thread_error_names_thread_process_and_line, tc)
 	    "  function() error('plain') end)\n");
 	ATF_CHECK_EQ(uvmsim("--procs", "threads", "run", "te2.lua", NULL), 3);
 	HAS(err, "uvmsim: thread 2: te2.lua:3: plain\n");
+	/* A nested run's threads are stopped too (this one never ends). */
+	script("te4.lua", "local uvm = require 'uvm'\n"
+	    "local p = uvm.spawn('a')\n"
+	    "local va = p:map{size = '64K', shared = true}\n"
+	    "uvm.run{procs = 'threads', function()\n"
+	    "  uvm.run{procs = 'threads', function()\n"
+	    "    while p:read(va, 1) ~= '\\1' do end\n"
+	    "  end}\n"
+	    "end, function()\n"
+	    "  p:read(va, 1)\n"
+	    "  error('outer fails')\n"
+	    "end}\n");
+	ATF_CHECK_EQ(uvmsim("run", "te4.lua", NULL), 3);
+	HAS(err, "uvmsim: thread 2 (a, pid 1): te4.lua:10: outer fails\n");
 	/* Not quiescent: uvm.check() belongs after the run. */
 	script("te3.lua", "local uvm = require 'uvm'\n"
 	    "uvm.run(function() uvm.check() end)\n");

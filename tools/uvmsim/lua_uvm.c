@@ -135,6 +135,7 @@ struct srun {
 	struct sthread	*th;
 	int		n;
 	bool		cancel;		/* a thread failed: the others stop */
+	struct srun	*parent;	/* the run of the thread that ran this */
 };
 
 static struct sproc *allprocs;
@@ -142,6 +143,17 @@ static struct sfile *allfiles;
 
 /* The thread of uvm.run the calling host thread is; NULL: the main one. */
 static __thread struct sthread *cur_thread;
+
+/* Is th's run, or a run it is nested in, stopping?  ilk_mtx or lock held. */
+static bool
+cancelled(const struct sthread *th)
+{
+	for (const struct srun *r = th != NULL ? th->run : NULL; r != NULL;
+	    r = r->parent)
+		if (r->cancel)
+			return true;
+	return false;
+}
 
 /* ---------------------------------------------------------------------
  * The interpreter lock: a ticket lock on ilk_mtx.  The holder's ticket
@@ -251,7 +263,7 @@ vm_enter(struct sbusy *b, struct sproc *sp, enum vm_mode mode, bool keep)
 
 	pthread_mutex_lock(&ilk_mtx);
 	for (;;) {
-		if (th != NULL && th->run->cancel) {
+		if (cancelled(th)) {
 			pthread_mutex_unlock(&ilk_mtx);
 			return ECANCELED;
 		}
@@ -2024,7 +2036,7 @@ thread_hook(lua_State *L, lua_Debug *ar)
 	(void)ar;
 	if (th == NULL)		/* a coroutine of a thread, resumed on main */
 		return;
-	if (th->run->cancel)
+	if (cancelled(th))
 		stopped(L);
 	ilk_yield();
 }
@@ -2078,7 +2090,8 @@ thread_main(void *arg)
 static int
 run_threads(lua_State *L, int first, int n)
 {
-	struct srun run = { .n = n, .cancel = false };
+	struct srun run = { .n = n, .cancel = false,
+	    .parent = cur_thread != NULL ? cur_thread->run : NULL };
 	struct sthread *th;
 	struct sproc *sp;
 	int started = 0, error = 0;

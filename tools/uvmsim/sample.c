@@ -195,13 +195,15 @@ uvmsim_sample_now(void)
  * `stride' samples (about PLOT_POINTS points in all), not from the CSV's
  * per-sample rates, which swing wildly from one 5 ms sample to the next.
  */
-#define PLOT_POINTS	150
+#define PLOT_POINTS	60
 
 static int
 plot(void)
 {
 	int stride = S.nsamples / PLOT_POINTS > 1 ?
 	    S.nsamples / PLOT_POINTS : 1;
+	double window = S.nsamples > 0 ?
+	    (S.tlast - S.t0) * 1000 * stride / S.nsamples : 0;
 	FILE *gp;
 	int st;
 
@@ -216,7 +218,7 @@ plot(void)
 	    "set datafile separator ','\n"
 	    "set key autotitle columnhead outside right top\n"
 	    "set grid\n"
-	    "set lmargin at screen 0.08\n"
+	    "set lmargin at screen 0.10\n"
 	    "set rmargin at screen 0.76\n"
 	    /* rate of a cumulative column since the previous point */
 	    "t1 = t2 = t3 = t4 = 1e30\n"
@@ -238,7 +240,7 @@ plot(void)
 	    "'' using 1:4 with lines lw 2 title 'inactive', "
 	    "'' using 1:5 with lines lw 2 title 'wired', "
 	    "'' using 1:6 with lines lw 2 title 'swap in use'\n"
-	    "set title 'fault and paging rates (averaged over %d samples)'\n"
+	    "set title 'fault and paging rates (%.0f ms windows)'\n"
 	    "set ylabel 'per second'\n"
 	    "plot '%s' every %d using 1:(r1($1, $9)) with lines lw 2"
 	    " title 'faults', "
@@ -250,7 +252,7 @@ plot(void)
 	    " title 'pages swapped out'\n"
 	    "unset multiplot\n",
 	    S.pngpath, uvmexp.npages, uvmexp.pagesize, S.csvpath,
-	    stride, S.csvpath, stride, stride, stride, stride);
+	    window, S.csvpath, stride, stride, stride, stride);
 	st = pclose(gp);
 	if (st != 0) {
 		fprintf(stderr, "uvmsim: --plot: gnuplot failed (status %d)\n",
