@@ -798,20 +798,23 @@ ATF_TC_BODY(loan_lends_pages_to_the_kernel, tc)
 /*
  * Each side raises its flag in shared memory and then waits to read
  * the other's.  Under coroutines nothing yields, so the first body
- * spins alone and gives up; only bodies that really run at the same
- * time both get past the wait.
+ * spins alone and gives up after `limit' reads (arg 1); only bodies that
+ * really run at the same time both get past the wait.  (As threads the
+ * limit is only there for a broken build: the wait ends when the other
+ * thread is scheduled.)
  */
 static const char handshake_lua[] =
     "local uvm = require 'uvm'\n"
     "local p = uvm.spawn('left')\n"
     "local va = p:map{size = '8K', shared = true}\n"
     "local q = p:fork('right')\n"
+    "local limit = tonumber(arg[1])\n"
     "local function side(me, mine, theirs) return function()\n"
     "  me:write(va + mine, '\\1')\n"
     "  local n = 0\n"
     "  while me:read(va + theirs, 1) ~= '\\1' do\n"
     "    n = n + 1\n"
-    "    if n > 20000 then error(me.name .. ' saw no progress') end\n"
+    "    if n > limit then error(me.name .. ' saw no progress') end\n"
     "  end\n"
     "  print(me.name .. '=saw')\n"
     "end end\n"
@@ -823,24 +826,25 @@ ATF_TC_WITHOUT_HEAD(threads_run_concurrently);
 ATF_TC_BODY(threads_run_concurrently, tc)
 {
 	script("hs.lua", handshake_lua);
-	ATF_CHECK_EQ(uvmsim("--procs", "threads", "run", "hs.lua", NULL), 0);
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "run", "hs.lua", "5000000",
+	    NULL), 0);
 	HAS(out, "procs=threads");
 	HAS(out, "left=saw");
 	HAS(out, "right=saw");
 	HAS(out, "handshake=done");
 	ATF_CHECK_STREQ(err, "");
 	/* The same script deadlocks (and gives up) as coroutines. */
-	ATF_CHECK_EQ(uvmsim("--procs", "coroutines", "run", "hs.lua", NULL),
-	    3);
+	ATF_CHECK_EQ(uvmsim("--procs", "coroutines", "run", "hs.lua", "20000",
+	    NULL), 3);
 	HAS(out, "procs=coroutines");
-	HAS(err, "hs.lua:10: left saw no progress");
+	HAS(err, "hs.lua:11: left saw no progress");
 	ATF_CHECK(strstr(out, "handshake=done") == NULL);
 	/* procs= in uvm.run overrides the machine's mode. */
 	script("hs2.lua", "local uvm = require 'uvm'\n"
 	    "local run = uvm.run\n"
 	    "uvm.run = function(...) return run({procs = 'threads'}, ...) end\n"
-	    "assert(loadfile('hs.lua'))()\n");
-	ATF_CHECK_EQ(uvmsim("run", "hs2.lua", NULL), 0);
+	    "assert(loadfile('hs.lua'))(...)\n");
+	ATF_CHECK_EQ(uvmsim("run", "hs2.lua", "5000000", NULL), 0);
 	HAS(out, "handshake=done");
 }
 
