@@ -426,8 +426,8 @@ struct uvmpd_cluster {
 
 struct uvmpd_scanstate {
 	int		freed;
-	int		contended;	/* victims skipped: owner lock held */
 	bool		swapfull;	/* no slot could be had this pass */
+	int		contended;	/* victims skipped: owner lock held */
 };
 
 /* Put pg back on the active queue (uvm_pageqlock held). */
@@ -684,8 +684,8 @@ uvm_pageout_step(void)
 	if (uvmexp.npages != pd_lastnpages)
 		uvmpd_tune();
 	ss.freed = 0;
-	ss.contended = 0;
 	ss.swapfull = false;
+	ss.contended = 0;
 	for (int round = 0; round < 2; round++) {
 		mutex_enter(&uvm_pageqlock);
 		uvmpdpol->pdp_tune();
@@ -702,19 +702,21 @@ uvm_pageout_step(void)
 
 	mutex_enter(&pd_lock);
 	pd_passes++;
-	/*
-	 * A pass that had to skip victims whose owners were locked (by
-	 * lwps faulting at the same time, or by its caller) says nothing
-	 * about whether memory can be reclaimed: the owners are busy, not
-	 * stuck.  Only passes that saw every victim count as fruitless.
-	 */
-	if (ss.freed > 0 || ss.contended > 0 || uvmexp.free >= uvmexp.freemin)
+	if (ss.freed > 0 || uvmexp.free >= uvmexp.freemin)
 		pd_fruitless = 0;
 	else {
 		if (pd_fruitless < UVMPD_FRUITLESS)
 			pd_fruitless++;
 		pd_fruitless_free = uvmexp.free;
 	}
+	/*
+	 * A pass that had to skip victims whose owners were locked (by
+	 * lwps faulting at the same time, or by its caller) says nothing
+	 * about whether memory can be reclaimed: the owners are busy, not
+	 * stuck.  Only passes that saw every victim count as fruitless.
+	 */
+	if (ss.contended > 0)
+		pd_fruitless = 0;
 	cv_broadcast(&pd_donecv);
 	mutex_exit(&pd_lock);
 	mutex_exit(&pd_passlock);
