@@ -5,8 +5,8 @@
 -- The root fills SIZE bytes of private memory.  Every process forks
 -- WIDTH children, down to DEPTH levels; each child rewrites one page in
 -- every PAGES of the region with its own pattern (a copy-on-write fault
--- per page) and runs as a coroutine, so the writes of the whole tree
--- interleave.  At the end every process must see its own pages, its
+-- per page) and runs as a coroutine (a thread of its own with --procs
+-- threads), so the writes of the whole tree interleave.  At the end every process must see its own pages, its
 -- ancestors' bytes elsewhere (each level's writes hide the ones above
 -- them), and the root must see its original bytes everywhere.
 local uvm = require "uvm"

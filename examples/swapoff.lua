@@ -6,9 +6,12 @@
 -- FRACTION of RAM between them, takes the preferred device away while
 -- they hold it (swapoff must bring any page it holds back into RAM or
 -- onto the other device), adds it back, and verifies every byte after
--- each step.  Pages reach swap only when the pagedaemon pages out; this
--- build has none yet, so the devices stay empty and only the bookkeeping
--- is exercised.  With a pagedaemon, run it with FRACTION above 1.
+-- each step.  Pages reach swap only when the pagedaemon pages out: with
+-- the default FRACTION the devices stay empty and only the bookkeeping is
+-- exercised; with FRACTION near 1 part of the workers' memory is on them
+-- when swapoff comes.  swapoff needs free memory for the pages it brings
+-- back and fails with ENOMEM when there is not enough (uvmsim(1), BUGS).
+-- The workers run as coroutines, or as threads with --procs threads.
 local uvm = require "uvm"
 
 local FRACTION = tonumber(arg[1]) or 0.4

@@ -26,6 +26,9 @@
 #define VA0		((vaddr_t)0x1000000)
 #define SWAPFILE	"pdswap.img"
 
+/* UVM's private interface (src/uvm/uvm_impl.h). */
+bool	uvm_reclaimable(void);
+
 /* Exact checks: every case here lets only the pager layer touch slots. */
 #define PD_CHECK(map) do {						\
 	const char *_why = uvm_pdaemon_check(true);			\
@@ -506,6 +509,77 @@ ATF_TC_WITHOUT_HEAD(nothing_reclaimable_fails_enomem_threaded);
 ATF_TC_BODY(nothing_reclaimable_fails_enomem_threaded, tc)
 {
 	enomem_no_swap(UVM_DAEMON_THREADED);
+}
+
+/*
+ * A pass that has to skip its victims because their owner is locked
+ * (by lwps faulting on the same amap at that moment) proves nothing
+ * about what is reclaimable: it must not bring the daemon to the verdict
+ * "nothing reclaimable".  It used to, and then concurrent faults failed
+ * with ENOMEM (EFAULT to the copy) with swap nearly empty: found by
+ * uvmsim --procs threads, twelve lwps faulting on amaps sharing one lock.
+ */
+ATF_TC_WITHOUT_HEAD(contended_passes_are_not_fruitless);
+ATF_TC_BODY(contended_passes_are_not_fruitless, tc)
+{
+	struct vmspace *vm;
+	struct vm_map_entry *e;
+	kmutex_t *locks[64];
+	int n, written = 0, freed = 0, nlocks = 0;
+
+	boot_pd(4 * MB, 16 * MB, UVM_DAEMON_STEPPED, NULL);
+	vm = newvm();
+	n = uvmexp.npages * 2;
+	map_anon(vm, VA0, n);
+	/* Fill until free memory is short; the daemon has not run. */
+	while (written < n && uvmexp.free >= uvmexp.freemin) {
+		ATF_REQUIRE_EQ(write_page(vm, VA0 + ptoa(written), 3, written,
+		    0), 0);
+		written++;
+	}
+	ATF_REQUIRE(uvmexp.free < uvmexp.freemin);
+	ATF_REQUIRE(uvm_reclaimable());
+	/* The amaps (chunks of the mapping) and their locks. */
+	vm_map_lock_read(&vm->vm_map);
+	for (e = vm->vm_map.header.next; e != &vm->vm_map.header;
+	    e = e->next) {
+		kmutex_t *lk = e->aref.ar_amap != NULL ?
+		    amap_lockptr(e->aref.ar_amap) : NULL;
+		int i;
+
+		for (i = 0; i < nlocks && locks[i] != lk; i++)
+			continue;
+		if (lk != NULL && i == nlocks) {
+			ATF_REQUIRE(nlocks < 64);
+			locks[nlocks++] = lk;
+		}
+	}
+	vm_map_unlock_read(&vm->vm_map);
+	ATF_REQUIRE(nlocks > 0);
+
+	/* Every victim's owner is busy: passes free nothing ... */
+	for (int i = 0; i < nlocks; i++)
+		mutex_enter(locks[i]);
+	for (int i = 0; i < 4; i++)
+		freed += uvm_pageout_step();
+	for (int i = 0; i < nlocks; i++)
+		mutex_exit(locks[i]);
+	ATF_CHECK_EQ(freed, 0);
+	ATF_CHECK(uvmexp.free < uvmexp.freemin);
+	/* ... and that is no verdict: memory is still reclaimable. */
+	ATF_CHECK(uvm_reclaimable());
+	/* Indeed: a pass that can take the lock frees pages. */
+	ATF_CHECK(uvm_pageout_step() > 0);
+	ATF_CHECK(uvmexp.free >= uvmexp.freemin);
+	/* And a fault that needs a page gets one. */
+	ATF_CHECK_EQ(write_page(vm, VA0 + ptoa(written), 3, written, 0), 0);
+	written++;
+	ATF_CHECK_EQ(uvmexp.fltnoram, 0);
+	for (int p = 0; p < written; p++)
+		ATF_REQUIRE_EQ(check_page(vm, VA0 + ptoa(p), 3, p, 0), 0);
+	PD_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	shutdown_pd();
 }
 
 /*
@@ -1259,6 +1333,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, bad_slot_on_read_fails_only_that_access);
 	ATF_TP_ADD_TC(tp, nothing_reclaimable_fails_enomem_stepped);
 	ATF_TP_ADD_TC(tp, nothing_reclaimable_fails_enomem_threaded);
+	ATF_TP_ADD_TC(tp, contended_passes_are_not_fruitless);
 	ATF_TP_ADD_TC(tp, reserves_keep_daemon_able_to_run);
 	ATF_TP_ADD_TC(tp, counters_match_what_happened);
 	ATF_TP_ADD_TC(tp, clock_reactivates_referenced_frees_clean_without_io);

@@ -8,6 +8,8 @@
  */
 #include <atf-c.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +73,67 @@ uvmsim(const char *arg, ...)
 		return -1;
 	}
 	return WEXITSTATUS(st);
+}
+
+/*
+ * Run uvmsim with its stderr on a pseudo-terminal (stdout to a file, in
+ * out[]); return its exit status with what the terminal got in err[].
+ */
+static int
+uvmsim_tty(const char *arg, ...)
+{
+	const char *argv[32];
+	va_list ap;
+	int n = 0, st, master;
+	size_t got = 0;
+	pid_t pid;
+	char *slave;
+
+	argv[n++] = UVMSIM;
+	va_start(ap, arg);
+	for (const char *a = arg; a != NULL && n < 31; a = va_arg(ap, const char *))
+		argv[n++] = a;
+	va_end(ap);
+	argv[n] = NULL;
+	master = posix_openpt(O_RDWR | O_NOCTTY);
+	ATF_REQUIRE(master >= 0);
+	ATF_REQUIRE(grantpt(master) == 0 && unlockpt(master) == 0);
+	ATF_REQUIRE((slave = ptsname(master)) != NULL);
+	pid = fork();
+	ATF_REQUIRE(pid >= 0);
+	if (pid == 0) {
+		int fd = open(slave, O_RDWR | O_NOCTTY);
+
+		if (fd < 0 || dup2(fd, STDERR_FILENO) < 0 ||
+		    freopen("uvmsim.out", "w", stdout) == NULL)
+			_exit(99);
+		close(master);
+		execv(UVMSIM, (char *const *)argv);
+		_exit(98);
+	}
+	ATF_REQUIRE(fcntl(master, F_SETFL, O_NONBLOCK) == 0);
+	for (;;) {
+		ssize_t r = read(master, err + got, sizeof(err) - 1 - got);
+		pid_t w;
+
+		if (r > 0) {
+			got += (size_t)r;
+			continue;
+		}
+		w = waitpid(pid, &st, WNOHANG);
+		ATF_REQUIRE(w >= 0);
+		if (w == pid && (r == 0 || errno == EIO || errno == EAGAIN))
+			break;
+		usleep(10000);
+	}
+	/* What is left after the exit. */
+	for (ssize_t r; (r = read(master, err + got,
+	    sizeof(err) - 1 - got)) > 0;)
+		got += (size_t)r;
+	err[got] = '\0';
+	close(master);
+	slurp("uvmsim.out", out, sizeof(out));
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* Write a script file and return its name. */
@@ -278,6 +341,14 @@ ATF_TC_BODY(bad_options_say_which_and_exit_2, tc)
 	HAS(err, "run: no script given");
 }
 
+ATF_TC_WITHOUT_HEAD(machine_that_cannot_boot_exits_4);
+ATF_TC_BODY(machine_that_cannot_boot_exits_4, tc)
+{
+	ATF_CHECK_EQ(uvmsim("--swap", "/nonexistent-dir/s:1M", NULL), 4);
+	HAS(err, "uvmsim: the machine did not boot: No such file or directory");
+	ATF_CHECK_STREQ(out, "");
+}
+
 ATF_TC_WITHOUT_HEAD(help_and_version_exit_0);
 ATF_TC_BODY(help_and_version_exit_0, tc)
 {
@@ -335,6 +406,63 @@ ATF_TC_BODY(vmstat_s_and_sysctl_agree, tc)
 	ATF_CHECK_EQ(keyed("flt_acow"), 64);
 	ATF_CHECK_EQ(keyed("forks"), 1);
 	ATF_CHECK_EQ(keyed("swpages"), 2048);
+}
+
+ATF_TC_WITHOUT_HEAD(vmstat_line_and_sysctl_vm_show_the_counters);
+ATF_TC_BODY(vmstat_line_and_sysctl_vm_show_the_counters, tc)
+{
+	long got[11], want[11];
+	const char *p, *q;
+	int nlines = 0, nfields;
+
+	/* Beyond RAM, so that the paging columns are not all 0. */
+	script("vl.lua", "local uvm = require 'uvm'\n"
+	    "local p = uvm.spawn('p')\n"
+	    "local va = p:map{size = '12M'}\n"
+	    "p:fill(va, '12M', 1)\n"
+	    "local c = p:fork('c'); c:fill(va, '1M', 2)\n"
+	    "assert(p:verify(va, '12M', 1))\n"
+	    "local function s(n) return uvm.sysctl('vm.uvmexp.' .. n) end\n"
+	    "uvm.vmstat(true)\n"
+	    "print('want=' .. table.concat({s'free', s'active', s'inactive',"
+	    " s'wired', s'swpginuse', s'faults', s'flt_acow' + s'flt_prcopy',"
+	    " s'flt_przero', s'pgswapin', s'pgswapout', s'forks'}, ' '))\n"
+	    "uvm.sysctl_vm()\n"
+	    "local n = 0\n"
+	    "for k, v in pairs(uvm.sysctl()) do\n"
+	    "  print('k:' .. k .. '=' .. v); n = n + 1\n"
+	    "end\n"
+	    "print('nfields=' .. n)\n");
+	ATF_CHECK_EQ(uvmsim("--ram", "8M", "run", "vl.lua", NULL), 0);
+	p = strstr(out, " forks\n");
+	ATF_REQUIRE_MSG(p != NULL, "no vmstat header in:\n%s", out);
+	p += strlen(" forks\n");
+	ATF_REQUIRE_EQ(sscanf(p, "%ld %ld %ld %ld %ld %ld %ld %ld %ld %ld %ld",
+	    &got[0], &got[1], &got[2], &got[3], &got[4], &got[5], &got[6],
+	    &got[7], &got[8], &got[9], &got[10]), 11);
+	p = strstr(out, "want=");
+	ATF_REQUIRE(p != NULL);
+	ATF_REQUIRE_EQ(sscanf(p + 5, "%ld %ld %ld %ld %ld %ld %ld %ld %ld %ld"
+	    " %ld", &want[0], &want[1], &want[2], &want[3], &want[4], &want[5],
+	    &want[6], &want[7], &want[8], &want[9], &want[10]), 11);
+	for (int i = 0; i < 11; i++)
+		ATF_CHECK_EQ_MSG(got[i], want[i], "vmstat column %d", i + 1);
+	ATF_CHECK(got[8] > 0 && got[9] > 0);	/* pgin, pgout */
+	/* Every sysctl vm line is a field with the value sysctl reads. */
+	for (p = out; (p = strstr(p, "vm.uvmexp.")) != NULL; p = q) {
+		char name[64], line[128];
+		long v;
+
+		q = strchr(p, '\n');
+		ATF_REQUIRE(q != NULL);
+		ATF_REQUIRE_EQ(sscanf(p, "vm.uvmexp.%63s = %ld", name, &v), 2);
+		snprintf(line, sizeof(line), "k:%s=%ld\n", name, v);
+		HAS(out, line);
+		nlines++;
+	}
+	nfields = (int)keyed("nfields");
+	ATF_CHECK(nfields > 50);
+	ATF_CHECK_EQ(nlines, nfields);
 }
 
 ATF_TC_WITHOUT_HEAD(sysctl_unknown_name_is_an_error);
@@ -500,30 +628,104 @@ ATF_TC_BODY(coroutines_interleave, tc)
 	HAS(err, "co.lua:8: inside");
 }
 
+ATF_TC_WITHOUT_HEAD(progress_line_only_on_a_tty);
+ATF_TC_BODY(progress_line_only_on_a_tty, tc)
+{
+	/* A run of well over PROGRESS_MS (200 ms): paging beyond RAM. */
+	ATF_CHECK_EQ(uvmsim_tty("--ram", "16M", "run", EXAMPLE("memhog.lua"),
+	    "2", "4", NULL), 0);
+	HAS(out, "every byte verified");
+	HAS(err, "flt/s");
+	HAS(err, " free ");
+	HAS(err, " swap ");
+	/* Redrawn in place and erased before the narrative and at exit. */
+	HAS(err, "\r");
+	HAS(err, "\r\033[K");
+	ATF_CHECK(strstr(out, "\033[") == NULL);
+	ATF_CHECK(strstr(out, "flt/s") == NULL);
+	/* The same run, stderr not a terminal: nothing at all. */
+	ATF_CHECK_EQ(uvmsim("--ram", "16M", "run", EXAMPLE("memhog.lua"), "2",
+	    "4", NULL), 0);
+	ATF_CHECK_STREQ(err, "");
+}
+
 ATF_TC_WITHOUT_HEAD(stats_csv_and_plot);
 ATF_TC_BODY(stats_csv_and_plot, tc)
 {
+	unsigned char png[24];
 	struct stat st;
-	int lines = 0;
+	int lines = 0, forks = -1, faults = -1;
+	double t, tprev = -1;
+	bool monotonic = true;
 	FILE *fp;
 	char buf[512];
 
-	ATF_CHECK_EQ(uvmsim("-q", "--stats", "s.csv", "run",
-	    EXAMPLE("memhog.lua"), "0.5", "4", NULL), 0);
+	script("st.lua", "local uvm = require 'uvm'\n"
+	    "local p = uvm.spawn('p')\n"
+	    "local va = p:map{size = '2M'}\n"
+	    "p:fill(va, '2M', 1)\n"
+	    "uvm.sample()\n"
+	    "local c = p:fork('c'); c:fill(va, '1M', 2)\n"
+	    "local g = c:fork('g'); g:fill(va, '512K', 3)\n"
+	    "print('forks=' .. uvm.sysctl('vm.uvmexp.forks'))\n"
+	    "print('faults=' .. uvm.sysctl('vm.uvmexp.faults'))\n");
+	ATF_CHECK_EQ(uvmsim("-q", "--stats", "s.csv", "run", "st.lua", NULL),
+	    0);
 	fp = fopen("s.csv", "r");
 	ATF_REQUIRE(fp != NULL);
 	ATF_REQUIRE(fgets(buf, sizeof(buf), fp) != NULL);
-	ATF_CHECK(strncmp(buf, "time,free,active,inactive,wired,swpginuse",
-	    41) == 0);
-	while (fgets(buf, sizeof(buf), fp) != NULL)
+	ATF_CHECK(strncmp(buf, "time,free,active,inactive,wired,swpginuse,"
+	    "anonpages,filepages,faults,flt_acow,flt_przero,flt_anon,flt_obj,"
+	    "pgswapin,pgswapout,pdfreed,pdscans,forks,fault_rate,cow_rate,"
+	    "pgin_rate,pgout_rate\n", 200) == 0);
+	while (fgets(buf, sizeof(buf), fp) != NULL) {
+		int n = 0, f = 0, fl = 0;
+
 		lines++;
+		t = strtod(buf, NULL);
+		monotonic = monotonic && t >= tprev;
+		tprev = t;
+		/* columns 9 (faults) and 18 (forks) */
+		for (char *c = buf; *c != '\0'; c++) {
+			if (*c != ',')
+				continue;
+			n++;
+			if (n == 8)
+				fl = atoi(c + 1);
+			if (n == 17)
+				f = atoi(c + 1);
+		}
+		ATF_CHECK_EQ_MSG(n, 21, "row %d has %d columns", lines, n + 1);
+		forks = f;
+		faults = fl;
+	}
 	fclose(fp);
-	ATF_CHECK(lines >= 1);	/* the final sample at least */
+	ATF_CHECK(lines >= 2);	/* uvm.sample() and the final one */
+	ATF_CHECK(monotonic);
+	/* The last row is the machine at the end. */
+	ATF_CHECK_EQ(forks, keyed("forks"));
+	ATF_CHECK_EQ(faults, keyed("faults"));
 	if (system("command -v gnuplot >/dev/null 2>&1") != 0)
 		atf_tc_skip("gnuplot is not installed");
-	ATF_CHECK_EQ(uvmsim("-q", "--plot", "p.png", NULL), 0);
+	ATF_CHECK_EQ(uvmsim("-q", "--plot", "p.png", "run", "st.lua", NULL),
+	    0);
 	ATF_REQUIRE(stat("p.png", &st) == 0);
-	ATF_CHECK(st.st_size > 1000);
+	ATF_CHECK(st.st_size > 10000);
+	/* A PNG of 1100 x 800 pixels. */
+	fp = fopen("p.png", "rb");
+	ATF_REQUIRE(fp != NULL);
+	ATF_REQUIRE_EQ(fread(png, 1, sizeof(png), fp), sizeof(png));
+	fclose(fp);
+	ATF_CHECK(memcmp(png, "\x89PNG\r\n\x1a\n", 8) == 0);
+	ATF_CHECK(memcmp(png + 12, "IHDR", 4) == 0);
+	ATF_CHECK_EQ((png[16] << 24) | (png[17] << 16) | (png[18] << 8) |
+	    png[19], 1100);
+	ATF_CHECK_EQ((png[20] << 24) | (png[21] << 16) | (png[22] << 8) |
+	    png[23], 800);
+	/* A gnuplot that fails is reported, not ignored. */
+	ATF_CHECK_EQ(uvmsim("-q", "--plot", "/nonexistent-dir/p.png", "run",
+	    "st.lua", NULL), 2);
+	HAS(err, "--plot: gnuplot failed");
 }
 
 /* Skip unless the binary has the binding (its subsystem is in the tree). */
@@ -588,6 +790,238 @@ ATF_TC_BODY(loan_lends_pages_to_the_kernel, tc)
 	HAS(out, "the loan from lender (pid 1) is returned");
 }
 
+
+/* ------------------------------------------------------------------
+ * Process bodies on threads (--procs threads, uvm.run{procs = ...}).
+ */
+
+/*
+ * Each side raises its flag in shared memory and then waits to read
+ * the other's.  Under coroutines nothing yields, so the first body
+ * spins alone and gives up after `limit' reads (arg 1); only bodies that
+ * really run at the same time both get past the wait.  (As threads the
+ * limit is only there for a broken build: the wait ends when the other
+ * thread is scheduled.)
+ */
+static const char handshake_lua[] =
+    "local uvm = require 'uvm'\n"
+    "local p = uvm.spawn('left')\n"
+    "local va = p:map{size = '8K', shared = true}\n"
+    "local q = p:fork('right')\n"
+    "local limit = tonumber(arg[1])\n"
+    "local function side(me, mine, theirs) return function()\n"
+    "  me:write(va + mine, '\\1')\n"
+    "  local n = 0\n"
+    "  while me:read(va + theirs, 1) ~= '\\1' do\n"
+    "    n = n + 1\n"
+    "    if n > limit then error(me.name .. ' saw no progress') end\n"
+    "  end\n"
+    "  print(me.name .. '=saw')\n"
+    "end end\n"
+    "print('procs=' .. uvm.machine.procs)\n"
+    "uvm.run(side(p, 0, 4096), side(q, 4096, 0))\n"
+    "print('handshake=done')\n";
+
+ATF_TC_WITHOUT_HEAD(threads_run_concurrently);
+ATF_TC_BODY(threads_run_concurrently, tc)
+{
+	script("hs.lua", handshake_lua);
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "run", "hs.lua", "5000000",
+	    NULL), 0);
+	HAS(out, "procs=threads");
+	HAS(out, "left=saw");
+	HAS(out, "right=saw");
+	HAS(out, "handshake=done");
+	ATF_CHECK_STREQ(err, "");
+	/* The same script deadlocks (and gives up) as coroutines. */
+	ATF_CHECK_EQ(uvmsim("--procs", "coroutines", "run", "hs.lua", "20000",
+	    NULL), 3);
+	HAS(out, "procs=coroutines");
+	HAS(err, "hs.lua:11: left saw no progress");
+	ATF_CHECK(strstr(out, "handshake=done") == NULL);
+	/* procs= in uvm.run overrides the machine's mode. */
+	script("hs2.lua", "local uvm = require 'uvm'\n"
+	    "local run = uvm.run\n"
+	    "uvm.run = function(...) return run({procs = 'threads'}, ...) end\n"
+	    "assert(loadfile('hs.lua'))(...)\n");
+	ATF_CHECK_EQ(uvmsim("run", "hs2.lua", "5000000", NULL), 0);
+	HAS(out, "handshake=done");
+}
+
+ATF_TC_WITHOUT_HEAD(thread_error_names_thread_process_and_line);
+ATF_TC_BODY(thread_error_names_thread_process_and_line, tc)
+{
+	/*
+	 * Thread 2 faults on an unmapped address; thread 1, filling in a
+	 * loop, and thread 3, spinning in plain Lua, are stopped.
+	 */
+	script("te.lua", "local uvm = require 'uvm'\n"
+	    "local p = uvm.spawn('worker')\n"
+	    "local va = p:map{size = '256K'}\n"
+	    "local q = p:fork('crasher')\n"
+	    "uvm.run(function()\n"
+	    "  while true do p:fill(va, '256K', 3) end\n"
+	    "end, function()\n"
+	    "  q:fill(va, '64K', 4)\n"
+	    "  q:write(0x7f000000, 'x')\n"
+	    "end, function()\n"
+	    "  local x = 0\n"
+	    "  while true do x = x + 1 end\n"
+	    "end)\n"
+	    "print('not reached')\n");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "run", "te.lua", NULL), 3);
+	HAS(err, "uvmsim: thread 2 (crasher, pid 2): te.lua:9: crasher: write"
+	    " at 0x7f000000: EFAULT");
+	ATF_CHECK(strstr(err, "stopped") == NULL);	/* only the cause */
+	ATF_CHECK(strstr(out, "not reached") == NULL);
+	/* A plain error(), before the thread touched any process. */
+	script("te2.lua", "local uvm = require 'uvm'\n"
+	    "uvm.run(function() end,\n"
+	    "  function() error('plain') end)\n");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "run", "te2.lua", NULL), 3);
+	HAS(err, "uvmsim: thread 2: te2.lua:3: plain\n");
+	/* A nested run's threads are stopped too (this one never ends). */
+	script("te4.lua", "local uvm = require 'uvm'\n"
+	    "local p = uvm.spawn('a')\n"
+	    "local va = p:map{size = '64K', shared = true}\n"
+	    "uvm.run{procs = 'threads', function()\n"
+	    "  uvm.run{procs = 'threads', function()\n"
+	    "    while p:read(va, 1) ~= '\\1' do end\n"
+	    "  end}\n"
+	    "end, function()\n"
+	    "  p:read(va, 1)\n"
+	    "  error('outer fails')\n"
+	    "end}\n");
+	ATF_CHECK_EQ(uvmsim("run", "te4.lua", NULL), 3);
+	HAS(err, "uvmsim: thread 2 (a, pid 1): te4.lua:10: outer fails\n");
+	/* Not quiescent: uvm.check() belongs after the run. */
+	script("te3.lua", "local uvm = require 'uvm'\n"
+	    "uvm.run(function() uvm.check() end)\n");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "run", "te3.lua", NULL), 3);
+	HAS(err, "te3.lua:2: uvm.check: the machine is not quiescent");
+}
+
+ATF_TC_WITHOUT_HEAD(procs_bad_values_give_documented_errors);
+ATF_TC_BODY(procs_bad_values_give_documented_errors, tc)
+{
+	ATF_CHECK_EQ(uvmsim("--procs", "fibres", NULL), 2);
+	HAS(err, "uvmsim: --procs fibres: must be threads or coroutines");
+	script("b1.lua", "require('uvm').run{procs = 'fibres', function() end}\n");
+	ATF_CHECK_EQ(uvmsim("run", "b1.lua", NULL), 3);
+	HAS(err, "b1.lua:1: run: procs = fibres: must be \"threads\" or"
+	    " \"coroutines\"");
+	script("b2.lua", "local uvm = require 'uvm'\n"
+	    "uvm.run(function() end, 42)\n");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "run", "b2.lua", NULL), 3);
+	HAS(err, "b2.lua:2: run: body 2 is a number, not a function");
+	ATF_CHECK_EQ(uvmsim("--help", NULL), 0);
+	HAS(out, "--procs MODE");
+}
+
+ATF_TC_WITHOUT_HEAD(exit_waits_for_threads_in_the_process);
+ATF_TC_BODY(exit_waits_for_threads_in_the_process, tc)
+{
+	/*
+	 * Thread 1 fills 4 MiB of p outside the interpreter lock; thread 2
+	 * sees the fill begin, exits p in the middle of it and must wait
+	 * for the fill (which completes, every byte) before p goes.
+	 * Thread 1's next call finds p gone.
+	 */
+	script("ex.lua", "local uvm = require 'uvm'\n"
+	    "local p = uvm.spawn('victim')\n"
+	    "local va = p:map{size = '4M'}\n"
+	    "local filled, after\n"
+	    "uvm.run(function()\n"
+	    "  p:fill(va, '4M', 6)\n"
+	    "  filled = uvm.failures()\n"
+	    "  after = select(2, pcall(p.read, p, va, 1))\n"
+	    "end, function()\n"
+	    "  while p:read(va, 1) == '\\0' do coroutine.yield() end\n"
+	    "  p:exit()\n"
+	    "  print('exited=' .. tostring(not p.alive))\n"
+	    "end)\n"
+	    "print('fill=' .. filled)\n"
+	    "print('after=' .. after)\n");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "run", "ex.lua", NULL), 0);
+	HAS(out, "exited=true");
+	HAS(out, "fill=0");
+	HAS(out, "after=process victim (pid 1) has exited");
+	ATF_CHECK_STREQ(err, "");
+}
+
+ATF_TC_WITHOUT_HEAD(thread_verification_failure_names_process_and_bytes);
+ATF_TC_BODY(thread_verification_failure_names_process_and_bytes, tc)
+{
+	script("tv.lua", "local uvm = require 'uvm'\n"
+	    "local p = uvm.spawn('victim')\n"
+	    "local va = p:map{size = '1M', shared = true}\n"
+	    "local q = p:fork('twin')\n"
+	    "p:fill(va, '1M', 5)\n"
+	    "local want = uvm.pattern(5, va + 300000)\n"
+	    "print(string.format('want=%d found=%d', want, want ~ 0x5a))\n"
+	    "local r = {}\n"
+	    "uvm.run(function() q:write(va + 300000, string.char(want ~ 0x5a))"
+	    " end)\n"
+	    "uvm.run(function() r[1] = p:verify(va, '1M', 5) end,\n"
+	    "  function() r[2] = q:verify(va, '512K', 5) end)\n"
+	    "print('r=' .. tostring(r[1]) .. ',' .. tostring(r[2]))\n");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "run", "tv.lua", NULL), 1);
+	HAS(out, "r=false,false");
+	HAS(err, "verification failed: victim (pid 1): address 0x493e0:");
+	HAS(err, "verification failed: twin (pid 2): address 0x493e0:");
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want), "expected 0x%02lx, found 0x%02lx",
+		    keyed("want"), keyed("found"));
+		HAS(err, want);
+	}
+	HAS(err, "uvmsim: 2 verifications failed");
+}
+
+ATF_TC_WITHOUT_HEAD(example_threads_verifies_in_both_modes);
+ATF_TC_BODY(example_threads_verifies_in_both_modes, tc)
+{
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "--daemon", "threaded",
+	    "--ram", "8M", "run", EXAMPLE("threads.lua"), "4", "0.3", NULL), 0);
+	HAS(out, "4 children on threads, pagedaemon threaded");
+	HAS(out, "verified 9 processes: ok");
+	HAS(out, "all processes exited; 2048 pages free");
+	ATF_CHECK_STREQ(err, "");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "--ram", "8M", "run",
+	    EXAMPLE("threads.lua"), "3", "0.3", NULL), 0);
+	HAS(out, "verified 7 processes: ok");
+	ATF_CHECK_EQ(uvmsim("--procs", "coroutines", "--daemon", "threaded",
+	    "--ram", "8M", "run", EXAMPLE("threads.lua"), "4", "0.3", NULL), 0);
+	HAS(out, "4 children on coroutines");
+	HAS(out, "verified 9 processes: ok");
+}
+
+ATF_TC_WITHOUT_HEAD(default_and_examples_verify_as_threads);
+ATF_TC_BODY(default_and_examples_verify_as_threads, tc)
+{
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "--daemon", "threaded",
+	    "--ram", "16M", NULL), 0);
+	HAS(out, "every byte verified");
+	HAS(out, "all processes exited; 4096 pages free");
+	ATF_CHECK_EQ(vmstat_value("forks total"), 8);
+	ATF_CHECK_STREQ(err, "");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "run",
+	    EXAMPLE("forkstorm.lua"), "2", "3", "256K", NULL), 0);
+	HAS(out, "verified 13 processes: ok");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "--daemon", "threaded",
+	    "--no-swap", "--ram", "16M", "run", EXAMPLE("swapoff.lua"), NULL),
+	    0);
+	HAS(out, "after swapoff fast: verified");
+	HAS(out, "after swapon fast: verified");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "--ram", "16M", "run",
+	    EXAMPLE("memhog.lua"), "0.5", "4", NULL), 0);
+	HAS(out, "every byte verified");
+	ATF_CHECK_EQ(uvmsim("--procs", "threads", "run",
+	    EXAMPLE("filemap.lua"), "128K", NULL), 0);
+	HAS(out, "mappings and read/write agree");
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, default_workload_verifies_every_byte);
@@ -602,17 +1036,27 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, missing_script_exits_3);
 	ATF_TP_ADD_TC(tp, verification_failure_names_process_and_bytes);
 	ATF_TP_ADD_TC(tp, bad_options_say_which_and_exit_2);
+	ATF_TP_ADD_TC(tp, machine_that_cannot_boot_exits_4);
 	ATF_TP_ADD_TC(tp, help_and_version_exit_0);
 	ATF_TP_ADD_TC(tp, script_gets_arguments);
 	ATF_TP_ADD_TC(tp, vmstat_s_and_sysctl_agree);
+	ATF_TP_ADD_TC(tp, vmstat_line_and_sysctl_vm_show_the_counters);
 	ATF_TP_ADD_TC(tp, sysctl_unknown_name_is_an_error);
 	ATF_TP_ADD_TC(tp, swapctl_l_lists_devices);
 	ATF_TP_ADD_TC(tp, pmap_lists_entries);
 	ATF_TP_ADD_TC(tp, api_protect_inherit_exec_exit);
 	ATF_TP_ADD_TC(tp, files_read_write_truncate);
 	ATF_TP_ADD_TC(tp, coroutines_interleave);
+	ATF_TP_ADD_TC(tp, progress_line_only_on_a_tty);
 	ATF_TP_ADD_TC(tp, stats_csv_and_plot);
 	ATF_TP_ADD_TC(tp, step_pages_out_beyond_ram);
 	ATF_TP_ADD_TC(tp, loan_lends_pages_to_the_kernel);
+	ATF_TP_ADD_TC(tp, threads_run_concurrently);
+	ATF_TP_ADD_TC(tp, thread_error_names_thread_process_and_line);
+	ATF_TP_ADD_TC(tp, procs_bad_values_give_documented_errors);
+	ATF_TP_ADD_TC(tp, exit_waits_for_threads_in_the_process);
+	ATF_TP_ADD_TC(tp, thread_verification_failure_names_process_and_bytes);
+	ATF_TP_ADD_TC(tp, example_threads_verifies_in_both_modes);
+	ATF_TP_ADD_TC(tp, default_and_examples_verify_as_threads);
 	return atf_no_error();
 }

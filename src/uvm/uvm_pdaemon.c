@@ -456,6 +456,7 @@ struct uvmpd_scanstate {
 	int		freed;
 	int		queued;		/* pages put under pageout */
 	bool		swapfull;	/* no slot could be had this pass */
+	int		contended;	/* victims skipped: owner lock held */
 };
 
 /* Put pg back on the active queue (uvm_pageqlock held). */
@@ -796,8 +797,10 @@ uvmpd_scan(struct uvmpd_scanstate *ss)
 			continue;
 		clusterlock = uvmpd_cluster_haslock(&cl, lock);
 		if (!clusterlock) {
-			if (mutex_owned(lock) || !mutex_tryenter(lock))
+			if (mutex_owned(lock) || !mutex_tryenter(lock)) {
+				ss->contended++;
 				continue;
+			}
 			/* Not ours any more, or a moved page? */
 			if ((pg->pqflags & PQ_INACTIVE) == 0 ||
 			    uvmpd_ownerlock(pg) != lock) {
@@ -840,6 +843,7 @@ uvm_pageout_step(void)
 	ss.freed = 0;
 	ss.queued = 0;
 	ss.swapfull = false;
+	ss.contended = 0;
 	for (int round = 0; round < 2; round++) {
 		mutex_enter(&uvm_pageqlock);
 		uvmpdpol->pdp_tune();
@@ -869,6 +873,14 @@ uvm_pageout_step(void)
 			pd_fruitless++;
 		pd_fruitless_free = uvmexp.free;
 	}
+	/*
+	 * A pass that had to skip victims whose owners were locked (by
+	 * lwps faulting at the same time, or by its caller) says nothing
+	 * about whether memory can be reclaimed: the owners are busy, not
+	 * stuck.  Only passes that saw every victim count as fruitless.
+	 */
+	if (ss.contended > 0)
+		pd_fruitless = 0;
 	cv_broadcast(&pd_donecv);
 	mutex_exit(&pd_lock);
 	mutex_exit(&pd_passlock);

@@ -2,7 +2,7 @@
 --
 -- init maps private anonymous memory, shared anonymous memory and a
 -- shared file, and fills them; it forks children that run as
--- coroutines: each writes its own pattern over part of its private copy
+-- coroutines (or threads, with --procs threads): each writes its own pattern over part of its private copy
 -- (copy-on-write), its slice of the shared file through the mapping,
 -- grows a region of its own, and forks a grandchild that writes again.
 -- Then every byte of every process, and the file through read(2), is

@@ -20,12 +20,43 @@
  * pagedaemon (uvm_pdaemon.c) and proc:loan() lends pages to the kernel
  * (uvm_loan.c).
  *
- * uvm.run() runs functions as coroutines, round-robin, each resumed
- * until it returns: a process body that calls coroutine.yield() lets the
- * others run, which interleaves faults of several processes.
+ * uvm.run() runs process bodies in one of two ways (--procs, or the
+ * procs= field of uvm.run{...}):
  *
- * Locking: everything runs on the interpreter's host thread, as lwp0;
- * UVM does its own locking.
+ *  coroutines	round-robin on the interpreter's host thread, each
+ *		resumed until it yields or returns: a body that calls
+ *		coroutine.yield() lets the others run, which interleaves
+ *		the faults of several processes deterministically.
+ *  threads	each body on a host thread of its own, in a Lua thread
+ *		of its own (lua_newthread, anchored in the registry).
+ *		Working on a process, a thread runs as an lwp of that
+ *		process (one per thread and process, made on first use:
+ *		lwp_alloc + kern_lwp_bind); otherwise as an lwp of proc0
+ *		of its own.  So UVM sees real concurrency: parallel faults
+ *		on shared amaps and objects, the threaded pagedaemon racing
+ *		them, fork and exit while other lwps fault.
+ *
+ * Locking.  Lua 5.4 as Debian builds it is not thread-safe, so one
+ * interpreter lock (ilk, a FIFO ticket lock: waiting threads are served
+ * in order) is held by whichever thread runs Lua code or calls the Lua
+ * API.  Every call that does VM work (touching memory, fill and verify
+ * loops, map, unmap, fork, exec, exit, swapon, swapoff, file I/O, the
+ * pagedaemon) leaves the interpreter around that work (vm_enter /
+ * vm_exit) and so runs in parallel with the other threads; a count hook
+ * hands the lock over every HOOK_COUNT instructions of Lua code when
+ * another thread waits.  The lock is outermost: nothing holding a UVM
+ * lock ever waits for it.
+ *
+ * What a thread works on outside the lock is pinned: a process or file
+ * counts its users (struct sbusy) and exit, exec and close first drain
+ * them (new users wait), so a process's map or a file's vnode never
+ * goes away under a thread working on it.  The fields of sproc, sfile
+ * and sloan change only under the interpreter lock.  Failure reports
+ * (stderr and uvmsim.failures) are under report_lock.
+ *
+ * In coroutine mode the interpreter's thread holds the lock throughout
+ * (it is only released and taken back around VM work, uncontended) and
+ * runs as lwp0, as the code that boots a machine does.
  */
 
 #include <uvm/uvm.h>
@@ -39,6 +70,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,10 +79,29 @@
 
 #define CHUNK	(64 * 1024)	/* bytes per copy between ticks */
 #define MAXREPORT 20		/* failed verifications printed in full */
+#define HOOK_COUNT 1000		/* Lua instructions between lock handovers */
+
+/* Users of a process or file working on it outside the interpreter lock. */
+struct sbusy {
+	int		users;		/* threads in vm_enter..vm_exit */
+	bool		draining;	/* exit/exec/close waits for users */
+	bool		gone;		/* exited or closed */
+};
+
+struct sthread;
+
+/* A thread's lwp in a process (threads mode). */
+struct slwp {
+	struct lwp	*l;
+	struct sthread	*owner;
+	struct slwp	*next;
+};
 
 struct sproc {
 	struct proc	*p;		/* NULL once exited */
-	struct lwp	*l;		/* for exec, made on first use */
+	struct lwp	*l;		/* for exec on the main thread */
+	struct slwp	*lwps;		/* threads' lwps in it */
+	struct sbusy	b;
 	char		name[32];
 	int		pid;
 	struct sproc	*next;		/* all processes, for cleanup */
@@ -58,12 +109,225 @@ struct sproc {
 
 struct sfile {
 	struct vnode	*vp;		/* NULL once closed */
+	struct sbusy	b;
 	char		path[256];
 	struct sfile	*next;
 };
 
+struct srun;
+
+/* A body of uvm.run in threads mode. */
+struct sthread {
+	struct srun	*run;
+	lua_State	*L;		/* its Lua thread */
+	int		ref;		/* anchor in the registry */
+	int		index;		/* 1.. in the run */
+	pthread_t	tid;
+	struct lwp	*l;		/* its own lwp, of proc0 */
+	char		name[24];	/* "thread<index>" */
+	char		proc[32];	/* the process it last worked on */
+	int		pid;		/* its pid; 0: none yet */
+	char		*error;		/* what it failed with, or NULL */
+	bool		stopped;	/* it failed because another did */
+};
+
+struct srun {
+	struct sthread	*th;
+	int		n;
+	bool		cancel;		/* a thread failed: the others stop */
+	struct srun	*parent;	/* the run of the thread that ran this */
+};
+
 static struct sproc *allprocs;
 static struct sfile *allfiles;
+
+/* The thread of uvm.run the calling host thread is; NULL: the main one. */
+static __thread struct sthread *cur_thread;
+
+/* Is th's run, or a run it is nested in, stopping?  ilk_mtx or lock held. */
+static bool
+cancelled(const struct sthread *th)
+{
+	for (const struct srun *r = th != NULL ? th->run : NULL; r != NULL;
+	    r = r->parent)
+		if (r->cancel)
+			return true;
+	return false;
+}
+
+/* ---------------------------------------------------------------------
+ * The interpreter lock: a ticket lock on ilk_mtx.  The holder's ticket
+ * is ilk_serving; threads waiting for their turn hold later tickets.
+ * ilk_cv also wakes threads waiting for an sbusy to drain.
+ */
+
+static pthread_mutex_t ilk_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ilk_cv = PTHREAD_COND_INITIALIZER;
+static unsigned long ilk_next, ilk_serving;
+static bool ilk_main;			/* the main thread took it at open */
+
+static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Wait for a turn.  ilk_mtx held. */
+static void
+ilk_take_locked(void)
+{
+	unsigned long t = ilk_next++;
+
+	while (ilk_serving != t)
+		pthread_cond_wait(&ilk_cv, &ilk_mtx);
+}
+
+/* Pass the lock to the next ticket.  ilk_mtx held, the lock ours. */
+static void
+ilk_give_locked(void)
+{
+	ilk_serving++;
+	pthread_cond_broadcast(&ilk_cv);
+}
+
+static void
+ilk_take(void)
+{
+	pthread_mutex_lock(&ilk_mtx);
+	ilk_take_locked();
+	pthread_mutex_unlock(&ilk_mtx);
+}
+
+static void
+ilk_give(void)
+{
+	pthread_mutex_lock(&ilk_mtx);
+	ilk_give_locked();
+	pthread_mutex_unlock(&ilk_mtx);
+}
+
+/* Let the threads waiting for the lock have it first. */
+static void
+ilk_yield(void)
+{
+	pthread_mutex_lock(&ilk_mtx);
+	if (ilk_next - ilk_serving > 1) {
+		ilk_give_locked();
+		ilk_take_locked();
+	}
+	pthread_mutex_unlock(&ilk_mtx);
+}
+
+/* The calling thread's lwp in sp, made on first use.  Lock held. */
+static struct lwp *
+thread_lwp(struct sthread *th, struct sproc *sp)
+{
+	struct slwp *s;
+
+	for (s = sp->lwps; s != NULL; s = s->next)
+		if (s->owner == th)
+			return s->l;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		abort();
+	s->l = lwp_alloc(sp->p, th->name);
+	s->owner = th;
+	s->next = sp->lwps;
+	sp->lwps = s;
+	return s->l;
+}
+
+enum vm_mode {
+	VM_SHARED,	/* work on it beside other users */
+	VM_EXCL,	/* alone on it: exec */
+	VM_GONE,	/* alone, and it goes: exit, close */
+};
+
+/*
+ * vm_enter: leave the interpreter for VM work on b (NULL: on nothing of
+ * the script's); vm_exit comes back.
+ *
+ * => interpreter lock held; no Lua API call until vm_exit().
+ * => with sp, a thread of uvm.run runs as its lwp of sp until vm_exit;
+ *    otherwise as its own lwp.
+ * => waits while b is drained by another thread; VM_EXCL and VM_GONE
+ *    drain b (wait for its users to leave).  VM_GONE marks b gone
+ *    before the lock is released: the caller then takes apart what it
+ *    saved of the object while nobody else can reach it.
+ * => returns 0, or with the lock held and nothing entered: ESRCH if b
+ *    went while this waited, ECANCELED if another thread of the run
+ *    failed (the run is stopping: see stopped()).
+ * => keep: keep the interpreter lock (a short read that uses the Lua
+ *    API, safe from exec and exit); vm_exit is then told so too.
+ */
+static int
+vm_enter(struct sbusy *b, struct sproc *sp, enum vm_mode mode, bool keep)
+{
+	struct sthread *th = cur_thread;
+
+	pthread_mutex_lock(&ilk_mtx);
+	for (;;) {
+		if (cancelled(th)) {
+			pthread_mutex_unlock(&ilk_mtx);
+			return ECANCELED;
+		}
+		if (b == NULL)
+			break;
+		if (b->gone) {
+			pthread_mutex_unlock(&ilk_mtx);
+			return ESRCH;
+		}
+		if (!b->draining)
+			break;
+		ilk_give_locked();
+		while (b->draining)
+			pthread_cond_wait(&ilk_cv, &ilk_mtx);
+		ilk_take_locked();
+	}
+	if (b != NULL && mode != VM_SHARED) {
+		b->draining = true;
+		if (b->users > 0) {
+			ilk_give_locked();
+			while (b->users > 0)
+				pthread_cond_wait(&ilk_cv, &ilk_mtx);
+			ilk_take_locked();
+		}
+		if (mode == VM_GONE)
+			b->gone = true;
+	}
+	if (b != NULL)
+		b->users++;
+	if (th != NULL && sp != NULL && mode != VM_GONE) {
+		kern_lwp_bind(thread_lwp(th, sp));
+		snprintf(th->proc, sizeof(th->proc), "%s", sp->name);
+		th->pid = sp->pid;
+	}
+	if (!keep)
+		ilk_give_locked();
+	pthread_mutex_unlock(&ilk_mtx);
+	return 0;
+}
+
+/* The error of a thread that stops because another one failed. */
+static int
+stopped(lua_State *L)
+{
+	cur_thread->stopped = true;
+	return luaL_error(L, "stopped: another thread failed");
+}
+
+static void
+vm_exit(struct sbusy *b, enum vm_mode mode, bool keep)
+{
+	if (cur_thread != NULL)
+		kern_lwp_bind(cur_thread->l);
+	pthread_mutex_lock(&ilk_mtx);
+	if (b != NULL) {
+		b->users--;
+		if (mode != VM_SHARED)
+			b->draining = false;
+		pthread_cond_broadcast(&ilk_cv);
+	}
+	if (!keep)
+		ilk_take_locked();
+	pthread_mutex_unlock(&ilk_mtx);
+}
 
 /* ---------------------------------------------------------------------
  * Helpers.
@@ -219,8 +483,9 @@ pattern_fill(unsigned char *buf, uint64_t seed, uint64_t va, size_t n)
 
 /*
  * Compare buf (n bytes at pattern index va, address origin + va) with
- * the pattern; report the first
- * difference (and how many bytes differ in this chunk) as `who'.
+ * the pattern; report the first difference (and how many bytes differ
+ * in this chunk) as `who'.  Called with or without the interpreter
+ * lock (a fill or verify of a thread runs outside it).
  */
 static bool
 pattern_check(const unsigned char *buf, uint64_t seed, uint64_t va,
@@ -233,23 +498,22 @@ pattern_check(const unsigned char *buf, uint64_t seed, uint64_t va,
 		abort();
 	pattern_fill(want, seed, va, n);
 	if (memcmp(want, buf, n) != 0) {
-		uvmsim_progress_clear();
 		for (size_t i = 0; i < n; i++)
 			if (want[i] != buf[i] && bad++ == 0)
 				first = i;
+		pthread_mutex_lock(&report_lock);
+		uvmsim_progress_clear();
 		uvmsim.failures++;
-		if (uvmsim.failures > MAXREPORT) {
-			if (uvmsim.failures == MAXREPORT + 1)
-				fprintf(stderr, "uvmsim: more verifications"
-				    " failed; only the count is reported\n");
-			free(want);
-			return false;
-		}
-		fprintf(stderr, "uvmsim: verification failed: %s: %s %#" PRIx64
-		    ": expected 0x%02x, found 0x%02x (pattern %" PRIu64 "; %zu"
-		    " of %zu bytes from there differ)\n", who, what,
-		    origin + va + first, want[first], buf[first], seed, bad,
-		    n);
+		if (uvmsim.failures == MAXREPORT + 1)
+			fprintf(stderr, "uvmsim: more verifications failed;"
+			    " only the count is reported\n");
+		else if (uvmsim.failures <= MAXREPORT)
+			fprintf(stderr, "uvmsim: verification failed: %s: %s %#"
+			    PRIx64 ": expected 0x%02x, found 0x%02x (pattern %"
+			    PRIu64 "; %zu of %zu bytes from there differ)\n",
+			    who, what, origin + va + first, want[first],
+			    buf[first], seed, bad, n);
+		pthread_mutex_unlock(&report_lock);
 	}
 	free(want);
 	return bad == 0;
@@ -265,11 +529,39 @@ checkproc(lua_State *L, int idx)
 	struct sproc **spp = luaL_checkudata(L, idx, "uvm.proc");
 	struct sproc *sp = *spp;
 
-	if (sp->p == NULL)
+	if (sp->p == NULL || sp->b.gone)
 		luaL_error(L, "process %s (pid %d) has exited", sp->name,
 		    sp->pid);
 	return sp;
 }
+
+/*
+ * Leave the interpreter for work on sp's address space (proc_in ..
+ * proc_out), or hold sp still for a read under the interpreter lock
+ * (proc_hold .. proc_unhold).  See vm_enter.
+ */
+static void
+proc_enter(lua_State *L, struct sproc *sp, enum vm_mode mode, bool keep)
+{
+	int error = vm_enter(&sp->b, sp, mode, keep);
+
+	if (error == ECANCELED)
+		stopped(L);
+	if (error != 0)
+		luaL_error(L, "process %s (pid %d) has exited", sp->name,
+		    sp->pid);
+}
+
+#define proc_in(L, sp)		proc_enter((L), (sp), VM_SHARED, false)
+#define proc_out(sp)		vm_exit(&(sp)->b, VM_SHARED, false)
+#define proc_hold(L, sp)	proc_enter((L), (sp), VM_SHARED, true)
+#define proc_unhold(sp)		vm_exit(&(sp)->b, VM_SHARED, true)
+/* VM work on no process or file (swap, the pagedaemon, loans). */
+#define vm_in(L)		do {					\
+	if (vm_enter(NULL, NULL, VM_SHARED, false) != 0)		\
+		stopped(L);						\
+} while (0)
+#define vm_out()		vm_exit(NULL, VM_SHARED, false)
 
 static struct vm_map *
 procmap(struct sproc *sp)
@@ -311,7 +603,7 @@ unwire_all(struct vmspace *vm)
 	struct vm_map_entry *e;
 	vaddr_t s, end;
 
-	if (vm->vm_refcnt != 1)
+	if (atomic_load_acquire(&vm->vm_refcnt) != 1)
 		return;
 	for (;;) {
 		s = end = 0;
@@ -331,21 +623,30 @@ unwire_all(struct vmspace *vm)
 	}
 }
 
+/*
+ * Take apart process p (sp's, saved by the caller), its lwps and its
+ * address space.  Nobody else can reach it: the caller marked sp gone
+ * (vm_enter VM_GONE), or the run is over.
+ */
 static void
-proc_destroy(struct sproc *sp)
+proc_destroy(struct sproc *sp, struct proc *p)
 {
-	if (sp->p == NULL)
-		return;
+	struct slwp *s;
+
+	while ((s = sp->lwps) != NULL) {
+		sp->lwps = s->next;
+		lwp_free(s->l);
+		free(s);
+	}
 	if (sp->l != NULL)
 		lwp_free(sp->l);
-	if (sp->p->p_vmspace != NULL) {
-		unwire_all(sp->p->p_vmspace);
-		uvmspace_free(sp->p->p_vmspace);
-	}
-	sp->p->p_vmspace = NULL;
-	proc_free(sp->p);
-	sp->p = NULL;
 	sp->l = NULL;
+	if (p->p_vmspace != NULL) {
+		unwire_all(p->p_vmspace);
+		uvmspace_free(p->p_vmspace);
+	}
+	p->p_vmspace = NULL;
+	proc_free(p);
 }
 
 /* uvm.spawn(name): a new process with an empty address space. */
@@ -353,10 +654,13 @@ static int
 l_spawn(lua_State *L)
 {
 	const char *name = luaL_optstring(L, 1, "proc");
-	struct proc *p = proc_alloc(name);
+	struct proc *p;
 
+	vm_in(L);
+	p = proc_alloc(name);
 	p->p_vmspace = uvmspace_alloc(VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS,
 	    false);
+	vm_out();
 	pushproc(L, p, name);
 	return 1;
 }
@@ -368,35 +672,56 @@ p_fork(lua_State *L)
 	struct sproc *sp = checkproc(L, 1);
 	const char *name = luaL_optstring(L, 2, sp->name);
 	bool shared = lua_toboolean(L, 3);
-	struct proc *p2 = proc_alloc(name);
+	struct proc *p2;
 
+	proc_in(L, sp);
+	p2 = proc_alloc(name);
 	uvm_proc_fork(sp->p, p2, shared);
-	pushproc(L, p2, name);
 	uvmsim_tick();
+	proc_out(sp);
+	pushproc(L, p2, name);
 	return 1;
 }
 
-/* proc:exec(): uvmspace_exec over the whole user range. */
+/*
+ * proc:exec(): uvmspace_exec over the whole user range, as one of the
+ * process's lwps, alone in it (the other threads working on it are
+ * waited for, as exec waits for a process's other lwps to exit).
+ */
 static int
 p_exec(lua_State *L)
 {
 	struct sproc *sp = checkproc(L, 1);
+	bool onmain = cur_thread == NULL;
 
-	if (sp->l == NULL)
+	if (onmain && sp->l == NULL)
 		sp->l = lwp_alloc(sp->p, sp->name);
+	proc_enter(L, sp, VM_EXCL, false);
 	unwire_all(sp->p->p_vmspace);
-	kern_lwp_bind(sp->l);
-	uvmspace_exec(sp->l, VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS);
-	kern_lwp_bind(NULL);
+	if (onmain)
+		kern_lwp_bind(sp->l);
+	uvmspace_exec(curlwp, VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS);
+	if (onmain)
+		kern_lwp_bind(NULL);
+	vm_exit(&sp->b, VM_EXCL, false);
 	return 0;
 }
 
-/* proc:exit(): the address space goes (its last reference frees it). */
+/*
+ * proc:exit(): the address space goes (its last reference frees it),
+ * once the threads working on the process have left it.
+ */
 static int
 p_exit(lua_State *L)
 {
-	proc_destroy(checkproc(L, 1));
+	struct sproc *sp = checkproc(L, 1);
+	struct proc *p = sp->p;
+
+	proc_enter(L, sp, VM_GONE, false);
+	proc_destroy(sp, p);
 	uvmsim_tick();
+	vm_exit(&sp->b, VM_GONE, false);
+	sp->p = NULL;
 	return 0;
 }
 
@@ -412,6 +737,7 @@ p_map(lua_State *L)
 	struct sproc *sp = checkproc(L, 1);
 	struct uvm_object *uobj = NULL;
 	struct sfile *sf = NULL;
+	struct vnode *vp = NULL;
 	voff_t off = UVM_UNKNOWN_OFFSET;
 	vaddr_t va = 0;
 	vm_prot_t prot, maxprot;
@@ -472,28 +798,41 @@ p_map(lua_State *L)
 	default: inh = UVM_INH_COPY; break;
 	}
 	if (sf != NULL) {
-		vref(sf->vp);
-		uobj = &sf->vp->v_uobj;
-	} else if (shared) {
+		/* The reference keeps the vnode while the lock is let go. */
+		vp = sf->vp;
+		vref(vp);
+	}
+	if ((error = vm_enter(&sp->b, sp, VM_SHARED, false)) != 0) {
+		if (vp != NULL)
+			vrele(vp);
+		if (error == ECANCELED)
+			return stopped(L);
+		return luaL_error(L, "process %s (pid %d) has exited",
+		    sp->name, sp->pid);
+	}
+	if (vp != NULL)
+		uobj = &vp->v_uobj;
+	else if (shared) {
 		uobj = uao_create((vsize_t)size, 0);
 		off = 0;
 	}
 	error = uvm_map(procmap(sp), &va, (vsize_t)size, uobj, off, 0,
 	    UVM_MAPFLAG(prot, maxprot, inh, adv, flags));
 	if (error) {
-		if (sf != NULL)
-			vrele(sf->vp);
+		if (vp != NULL)
+			vrele(vp);
 		else if (uobj != NULL)
 			uao_detach(uobj);
+		proc_out(sp);
 		return uerror(L, error, "%s: map %" PRIu64 " bytes%s", sp->name,
-		    size, sf != NULL ? " of a file" : "");
+		    size, vp != NULL ? " of a file" : "");
 	}
-	if (inh_values[inhidx] == MAP_INHERIT_ZERO) {
+	if (inh_values[inhidx] == MAP_INHERIT_ZERO)
 		error = uvm_map_inherit(procmap(sp), va, va + size,
 		    MAP_INHERIT_ZERO);
-		if (error)
-			return uerror(L, error, "%s: inherit zero", sp->name);
-	}
+	proc_out(sp);
+	if (error)
+		return uerror(L, error, "%s: inherit zero", sp->name);
 	lua_pushinteger(L, (lua_Integer)va);
 	return 1;
 }
@@ -516,8 +855,10 @@ p_unmap(lua_State *L)
 	vaddr_t va, end;
 
 	getrange(L, &va, &end);
+	proc_in(L, sp);
 	uvm_unmap(procmap(sp), va, end);
 	uvmsim_tick();
+	proc_out(sp);
 	return 0;
 }
 
@@ -528,12 +869,15 @@ p_protect(lua_State *L)
 	struct sproc *sp = checkproc(L, 1);
 	vaddr_t va, end;
 	vm_prot_t prot;
+	bool setmax;
 	int error;
 
 	getrange(L, &va, &end);
 	prot = checkprot(L, 4, NULL);
-	error = uvm_map_protect(procmap(sp), va, end, prot,
-	    lua_toboolean(L, 5));
+	setmax = lua_toboolean(L, 5);
+	proc_in(L, sp);
+	error = uvm_map_protect(procmap(sp), va, end, prot, setmax);
+	proc_out(sp);
 	if (error)
 		return uerror(L, error, "%s: protect %#lx", sp->name,
 		    (unsigned long)va);
@@ -549,7 +893,9 @@ p_inherit(lua_State *L)
 
 	getrange(L, &va, &end);
 	i = luaL_checkoption(L, 4, NULL, inh_names);
+	proc_in(L, sp);
 	error = uvm_map_inherit(procmap(sp), va, end, inh_values[i]);
+	proc_out(sp);
 	if (error)
 		return uerror(L, error, "%s: inherit %#lx", sp->name,
 		    (unsigned long)va);
@@ -561,11 +907,13 @@ p_advise(lua_State *L)
 {
 	struct sproc *sp = checkproc(L, 1);
 	vaddr_t va, end;
-	int error;
+	int adv, error;
 
 	getrange(L, &va, &end);
-	error = uvm_map_advice(procmap(sp), va, end,
-	    luaL_checkoption(L, 4, NULL, adv_names));
+	adv = luaL_checkoption(L, 4, NULL, adv_names);
+	proc_in(L, sp);
+	error = uvm_map_advice(procmap(sp), va, end, adv);
+	proc_out(sp);
 	if (error)
 		return uerror(L, error, "%s: advise %#lx", sp->name,
 		    (unsigned long)va);
@@ -580,11 +928,13 @@ wire(lua_State *L, bool pageable)
 	int error;
 
 	getrange(L, &va, &end);
+	proc_in(L, sp);
 	error = uvm_map_pageable(procmap(sp), va, end, pageable, 0);
+	uvmsim_tick();
+	proc_out(sp);
 	if (error)
 		return uerror(L, error, "%s: %s %#lx", sp->name,
 		    pageable ? "unwire" : "wire", (unsigned long)va);
-	uvmsim_tick();
 	return 0;
 }
 
@@ -610,11 +960,13 @@ p_write(lua_State *L)
 	const char *s = luaL_checklstring(L, 3, &n);
 	int error;
 
+	proc_in(L, sp);
 	error = copyout_vmspace(sp->p->p_vmspace, s, (void *)va, n);
+	uvmsim_tick();
+	proc_out(sp);
 	if (error)
 		return uerror(L, error, "%s: write at %#lx", sp->name,
 		    (unsigned long)va);
-	uvmsim_tick();
 	return 0;
 }
 
@@ -630,12 +982,14 @@ p_read(lua_State *L)
 	int error;
 
 	buf = luaL_buffinitsize(L, &b, n);
+	proc_in(L, sp);
 	error = copyin_vmspace(sp->p->p_vmspace, (const void *)va, buf, n);
+	uvmsim_tick();
+	proc_out(sp);
 	if (error)
 		return uerror(L, error, "%s: read at %#lx", sp->name,
 		    (unsigned long)va);
 	luaL_pushresultsize(&b, n);
-	uvmsim_tick();
 	return 1;
 }
 
@@ -655,20 +1009,25 @@ p_fill(lua_State *L)
 	uint64_t origin = (uint64_t)luaL_optinteger(L, 5, 0);
 	unsigned char *buf = lua_newuserdatauv(L,
 	    (size_t)MIN((uint64_t)CHUNK, size), 0);
+	uint64_t done;
+	int error = 0;
 
-	for (uint64_t done = 0; done < size;) {
+	/* The whole loop outside the interpreter (buf is on the stack). */
+	proc_in(L, sp);
+	for (done = 0; done < size && error == 0;) {
 		size_t n = (size_t)MIN((uint64_t)CHUNK, size - done);
-		int error;
 
 		pattern_fill(buf, seed, va + done - origin, n);
 		error = copyout_vmspace(sp->p->p_vmspace, buf,
 		    (void *)(va + done), n);
-		if (error)
-			return uerror(L, error, "%s: fill at %#lx", sp->name,
-			    (unsigned long)(va + done));
-		done += n;
+		if (error == 0)
+			done += n;
 		uvmsim_tick();
 	}
+	proc_out(sp);
+	if (error)
+		return uerror(L, error, "%s: fill at %#lx", sp->name,
+		    (unsigned long)(va + done));
 	return 0;
 }
 
@@ -686,21 +1045,28 @@ p_verify(lua_State *L)
 	char who[64];
 	bool ok = true;
 
+	uint64_t done;
+	int error = 0;
+
 	snprintf(who, sizeof(who), "%s (pid %d)", sp->name, sp->pid);
-	for (uint64_t done = 0; done < size && ok;) {
+	/* The whole loop outside the interpreter (buf is on the stack). */
+	proc_in(L, sp);
+	for (done = 0; done < size && ok && error == 0;) {
 		size_t n = (size_t)MIN((uint64_t)CHUNK, size - done);
-		int error;
 
 		error = copyin_vmspace(sp->p->p_vmspace,
 		    (const void *)(va + done), buf, n);
-		if (error)
-			return uerror(L, error, "%s: verify at %#lx", sp->name,
-			    (unsigned long)(va + done));
-		ok = pattern_check(buf, seed, va + done - origin, origin, n,
-		    who, "address");
-		done += n;
+		if (error == 0) {
+			ok = pattern_check(buf, seed, va + done - origin,
+			    origin, n, who, "address");
+			done += n;
+		}
 		uvmsim_tick();
 	}
+	proc_out(sp);
+	if (error)
+		return uerror(L, error, "%s: verify at %#lx", sp->name,
+		    (unsigned long)(va + done));
 	lua_pushboolean(L, ok);
 	return 1;
 }
@@ -710,13 +1076,18 @@ static int
 p_check(lua_State *L)
 {
 	struct sproc *sp = checkproc(L, 1);
-	const char *why = uvm_map_check(procmap(sp));
+	const char *why;
 
+	proc_in(L, sp);
+	why = uvm_map_check(procmap(sp));
+	proc_out(sp);
 	if (why != NULL) {
+		pthread_mutex_lock(&report_lock);
 		uvmsim_progress_clear();
 		fprintf(stderr, "uvmsim: %s (pid %d): map invariant violated:"
 		    " %s\n", sp->name, sp->pid, why);
 		uvmsim.failures++;
+		pthread_mutex_unlock(&report_lock);
 	}
 	lua_pushboolean(L, why == NULL);
 	return 1;
@@ -727,10 +1098,12 @@ static int
 p_pmap(lua_State *L)
 {
 	struct sproc *sp = checkproc(L, 1);
+	bool verbose = lua_toboolean(L, 2);
 
+	proc_hold(L, sp);
 	uvmsim_progress_clear();
-	uvmsim_pmap(stdout, procmap(sp), sp->name, sp->pid,
-	    lua_toboolean(L, 2));
+	uvmsim_pmap(stdout, procmap(sp), sp->name, sp->pid, verbose);
+	proc_unhold(sp);
 	return 0;
 }
 
@@ -739,11 +1112,13 @@ static int
 p_entries(lua_State *L)
 {
 	struct sproc *sp = checkproc(L, 1);
-	struct vm_map *map = procmap(sp);
+	struct vm_map *map;
 	struct vm_map_entry *e;
 	int i = 1;
 
 	lua_newtable(L);
+	proc_hold(L, sp);
+	map = procmap(sp);
 	vm_map_lock_read(map);
 	for (e = map->header.next; e != &map->header; e = e->next) {
 		lua_createtable(L, 0, 8);
@@ -768,6 +1143,7 @@ p_entries(lua_State *L)
 		lua_rawseti(L, -2, i++);
 	}
 	vm_map_unlock_read(map);
+	proc_unhold(sp);
 	return 1;
 }
 
@@ -775,18 +1151,26 @@ static int
 p_index(lua_State *L)
 {
 	struct sproc **spp = luaL_checkudata(L, 1, "uvm.proc");
+	struct sproc *sp = *spp;
 	const char *k = luaL_checkstring(L, 2);
+	bool alive = sp->p != NULL && !sp->b.gone;
 
 	if (strcmp(k, "pid") == 0)
-		lua_pushinteger(L, (*spp)->pid);
+		lua_pushinteger(L, sp->pid);
 	else if (strcmp(k, "name") == 0)
-		lua_pushstring(L, (*spp)->name);
+		lua_pushstring(L, sp->name);
 	else if (strcmp(k, "alive") == 0)
-		lua_pushboolean(L, (*spp)->p != NULL);
-	else if (strcmp(k, "size") == 0)
-		lua_pushinteger(L, (*spp)->p == NULL ? 0 :
-		    (lua_Integer)procmap(*spp)->size);
-	else {
+		lua_pushboolean(L, alive);
+	else if (strcmp(k, "size") == 0) {
+		vsize_t size = 0;
+
+		if (alive) {
+			proc_hold(L, sp);
+			size = procmap(sp)->size;
+			proc_unhold(sp);
+		}
+		lua_pushinteger(L, (lua_Integer)size);
+	} else {
 		luaL_getmetatable(L, "uvm.proc");
 		lua_getfield(L, -1, "methods");
 		lua_getfield(L, -1, k);
@@ -845,10 +1229,25 @@ checkfile(lua_State *L, int idx)
 {
 	struct sfile **sfp = luaL_checkudata(L, idx, "uvm.file");
 
-	if ((*sfp)->vp == NULL)
+	if ((*sfp)->vp == NULL || (*sfp)->b.gone)
 		luaL_error(L, "file %s is closed", (*sfp)->path);
 	return *sfp;
 }
+
+/* As proc_enter, for work on a file's vnode. */
+static void
+file_enter(lua_State *L, struct sfile *sf, enum vm_mode mode, bool keep)
+{
+	int error = vm_enter(&sf->b, NULL, mode, keep);
+
+	if (error == ECANCELED)
+		stopped(L);
+	if (error != 0)
+		luaL_error(L, "file %s is closed", sf->path);
+}
+
+#define file_in(L, sf)		file_enter((L), (sf), VM_SHARED, false)
+#define file_out(sf)		vm_exit(&(sf)->b, VM_SHARED, false)
 
 /*
  * uvm.open(path [, mode]): mode letters r (read), w (write), c (create),
@@ -876,7 +1275,9 @@ l_open(lua_State *L)
 		}
 	}
 	hostpath(host, sizeof(host), path);
+	vm_in(L);
 	error = vn_open(host, flags, &vp);
+	vm_out();
 	if (error)
 		return uerror(L, error, "open %s", path);
 	sf = calloc(1, sizeof(*sf));
@@ -922,12 +1323,14 @@ f_write(lua_State *L)
 	const char *s = luaL_checklstring(L, 3, &n);
 	int error;
 
+	file_in(L, sf);
 	error = file_io(sf, UIO_WRITE, (void *)(uintptr_t)s, n, (off_t)off,
 	    &resid);
+	uvmsim_tick();
+	file_out(sf);
 	if (error)
 		return uerror(L, error, "%s: write at %jd", sf->path,
 		    (intmax_t)off);
-	uvmsim_tick();
 	return 0;
 }
 
@@ -942,12 +1345,14 @@ f_read(lua_State *L)
 	char *buf = luaL_buffinitsize(L, &b, n);
 	int error;
 
+	file_in(L, sf);
 	error = file_io(sf, UIO_READ, buf, n, (off_t)off, &resid);
+	uvmsim_tick();
+	file_out(sf);
 	if (error)
 		return uerror(L, error, "%s: read at %jd", sf->path,
 		    (intmax_t)off);
 	luaL_pushresultsize(&b, n - resid);
-	uvmsim_tick();
 	return 1;
 }
 
@@ -961,20 +1366,24 @@ f_fill(lua_State *L)
 	uint64_t seed = (uint64_t)luaL_checkinteger(L, 4);
 	unsigned char *buf = lua_newuserdatauv(L,
 	    (size_t)MIN((uint64_t)CHUNK, size), 0);
+	uint64_t done;
+	int error = 0;
 
-	for (uint64_t done = 0; done < size;) {
+	file_in(L, sf);
+	for (done = 0; done < size && error == 0;) {
 		size_t n = (size_t)MIN((uint64_t)CHUNK, size - done), resid;
-		int error;
 
 		pattern_fill(buf, seed, off + done, n);
 		error = file_io(sf, UIO_WRITE, buf, n, (off_t)(off + done),
 		    &resid);
-		if (error)
-			return uerror(L, error, "%s: fill at %" PRIu64,
-			    sf->path, off + done);
-		done += n;
+		if (error == 0)
+			done += n;
 		uvmsim_tick();
 	}
+	file_out(sf);
+	if (error)
+		return uerror(L, error, "%s: fill at %" PRIu64, sf->path,
+		    off + done);
 	return 0;
 }
 
@@ -989,23 +1398,26 @@ f_verify(lua_State *L)
 	    (size_t)MIN((uint64_t)CHUNK, size), 0);
 	char who[300];
 	bool ok = true;
+	uint64_t done;
+	int error = 0;
 
 	snprintf(who, sizeof(who), "file %s", sf->path);
-	for (uint64_t done = 0; done < size && ok;) {
+	file_in(L, sf);
+	for (done = 0; done < size && ok && error == 0;) {
 		size_t n = (size_t)MIN((uint64_t)CHUNK, size - done), resid;
-		int error;
 
 		error = file_io(sf, UIO_READ, buf, n, (off_t)(off + done),
 		    &resid);
-		if (error)
-			return uerror(L, error, "%s: verify at %" PRIu64,
-			    sf->path, off + done);
+		if (error != 0)
+			break;
 		if (resid != 0) {
+			pthread_mutex_lock(&report_lock);
 			uvmsim_progress_clear();
 			fprintf(stderr, "uvmsim: verification failed: file %s"
 			    " ends at %" PRIu64 ", before %" PRIu64 "\n",
 			    sf->path, off + done + n - resid, off + size);
 			uvmsim.failures++;
+			pthread_mutex_unlock(&report_lock);
 			ok = false;
 			break;
 		}
@@ -1013,6 +1425,10 @@ f_verify(lua_State *L)
 		done += n;
 		uvmsim_tick();
 	}
+	file_out(sf);
+	if (error)
+		return uerror(L, error, "%s: verify at %" PRIu64, sf->path,
+		    off + done);
 	lua_pushboolean(L, ok);
 	return 1;
 }
@@ -1025,7 +1441,10 @@ f_truncate(lua_State *L)
 	int error;
 
 	luaL_argcheck(L, len >= 0, 2, "negative length");
+	file_in(L, sf);
 	error = vn_truncate(sf->vp, (voff_t)len);
+	uvmsim_tick();
+	file_out(sf);
 	if (error)
 		return uerror(L, error, "%s: truncate", sf->path);
 	return 0;
@@ -1035,8 +1454,12 @@ static int
 f_sync(lua_State *L)
 {
 	struct sfile *sf = checkfile(L, 1);
-	int error = vn_fsync(sf->vp);
+	int error;
 
+	file_in(L, sf);
+	error = vn_fsync(sf->vp);
+	uvmsim_tick();
+	file_out(sf);
 	if (error)
 		return uerror(L, error, "%s: fsync", sf->path);
 	return 0;
@@ -1045,7 +1468,13 @@ f_sync(lua_State *L)
 static int
 f_size(lua_State *L)
 {
-	lua_pushinteger(L, (lua_Integer)vn_size(checkfile(L, 1)->vp));
+	struct sfile *sf = checkfile(L, 1);
+	voff_t size;
+
+	file_in(L, sf);
+	size = vn_size(sf->vp);
+	file_out(sf);
+	lua_pushinteger(L, (lua_Integer)size);
 	return 1;
 }
 
@@ -1054,8 +1483,11 @@ static int
 f_close(lua_State *L)
 {
 	struct sfile *sf = checkfile(L, 1);
+	struct vnode *vp = sf->vp;
 
-	vrele(sf->vp);
+	file_enter(L, sf, VM_GONE, false);
+	vrele(vp);
+	vm_exit(&sf->b, VM_GONE, false);
 	sf->vp = NULL;
 	return 0;
 }
@@ -1064,8 +1496,10 @@ f_close(lua_State *L)
 static int
 f_stats(lua_State *L)
 {
-	struct vnode *vp = checkfile(L, 1)->vp;
+	struct sfile *sf = checkfile(L, 1);
+	struct vnode *vp = sf->vp;
 
+	file_enter(L, sf, VM_SHARED, true);
 	lua_createtable(L, 0, 5);
 	lua_pushinteger(L, (lua_Integer)vp->v_nreadio);
 	lua_setfield(L, -2, "readio");
@@ -1077,6 +1511,7 @@ f_stats(lua_State *L)
 	lua_setfield(L, -2, "pageswritten");
 	lua_pushinteger(L, vp->v_uobj.uo_npages);
 	lua_setfield(L, -2, "resident");
+	vm_exit(&sf->b, VM_SHARED, true);
 	return 1;
 }
 
@@ -1148,7 +1583,17 @@ p_loan(lua_State *L)
 		free(sl);
 		return luaL_error(L, "out of host memory");
 	}
+	if ((error = vm_enter(&sp->b, sp, VM_SHARED, false)) != 0) {
+		free(sl->pgs);
+		free(sl);
+		if (error == ECANCELED)
+			return stopped(L);
+		return luaL_error(L, "process %s (pid %d) has exited",
+		    sp->name, sp->pid);
+	}
 	error = uvm_loan(procmap(sp), va, end - va, sl->pgs, UVM_LOAN_TOPAGE);
+	uvmsim_tick();
+	proc_out(sp);
 	if (error) {
 		free(sl->pgs);
 		free(sl);
@@ -1162,7 +1607,6 @@ p_loan(lua_State *L)
 	slp = lua_newuserdatauv(L, sizeof(*slp), 0);
 	*slp = sl;
 	luaL_setmetatable(L, "uvm.loan");
-	uvmsim_tick();
 	return 1;
 }
 
@@ -1229,7 +1673,18 @@ ln_verify(lua_State *L)
 static int
 ln_release(lua_State *L)
 {
-	loan_return(checkloan(L, 1));
+	struct sloan *sl = checkloan(L, 1);
+	struct vm_page **pgs = sl->pgs;
+
+	/* Returned as far as the other threads can see. */
+	sl->pgs = NULL;
+	if (vm_enter(NULL, NULL, VM_SHARED, false) != 0) {
+		sl->pgs = pgs;
+		return stopped(L);
+	}
+	uvm_unloan(pgs, sl->npages, UVM_LOAN_TOPAGE);
+	vm_out();
+	free(pgs);
 	return 0;
 }
 
@@ -1263,7 +1718,10 @@ l_swapon(lua_State *L)
 	int error;
 
 	hostpath(host, sizeof(host), path);
+	vm_in(L);
 	error = uvm_swap_on(host, (off_t)size, prio);
+	uvmsim_tick();
+	vm_out();
 	if (error)
 		return uerror(L, error, "swapon %s", path);
 	return 0;
@@ -1279,10 +1737,12 @@ l_swapoff(lua_State *L)
 	int error;
 
 	hostpath(host, sizeof(host), path);
+	vm_in(L);
 	error = uvm_swapctl(SWAP_OFF, host, 0, &rv);
+	uvmsim_tick();
+	vm_out();
 	if (error)
 		return uerror(L, error, "swapoff %s", path);
-	uvmsim_tick();
 	return 0;
 }
 
@@ -1386,15 +1846,22 @@ l_check(lua_State *L)
 {
 	const char *why;
 
+	if (cur_thread != NULL)
+		return luaL_error(L, "uvm.check: the machine is not quiescent"
+		    " inside a thread of uvm.run; check after the run");
+	vm_in(L);
 	if ((why = uvm_page_check()) == NULL &&
 	    (why = uvm_map_check(kernel_map)) == NULL)
 		why = uvm_swap_check();
 	if (why == NULL)
 		why = uvm_pdaemon_check(false);
+	vm_out();
 	if (why != NULL) {
+		pthread_mutex_lock(&report_lock);
 		uvmsim_progress_clear();
 		fprintf(stderr, "uvmsim: invariant violated: %s\n", why);
 		uvmsim.failures++;
+		pthread_mutex_unlock(&report_lock);
 	}
 	lua_pushboolean(L, why == NULL);
 	return 1;
@@ -1428,9 +1895,11 @@ l_step(lua_State *L)
 	lua_Integer n = luaL_optinteger(L, 1, 1), freed = 0;
 
 	luaL_argcheck(L, n >= 0, 1, "negative count");
+	vm_in(L);
 	while (n-- > 0)
 		freed += uvm_pageout_step();
 	uvmsim_tick();
+	vm_out();
 	lua_pushinteger(L, freed);
 	return 1;
 }
@@ -1454,7 +1923,12 @@ l_tick(lua_State *L)
 static int
 l_failures(lua_State *L)
 {
-	lua_pushinteger(L, uvmsim.failures);
+	int n;
+
+	pthread_mutex_lock(&report_lock);
+	n = uvmsim.failures;
+	pthread_mutex_unlock(&report_lock);
+	lua_pushinteger(L, n);
 	return 1;
 }
 
@@ -1519,10 +1993,13 @@ l_print(lua_State *L)
 	return 0;
 }
 
-/* uvm.run(f1, f2, ...): coroutines, round-robin, until all return. */
+/*
+ * uvm.run in coroutines mode: the function run_lua returns, called with
+ * the bodies; round-robin until all return.
+ */
 static const char run_lua[] =
     "local uvm = ...\n"
-    "function uvm.run(...)\n"
+    "return function(...)\n"
     "  local live = {}\n"
     "  for i, f in ipairs({...}) do live[i] = coroutine.create(f) end\n"
     "  while #live > 0 do\n"
@@ -1537,10 +2014,221 @@ static const char run_lua[] =
     "  end\n"
     "end\n";
 
+/* The message of the error object at the top of L's stack. */
+static const char *
+errmsg(lua_State *L)
+{
+	if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER)
+		return lua_tostring(L, -1);
+	return lua_pushfstring(L, "(error object is a %s value)",
+	    luaL_typename(L, -1));
+}
+
+/*
+ * The count hook of a thread's Lua code: stop if another thread of the
+ * run failed, and let waiting threads have the interpreter.
+ */
+static void
+thread_hook(lua_State *L, lua_Debug *ar)
+{
+	struct sthread *th = cur_thread;
+
+	(void)ar;
+	if (th == NULL)		/* a coroutine of a thread, resumed on main */
+		return;
+	if (cancelled(th))
+		stopped(L);
+	ilk_yield();
+}
+
+/*
+ * A thread of uvm.run: resume the body until it returns; each
+ * coroutine.yield() of the body lets the other threads have the
+ * interpreter.  An error is kept for the run to raise, and stops the
+ * other threads at their next call into the module or hook.
+ */
+static void *
+thread_main(void *arg)
+{
+	struct sthread *th = arg;
+	lua_State *T = th->L;
+	int status, nres;
+
+	cur_thread = th;
+	kern_lwp_bind(th->l);
+	ilk_take();
+	lua_sethook(T, thread_hook, LUA_MASKCOUNT, HOOK_COUNT);
+	for (;;) {
+		status = lua_resume(T, NULL, 0, &nres);
+		if (status != LUA_YIELD)
+			break;
+		lua_pop(T, nres);
+		ilk_yield();
+	}
+	if (status != LUA_OK) {
+		th->error = strdup(errmsg(T));
+		if (th->error == NULL)
+			abort();
+		pthread_mutex_lock(&ilk_mtx);
+		th->run->cancel = true;
+		pthread_cond_broadcast(&ilk_cv);
+		pthread_mutex_unlock(&ilk_mtx);
+	}
+	lua_settop(T, 0);
+	ilk_give();
+	kern_lwp_bind(NULL);
+	cur_thread = NULL;
+	return NULL;
+}
+
+/*
+ * uvm.run in threads mode: the n functions at first.. of L's stack,
+ * each on a host thread of its own; returns when all have returned.
+ * Raises the first error of a thread (not one that only stopped because
+ * of it), prefixed with the thread and the process it was working on.
+ */
+static int
+run_threads(lua_State *L, int first, int n)
+{
+	struct srun run = { .n = n, .cancel = false,
+	    .parent = cur_thread != NULL ? cur_thread->run : NULL };
+	struct sthread *th;
+	struct sproc *sp;
+	int started = 0, error = 0;
+	char *msg = NULL;
+
+	run.th = calloc((size_t)n, sizeof(*run.th));
+	if (run.th == NULL)
+		return luaL_error(L, "out of host memory");
+	for (int i = 0; i < n; i++) {
+		th = &run.th[i];
+		th->run = &run;
+		th->index = i + 1;
+		snprintf(th->name, sizeof(th->name), "thread%d", i + 1);
+		th->L = lua_newthread(L);
+		th->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+		lua_pushvalue(L, first + i);
+		lua_xmove(L, th->L, 1);
+		th->l = lwp_alloc(&proc0, th->name);
+		th->l->l_flag |= LW_SYSTEM;
+	}
+	for (int i = 0; i < n && error == 0; i++) {
+		error = pthread_create(&run.th[i].tid, NULL, thread_main,
+		    &run.th[i]);
+		if (error == 0)
+			started++;
+		else
+			run.cancel = true;
+	}
+
+	ilk_give();
+	for (int i = 0; i < started; i++)
+		pthread_join(run.th[i].tid, NULL);
+	ilk_take();
+
+	/* The threads' lwps go with them. */
+	for (sp = allprocs; sp != NULL; sp = sp->next) {
+		struct slwp **sp_l = &sp->lwps, *s;
+
+		while ((s = *sp_l) != NULL) {
+			if (s->owner->run == &run) {
+				*sp_l = s->next;
+				lwp_free(s->l);
+				free(s);
+			} else
+				sp_l = &s->next;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		th = &run.th[i];
+		lwp_free(th->l);
+		luaL_unref(L, LUA_REGISTRYINDEX, th->ref);
+		if (msg == NULL && th->error != NULL && !th->stopped) {
+			msg = th->error;
+			th->error = NULL;
+			lua_pushfstring(L, "thread %d", th->index);
+			if (th->pid != 0)
+				lua_pushfstring(L, " (%s, pid %d)", th->proc,
+				    th->pid);
+			else
+				lua_pushliteral(L, "");
+			lua_pushfstring(L, ": %s", msg);
+			lua_concat(L, 3);
+			free(msg);
+		}
+		free(th->error);
+	}
+	free(run.th);
+	if (msg != NULL)
+		return lua_error(L);
+	if (error != 0)
+		return uerror(L, error, "run: cannot start thread %d",
+		    started + 1);
+	return 0;
+}
+
+static const char *const procs_names[] = { "coroutines", "threads", NULL };
+
+/*
+ * uvm.run(f1, f2, ...) or uvm.run{f1, f2, ..., procs = "threads" or
+ * "coroutines"}: run the process bodies the machine's way (--procs) or
+ * the way procs= says, until all return.  Upvalue 1: the coroutine
+ * runner.
+ */
+static int
+l_run(lua_State *L)
+{
+	bool threads = uvmsim.threads;
+	int first = 1, n = lua_gettop(L);
+
+	if (n >= 1 && lua_type(L, 1) == LUA_TTABLE) {
+		int m = (int)luaL_len(L, 1), i;
+
+		lua_getfield(L, 1, "procs");
+		if (!lua_isnil(L, -1)) {
+			const char *v = lua_tostring(L, -1);
+
+			for (i = 0; procs_names[i] != NULL; i++)
+				if (v != NULL && strcmp(v, procs_names[i]) == 0)
+					break;
+			if (procs_names[i] == NULL)
+				return luaL_error(L, "run: procs = %s: must be"
+				    " \"threads\" or \"coroutines\"",
+				    luaL_tolstring(L, -1, NULL));
+			threads = i == 1;
+		}
+		lua_pop(L, 1);
+		/* The table's functions, then any after it. */
+		luaL_checkstack(L, m, "too many bodies");
+		for (i = 1; i <= m; i++)
+			lua_rawgeti(L, 1, i);
+		for (i = 2; i <= n; i++)
+			lua_pushvalue(L, i);
+		first = n + 1;
+		n = m + n - 1;
+	}
+	for (int i = first; i < first + n; i++)
+		if (lua_type(L, i) != LUA_TFUNCTION)
+			return luaL_error(L, "run: body %d is a %s, not a"
+			    " function", i - first + 1, luaL_typename(L, i));
+	if (threads)
+		return run_threads(L, first, n);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, first);
+	lua_call(L, n, 0);
+	return 0;
+}
+
 int
 luaopen_uvm(lua_State *L)
 {
 	const struct uvm_machine *m = uvm_machine_current();
+
+	/* The interpreter's thread holds the lock until the cleanup. */
+	if (!ilk_main) {
+		ilk_take();
+		ilk_main = true;
+	}
 
 	luaL_newmetatable(L, "uvm.proc");
 	lua_pushcfunction(L, p_index);
@@ -1582,6 +2270,8 @@ luaopen_uvm(lua_State *L)
 	}
 	lua_pushboolean(L, uvmsim.quiet);
 	lua_setfield(L, -2, "quiet");
+	lua_pushstring(L, procs_names[uvmsim.threads ? 1 : 0]);
+	lua_setfield(L, -2, "procs");
 	lua_setfield(L, -2, "machine");
 	lua_pushinteger(L, uvmexp.pagesize);
 	lua_setfield(L, -2, "pagesize");
@@ -1594,7 +2284,9 @@ luaopen_uvm(lua_State *L)
 	    LUA_OK)
 		return lua_error(L);
 	lua_pushvalue(L, -2);
-	lua_call(L, 1, 0);
+	lua_call(L, 1, 1);
+	lua_pushcclosure(L, l_run, 1);
+	lua_setfield(L, -2, "run");
 	return 1;
 }
 
@@ -1613,7 +2305,8 @@ uvmsim_lua_cleanup(void)
 	}
 	while ((sp = allprocs) != NULL) {
 		allprocs = sp->next;
-		proc_destroy(sp);
+		if (sp->p != NULL)
+			proc_destroy(sp, sp->p);
 		free(sp);
 	}
 	while ((sf = allfiles) != NULL) {
@@ -1621,5 +2314,9 @@ uvmsim_lua_cleanup(void)
 		if (sf->vp != NULL)
 			vrele(sf->vp);
 		free(sf);
+	}
+	if (ilk_main) {
+		ilk_give();
+		ilk_main = false;
 	}
 }

@@ -10,15 +10,19 @@
  *
  * --plot FILE.png keeps the samples in a CSV (the --stats file, or a
  * temporary one) and hands it to gnuplot at the end: memory gauges in
- * pages on top, fault and swap rates below, against seconds of run
- * time.
+ * pages on top, fault and swap rates below (over windows of several
+ * samples), against seconds of run time.
  *
- * Locking: single-threaded (the Lua interpreter's thread).
+ * Locking: sample_lock guards S and the progress line.  uvmsim_tick()
+ * is called from any thread, inside or outside the interpreter lock
+ * (the fill and verify loops of uvm.run's threads run outside it); it
+ * only tries the lock, so ticking threads never wait for each other.
  */
 
 #include <uvm/uvm.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +46,8 @@ static struct {
 	int		faults_last, faults_draw;
 	int		nsamples;
 } S;
+
+static pthread_mutex_t sample_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static double
 now(void)
@@ -141,8 +147,8 @@ progress(double t)
 	S.drawn = true;
 }
 
-void
-uvmsim_progress_clear(void)
+static void
+progress_clear_locked(void)
 {
 	if (!S.drawn)
 		return;
@@ -152,28 +158,52 @@ uvmsim_progress_clear(void)
 }
 
 void
+uvmsim_progress_clear(void)
+{
+	pthread_mutex_lock(&sample_lock);
+	progress_clear_locked();
+	pthread_mutex_unlock(&sample_lock);
+}
+
+void
 uvmsim_tick(void)
 {
 	double t;
 
-	if (S.csv == NULL && !S.tty)
-		return;
-	t = now();
-	if (S.csv != NULL && (t - S.tlast) * 1000 >= SAMPLE_MS)
-		sample_row(t);
-	if (S.tty && (t - S.tdraw) * 1000 >= PROGRESS_MS)
-		progress(t);
+	if (pthread_mutex_trylock(&sample_lock) != 0)
+		return;		/* another thread is sampling right now */
+	if (S.csv != NULL || S.tty) {
+		t = now();
+		if (S.csv != NULL && (t - S.tlast) * 1000 >= SAMPLE_MS)
+			sample_row(t);
+		if (S.tty && (t - S.tdraw) * 1000 >= PROGRESS_MS)
+			progress(t);
+	}
+	pthread_mutex_unlock(&sample_lock);
 }
 
 void
 uvmsim_sample_now(void)
 {
+	pthread_mutex_lock(&sample_lock);
 	sample_row(now());
+	pthread_mutex_unlock(&sample_lock);
 }
+
+/*
+ * The rates are drawn from the cumulative counters over windows of
+ * `stride' samples (about PLOT_POINTS points in all), not from the CSV's
+ * per-sample rates, which swing wildly from one 5 ms sample to the next.
+ */
+#define PLOT_POINTS	60
 
 static int
 plot(void)
 {
+	int stride = S.nsamples / PLOT_POINTS > 1 ?
+	    S.nsamples / PLOT_POINTS : 1;
+	double window = S.nsamples > 0 ?
+	    (S.tlast - S.t0) * 1000 * stride / S.nsamples : 0;
 	FILE *gp;
 	int st;
 
@@ -188,8 +218,18 @@ plot(void)
 	    "set datafile separator ','\n"
 	    "set key autotitle columnhead outside right top\n"
 	    "set grid\n"
-	    "set lmargin at screen 0.08\n"
+	    "set lmargin at screen 0.10\n"
 	    "set rmargin at screen 0.76\n"
+	    /* rate of a cumulative column since the previous point */
+	    "t1 = t2 = t3 = t4 = 1e30\n"
+	    "r1(t, y) = (d = t > t1 ? (y - y1) / (t - t1) : NaN,"
+	    " t1 = t, y1 = y, d)\n"
+	    "r2(t, y) = (d = t > t2 ? (y - y2) / (t - t2) : NaN,"
+	    " t2 = t, y2 = y, d)\n"
+	    "r3(t, y) = (d = t > t3 ? (y - y3) / (t - t3) : NaN,"
+	    " t3 = t, y3 = y, d)\n"
+	    "r4(t, y) = (d = t > t4 ? (y - y4) / (t - t4) : NaN,"
+	    " t4 = t, y4 = y, d)\n"
 	    "set multiplot layout 2,1 title 'uvmsim: %d pages of %d bytes'\n"
 	    "set title 'memory (pages)'\n"
 	    "set xlabel 'seconds'\n"
@@ -200,14 +240,19 @@ plot(void)
 	    "'' using 1:4 with lines lw 2 title 'inactive', "
 	    "'' using 1:5 with lines lw 2 title 'wired', "
 	    "'' using 1:6 with lines lw 2 title 'swap in use'\n"
-	    "set title 'fault and paging rates'\n"
+	    "set title 'fault and paging rates (%.0f ms windows)'\n"
 	    "set ylabel 'per second'\n"
-	    "plot '%s' using 1:19 with lines lw 2 title 'faults', "
-	    "'' using 1:20 with lines lw 2 title 'copy-on-write faults', "
-	    "'' using 1:21 with lines lw 2 title 'pages swapped in', "
-	    "'' using 1:22 with lines lw 2 title 'pages swapped out'\n"
+	    "plot '%s' every %d using 1:(r1($1, $9)) with lines lw 2"
+	    " title 'faults', "
+	    "'' every %d using 1:(r2($1, $10)) with lines lw 2"
+	    " title 'copy-on-write faults', "
+	    "'' every %d using 1:(r3($1, $14)) with lines lw 2"
+	    " title 'pages swapped in', "
+	    "'' every %d using 1:(r4($1, $15)) with lines lw 2"
+	    " title 'pages swapped out'\n"
 	    "unset multiplot\n",
-	    S.pngpath, uvmexp.npages, uvmexp.pagesize, S.csvpath, S.csvpath);
+	    S.pngpath, uvmexp.npages, uvmexp.pagesize, S.csvpath,
+	    window, S.csvpath, stride, stride, stride, stride);
 	st = pclose(gp);
 	if (st != 0) {
 		fprintf(stderr, "uvmsim: --plot: gnuplot failed (status %d)\n",
@@ -222,7 +267,7 @@ uvmsim_sample_close(void)
 {
 	int rv = 0;
 
-	uvmsim_progress_clear();
+	uvmsim_progress_clear();	/* every thread is gone */
 	if (S.csv != NULL) {
 		sample_row(now());
 		if (fclose(S.csv) != 0)

@@ -15,8 +15,10 @@
  * failed (syntax or run-time error: file:line and the message), 4 the
  * machine did not boot (2 if it refused the description: EINVAL).
  *
- * Locking: single-threaded; the machine's daemons, when threaded, run on
- * their own lwps.
+ * Locking: the Lua interpreter runs under lua_uvm.c's interpreter lock;
+ * with --procs threads, uvm.run's bodies run on threads of their own
+ * (lua_uvm.c); the machine's daemons, when threaded, run on their own
+ * lwps.
  */
 
 #include <uvm/uvm.h>
@@ -66,6 +68,9 @@ usage(FILE *fp)
 	    "  --daemon MODE        threaded or stepped (default stepped)\n"
 	    "  --seed N             seed of the machine's random numbers"
 	    " (default 1)\n"
+	    "  --procs MODE         uvm.run's process bodies as coroutines or"
+	    " threads\n"
+	    "                       (default coroutines)\n"
 	    "output:\n"
 	    "  -q, --quiet          no narrative (uvm.say)\n"
 	    "  --stats FILE.csv     sample the counters over time\n"
@@ -257,6 +262,7 @@ main(int argc, char **argv)
 		{ "policy", required_argument, NULL, 'P' },
 		{ "daemon", required_argument, NULL, 'd' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "procs", required_argument, NULL, 'T' },
 		{ "stats", required_argument, NULL, 'S' },
 		{ "plot", required_argument, NULL, 'G' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -337,6 +343,17 @@ main(int argc, char **argv)
 			if (parse_int("--seed", optarg, 0, INT64_MAX, &n) != 0)
 				return UVMSIM_EXIT_USAGE;
 			m.m_seed = (uint64_t)n;
+			break;
+		case 'T':
+			if (strcmp(optarg, "threads") == 0)
+				uvmsim.threads = true;
+			else if (strcmp(optarg, "coroutines") == 0)
+				uvmsim.threads = false;
+			else {
+				bad("--procs", optarg, "must be threads or"
+				    " coroutines");
+				return UVMSIM_EXIT_USAGE;
+			}
 			break;
 		case 'S':
 			stats = optarg;

@@ -28,10 +28,15 @@ struct uvmsim_run {
 	const char	*tmpdir;	/* where relative file paths go */
 	int		failures;	/* failed verifications and checks */
 	bool		quiet;		/* -q: no narrative from uvm.say() */
+	bool		threads;	/* --procs threads: uvm.run on threads */
 };
 extern struct uvmsim_run uvmsim;
 
-/* lua_uvm.c: open the module as package.loaded.uvm and global `uvm'. */
+/*
+ * lua_uvm.c: open the module as package.loaded.uvm and global `uvm'.
+ * The calling thread holds the interpreter lock from here until
+ * uvmsim_lua_cleanup(), except while it waits in uvm.run or does VM work.
+ */
 int	luaopen_uvm(struct lua_State *);
 /* Free every process and file the script left behind. */
 void	uvmsim_lua_cleanup(void);
