@@ -748,36 +748,35 @@ ATF_TC_BODY(swap_off_read_error_fails_eio_device_stays_nothing_lost, tc)
 	h_shutdown();
 }
 
-ATF_TC_WITHOUT_HEAD(swap_off_out_of_memory_fails_enomem_device_stays);
-ATF_TC_BODY(swap_off_out_of_memory_fails_enomem_device_stays, tc)
+ATF_TC_WITHOUT_HEAD(swap_off_page_shortage_waits_for_pagedaemon_and_finishes);
+ATF_TC_BODY(swap_off_page_shortage_waits_for_pagedaemon_and_finishes, tc)
 {
 	struct uvm_object *uobj;
 	register_t n;
+	int woke;
+	int error;
 
 	boot_with_swap(1, 32, NULL);
 	uobj = so_aobj(4);
 	so_aobj_pageout(uobj, 1);
 	so_aobj_pageout(uobj, 3);
 	S_CHECK();
-	/* The second page allocation fails: page 1 comes in, 3 stays out. */
+	/*
+	 * The second page allocation fails: page 1 comes in, then SWAP_OFF
+	 * waits for a pagedaemon pass (as a fault would) and brings 3 in.
+	 */
+	woke = uvmexp.pdwoke;
 	kern_fault_set(KFI_PAGE, 2, 0);
-	ATF_CHECK_EQ(uvm_swapctl(SWAP_OFF, paths[0], 0, &n), ENOMEM);
+	error = uvm_swapctl(SWAP_OFF, paths[0], 0, &n);
+	ATF_CHECK_EQ_MSG(error, 0, "SWAP_OFF: %d", error);
+	ATF_CHECK_EQ(kern_fault_hits(KFI_PAGE), 1ul);
 	kern_fault_clear();
-	S_CHECK();
-	ATF_CHECK(so_device_on(paths[0]));
-	ATF_CHECK_EQ(uvmexp.swpgavail, 32);
-	ATF_CHECK_EQ(uvmexp.swpginuse, 1);
-	ATF_CHECK_EQ(uvmexp.swpgonly, 1);
-	SO_EXACT();
-	so_aobj_check(uobj, 1);
-	mutex_enter(uobj->vmobjlock);
-	ATF_CHECK(uao_find_swslot(uobj, 3) != 0);
-	ATF_CHECK(uvm_pagelookup(uobj, ptoa(3)) == NULL);
-	mutex_exit(uobj->vmobjlock);
-
-	ATF_REQUIRE_EQ(uvm_swapctl(SWAP_OFF, paths[0], 0, &n), 0);
+	ATF_CHECK(uvmexp.pdwoke > woke);
 	S_CHECK();
 	SO_EXACT();
+	ATF_CHECK(!so_device_on(paths[0]));
+	ATF_CHECK_EQ(uvmexp.nswapdev, 0);
+	ATF_CHECK_EQ(uvmexp.swpginuse, 0);
 	ATF_CHECK_EQ(uvmexp.swpgonly, 0);
 	for (int i = 0; i < 4; i++)
 		so_aobj_check(uobj, i);
@@ -923,6 +922,131 @@ ATF_TC_BODY(swap_off_after_pagedaemon_paging_brings_cow_pages_back, tc)
 	uvmspace_free(a);
 	H_CHECK(NULL);
 	h_shutdown();
+}
+
+/* Boot 8 MiB with n swap files of pages pages (priority i), daemon mode. */
+static void
+so_boot_mode(enum uvm_daemon_mode mode, int n, int pages)
+{
+	struct uvm_machine m;
+
+	uvm_machine_defaults(&m);
+	m.m_ramsize = 8 << 20;
+	m.m_quiet = true;
+	m.m_daemon = mode;
+	m.m_nswap = n;
+	for (int i = 0; i < n; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "swap%d.img", i);
+		unlink(paths[i]);
+		m.m_swap[i].sw_path = paths[i];
+		m.m_swap[i].sw_size = (off_t)pages * 4096;
+		m.m_swap[i].sw_priority = i;
+	}
+	h_boot_machine(&m);
+	S_CHECK();
+}
+
+/* Pages in use on the device at path (-1: not on). */
+static int
+so_inuse(const char *path)
+{
+	struct swapent se[3];
+	register_t n;
+
+	uvm_swap_stats(SWAP_STATS, se, 3, &n);
+	for (int j = 0; j < (int)n; j++)
+		if (strcmp(se[j].se_path, path) == 0)
+			return se[j].se_inuse / (int)(PAGE_SIZE / DEV_BSIZE);
+	return -1;
+}
+
+static const enum uvm_daemon_mode so_modes[] = {
+	UVM_DAEMON_STEPPED, UVM_DAEMON_THREADED
+};
+
+/*
+ * SWAP_OFF of a device holding more pages than there is free memory:
+ * the pagedaemon makes room by paging out to the other device, and the
+ * device goes with every byte kept.
+ */
+ATF_TC_WITHOUT_HEAD(swap_off_more_than_free_memory_moves_pages_to_other_device);
+ATF_TC_BODY(swap_off_more_than_free_memory_moves_pages_to_other_device, tc)
+{
+	for (size_t k = 0; k < __arraycount(so_modes); k++) {
+		struct vmspace *a;
+		int outs;
+		int na, on0, onswap, res;
+		register_t n;
+
+		so_boot_mode(so_modes[k], 2, 4096);
+		na = uvmexp.npages * 3 / 2;
+		a = so_anon_space(0);
+		ATF_REQUIRE(so_anon_space_map(a, na) == 0);
+		so_write(a, 7, 0, na);
+		/* Device 0 (priority 0) took the pageouts. */
+		on0 = so_inuse(paths[0]);
+		ATF_CHECK_MSG(on0 > uvmexp.free, "mode %zu: %d pages on "
+		    "swap0, %d free", k, on0, uvmexp.free);
+		S_CHECK();
+		SO_EXACT();
+
+		outs = uvmexp.pdpageouts;
+		ATF_REQUIRE_EQ(uvm_swapctl(SWAP_OFF, paths[0], 0, &n), 0);
+		S_CHECK();
+		SO_EXACT();
+		ATF_CHECK(uvmexp.pdpageouts > outs);
+		ATF_CHECK_EQ(uvmexp.nswapdev, 1);
+		ATF_CHECK_EQ(so_inuse(paths[0]), -1);
+		ATF_CHECK(so_inuse(paths[1]) > 0);
+		ATF_CHECK_EQ(uvmexp.swpginuse, so_inuse(paths[1]));
+		so_count(a, na, &onswap, &res);
+		ATF_CHECK_EQ(onswap + res >= na, true);
+		ATF_CHECK_EQ(so_verify(a, 7, 0, na), 0);
+		H_CHECK(&a->vm_map);
+		uvmspace_free(a);
+		H_CHECK(NULL);
+		h_shutdown();
+	}
+}
+
+/*
+ * SWAP_OFF with no room anywhere (one device, memory full of dirty
+ * anonymous pages): ENOMEM once the pagedaemon has nothing to reclaim,
+ * not a hang; the device is back on and nothing is lost.
+ */
+ATF_TC_WITHOUT_HEAD(swap_off_without_room_fails_enomem_device_stays);
+ATF_TC_BODY(swap_off_without_room_fails_enomem_device_stays, tc)
+{
+	for (size_t k = 0; k < __arraycount(so_modes); k++) {
+		struct vmspace *a;
+		int na, on0;
+		register_t n;
+
+		so_boot_mode(so_modes[k], 1, 4096);
+		na = uvmexp.npages * 3 / 2;
+		a = so_anon_space(0);
+		ATF_REQUIRE(so_anon_space_map(a, na) == 0);
+		so_write(a, 9, 0, na);
+		on0 = so_inuse(paths[0]);
+		ATF_CHECK(on0 > uvmexp.free);
+		S_CHECK();
+
+		ATF_CHECK_EQ(uvm_swapctl(SWAP_OFF, paths[0], 0, &n), ENOMEM);
+		S_CHECK();
+		SO_EXACT();
+		ATF_CHECK(so_device_on(paths[0]));
+		ATF_CHECK_EQ(uvmexp.nswapdev, 1);
+		ATF_CHECK_EQ(uvmexp.swpgavail, 4096);
+		ATF_CHECK(so_inuse(paths[0]) > 0);
+		/* The device takes pages again: every byte is there. */
+		ATF_CHECK_EQ(so_verify(a, 9, 0, na), 0);
+		S_CHECK();
+		SO_EXACT();
+		H_CHECK(&a->vm_map);
+		uvmspace_free(a);
+		H_CHECK(NULL);
+		h_shutdown();
+	}
 }
 
 /* ---------------------------------------------------------------------
@@ -1372,7 +1496,9 @@ ATF_TP_ADD_TCS(tp)
 	    swap_off_resident_page_with_swap_copy_loses_slot_becomes_dirty);
 	ATF_TP_ADD_TC(tp,
 	    swap_off_read_error_fails_eio_device_stays_nothing_lost);
-	ATF_TP_ADD_TC(tp, swap_off_out_of_memory_fails_enomem_device_stays);
+	ATF_TP_ADD_TC(tp, swap_off_page_shortage_waits_for_pagedaemon_and_finishes);
+	ATF_TP_ADD_TC(tp, swap_off_more_than_free_memory_moves_pages_to_other_device);
+	ATF_TP_ADD_TC(tp, swap_off_without_room_fails_enomem_device_stays);
 	ATF_TP_ADD_TC(tp, swap_off_twice_second_is_enxio);
 	ATF_TP_ADD_TC(tp,
 	    swapin_cluster_reads_run_in_one_io_neighbours_resident);

@@ -288,28 +288,15 @@ uvmfault_enter(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt,
 
 /*
  * uvmfault_nomem: the fault could not get memory (a page if nopage, an
- * anon, or a pmap resource).  With everything unlocked, decide as NetBSD
- * does: if the pagedaemon can reclaim something, wait for it (uvm_wait:
- * in stepped mode this runs a pass) and restart the fault; if nothing is
- * reclaimable (swap full or absent and no clean page, or the daemon's
- * last passes freed nothing) fail with ENOMEM instead of waiting
- * forever, counting fltnoram if it was a page that was missing.
+ * anon, or a pmap resource).  With everything unlocked, wait for the
+ * pagedaemon and restart the fault, or fail with ENOMEM if nothing is
+ * reclaimable (uvm_wait_nomem), counting fltnoram if it was a page that
+ * was missing.
  */
 static int
 uvmfault_nomem(bool nopage)
 {
-	bool hopeless = !uvm_reclaimable();
-
-	/*
-	 * Wait for a pass even when the daemon's last passes freed nothing:
-	 * they may have run while this thread held the owner's lock they
-	 * needed.  Fail only if a pass that began with everything unlocked
-	 * (the second to end from now) agrees.
-	 */
-	uvm_wait("flt_noram");
-	if (hopeless)
-		uvm_wait("flt_noram");
-	if (hopeless && !uvm_reclaimable()) {
+	if (uvm_wait_nomem("flt_noram") != 0) {
 		if (nopage)
 			UVMEXP_INC(fltnoram);
 		return ENOMEM;

@@ -124,6 +124,8 @@ void	uvm_kick_pdaemon(void);
 void	uvm_wait(const char *);
 /* Can waiting give memory back?  False: fail with ENOMEM. */
 bool	uvm_reclaimable(void);
+/* After a failed allocation: 0 once waiting helped (retry) or ENOMEM. */
+int	uvm_wait_nomem(const char *);
 /* uvmexp.swpgonly changes only through this. */
 void	uvmpd_swpgonly(int delta);
 /*

@@ -256,10 +256,11 @@ uvmpd_swap_full(void)
 }
 
 /*
- * uvm_reclaimable: can waiting for the daemon give memory back?  Not if
- * its last passes freed nothing although memory was short, nor if swap
- * is full (or absent) and no page is clean: no file page and no resident
- * page with a copy in swap.
+ * uvm_reclaimable: can waiting for the daemon give memory back?  Yes
+ * while free memory is above freemin.  Not if its last passes freed
+ * nothing although memory was short, nor if swap is full (or absent)
+ * and no page is clean: no file page and no resident page with a copy
+ * in swap.
  */
 bool
 uvm_reclaimable(void)
@@ -268,6 +269,12 @@ uvm_reclaimable(void)
 
 	if (!pd_inited)
 		return false;
+	/*
+	 * Memory is not short (the allocation failed for another reason,
+	 * or memory came back since): trying again can succeed.
+	 */
+	if (uvmexp.free > uvmexp.freemin)
+		return true;
 	/* Pageouts in flight will give memory back. */
 	if (atomic_load_relaxed(&uvmexp.paging) > 0)
 		return true;
@@ -312,6 +319,31 @@ uvm_wait(const char *wmsg)
 	}
 	(void)wmsg;
 	mutex_exit(&pd_lock);
+}
+
+/*
+ * uvm_wait_nomem: an allocation failed; with everything unlocked, decide
+ * as NetBSD's fault handler does: if the daemon can reclaim something,
+ * wait for it (uvm_wait) and tell the caller to retry (0); if nothing is
+ * reclaimable, ENOMEM instead of waiting forever.
+ *
+ * => nothing locked.
+ * => waits for a pass even when the daemon's last passes freed nothing:
+ *    they may have run while the caller held an owner's lock they
+ *    needed.  ENOMEM only if a pass that began with everything unlocked
+ *    (the second to end from now) agrees.
+ */
+int
+uvm_wait_nomem(const char *wmsg)
+{
+	bool hopeless = !uvm_reclaimable();
+
+	uvm_wait(wmsg);
+	if (hopeless)
+		uvm_wait(wmsg);
+	if (hopeless && !uvm_reclaimable())
+		return ENOMEM;
+	return 0;
 }
 
 /*

@@ -257,9 +257,14 @@ uvm_swap_on(const char *path, off_t size, int priority)
  *    page with a slot on it is read back into memory and its slot freed
  *    (amap_swap_off, uao_swap_off), I/O in flight is waited for, and the
  *    device is removed.  Bad slots go with it.
+ * => when memory runs out on the way it waits for the pagedaemon, which
+ *    pages out to the other devices and frees clean pages, as a fault
+ *    does (uvm_wait_nomem).  Attempts go on while each brings pages in;
+ *    SWAP_OFF_TRIES attempts in a row that bring none end it.
  * => ENXIO: no such device; EBUSY: already being switched off, or pages
  *    on it stayed busy (under pageout) through every attempt; ENOMEM: no
- *    memory for the pages; EIO: a read failed (the slot is marked bad).
+ *    memory for the pages and nothing reclaimable (or no attempt got
+ *    any); EIO: a read failed (the slot is marked bad).
  *    On error the device is switched back on, with every page that could
  *    not be read still on it: nothing is lost.
  */
@@ -268,7 +273,7 @@ static int
 swap_off(const char *path)
 {
 	struct swapdev *sdp;
-	int error = 0, start, end;
+	int error = 0, start, end, n, left = -1, tries = 0, stall = EBUSY;
 
 	if (path == NULL)
 		return EINVAL;
@@ -288,7 +293,7 @@ swap_off(const char *path)
 	start = sdp->swd_drumoffset;
 	end = start + sdp->swd_npages;
 
-	for (int tries = 0; ; tries++) {
+	for (;;) {
 		/*
 		 * Wait for I/O in flight (pageouts to slots it gave); a
 		 * deterministic machine completes them here.
@@ -300,14 +305,19 @@ swap_off(const char *path)
 		}
 		while (sdp->swd_io != 0)
 			cv_wait(&swap_cv, &swap_lock);
-		if (sdp->swd_npginuse - sdp->swd_npgbad == 0) {
+		n = sdp->swd_npginuse - sdp->swd_npgbad;
+		if (n == 0) {
 			error = 0;
 			break;
 		}
-		if (tries == SWAP_OFF_TRIES) {
-			error = EBUSY;
+		/* An attempt that brought pages in starts the count again. */
+		if (left < 0 || n < left)
+			tries = 0;
+		else if (++tries > SWAP_OFF_TRIES) {
+			error = stall;
 			break;
 		}
+		left = n;
 		mutex_exit(&swap_lock);
 		if (tries > 0)
 			kpause("swapoff", false, 1, NULL);
@@ -319,6 +329,17 @@ swap_off(const char *path)
 				error = e;
 			else if (error == 0)
 				error = e;
+		}
+		stall = EBUSY;
+		if (error == ENOMEM) {
+			/*
+			 * Memory is full: as a fault would, wait for the
+			 * pagedaemon to make room (paging out to the other
+			 * devices, freeing clean pages) and go on; give up
+			 * only when nothing is reclaimable.
+			 */
+			error = uvm_wait_nomem("swapoff");
+			stall = ENOMEM;
 		}
 		mutex_enter(&swap_lock);
 		if (error != 0 && error != EBUSY)
