@@ -46,15 +46,17 @@
  * The fault handler returns ENOMEM (fltnoram) when it cannot.
  *
  * Locking: pd_lock protects the wakeup state (pd_wanted, pd_passes,
- * pd_exit); pd_passlock serializes passes (held across one; it comes
+ * pd_exit, pd_aiodone, pd_aiofreed); pd_passlock serializes passes (held across one; it comes
  * before every other lock).  During a pass the daemon holds
  * uvm_pageqlock while walking the queues and takes owners' locks with
  * mutex_tryenter() only (the lock order is owner -> uvm_pageqlock), so
  * it never waits for an owner while holding anything.  The owners of the
- * pages of a cluster stay locked until the cluster's writes are queued;
- * then only PG_BUSY protects the pages (a fault on one waits), and each
- * owner's lock holds a reference (mutex_obj_hold) until the completion
- * has used it.  pd_aiolock serializes completions against the checker
+ * pages of a cluster stay locked until the cluster has its slots; then
+ * they are unlocked, the writes queued, and only PG_BUSY | PG_PAGEOUT
+ * protects the pages (a fault on one waits); each page's owner lock
+ * holds a reference (mutex_obj_hold) until the completion has used it
+ * (the owner may go meanwhile).  pd_aiolock serializes completions
+ * against the checker
  * (it comes before the owners' locks; a completion takes it first):
  * pd_aioslots, the slots allocated to writes in flight and owned by
  * nobody yet, changes under it.
