@@ -605,6 +605,11 @@ uvm_aio_aiodone_pages(struct vm_page **pgs, int npages, int slot, int error)
 
 		KASSERT(lock != NULL);
 		mutex_enter(lock);
+		/*
+		 * The queue lock too, as the daemon holds it when it frees
+		 * pages (the page checker sees no half-freed page).
+		 */
+		mutex_enter(&uvm_pageqlock);
 		KASSERT((pg->flags & (PG_BUSY | PG_PAGEOUT)) ==
 		    (PG_BUSY | PG_PAGEOUT));
 		pg->flags &= (uint16_t)~PG_PAGEOUT;
@@ -618,9 +623,7 @@ uvm_aio_aiodone_pages(struct vm_page **pgs, int npages, int slot, int error)
 		} else if (error != 0) {
 			pg->flags = (uint16_t)((pg->flags & ~PG_CLEAN) |
 			    PG_DIRTY);
-			mutex_enter(&uvm_pageqlock);
 			uvmpd_reactivate(pg);
-			mutex_exit(&uvm_pageqlock);
 			uvm_pageunbusy(pg);
 		} else if (pg->flags & PG_WANTED) {
 			/* A waiter gets the page back: clean, with a copy. */
@@ -635,6 +638,7 @@ uvm_aio_aiodone_pages(struct vm_page **pgs, int npages, int slot, int error)
 			uvmpd_swpgonly(1);
 			freed++;
 		}
+		mutex_exit(&uvm_pageqlock);
 		mutex_exit(lock);
 		(void)mutex_obj_free(lock);
 	}
