@@ -943,8 +943,12 @@ held_pageout(int n, struct pglist *pgl)
 	/* The daemon's pass (or ours, if it has not run yet). */
 	for (int i = 0; i < 200 && uvmexp.paging == 0; i++)
 		kpause("test", false, 1, NULL);
-	if (uvmexp.paging == 0)
-		(void)uvm_pageout_step();
+	/*
+	 * A pass of ours, after the daemon's (passes are serialized): its
+	 * writes are all submitted by then (and if it never ran, ours
+	 * puts pages under pageout).
+	 */
+	(void)uvm_pageout_step();
 	ATF_REQUIRE_MSG(uvmexp.paging > 0, "nothing went under pageout");
 	return vm;
 }
@@ -1271,8 +1275,7 @@ ATF_TC_BODY(threaded_file_writeback_is_async, tc)
 	grab_free(&pgl, uvmexp.freemin - 1);
 	for (int i = 0; i < 200 && uvmexp.paging == 0; i++)
 		kpause("test", false, 1, NULL);
-	if (uvmexp.paging == 0)
-		(void)uvm_pageout_step();
+	(void)uvm_pageout_step();	/* after the daemon's pass */
 	ATF_REQUIRE(uvmexp.paging > 0);
 	mutex_enter(vp->v_uobj.vmobjlock);
 	for (int p = 0; p < nf; p++) {

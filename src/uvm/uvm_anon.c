@@ -231,8 +231,8 @@ uvm_anfree(struct vm_anon *anon)
  * (PG_RELEASED) ended: free the page, then the anon.
  *
  * => anon locked (the caller keeps a reference to the lock: it unlocks
- *    it afterwards); the page's swap slot, if the write gave it one, is
- *    already freed.
+ *    it afterwards), uvm_pageqlock may be held; the page's swap slot, if
+ *    the write gave it one, is already freed.
  */
 void
 uvm_anon_release(struct vm_anon *anon)
@@ -243,8 +243,12 @@ uvm_anon_release(struct vm_anon *anon)
 	KASSERT(pg != NULL && pg->uanon == anon);
 	KASSERT((pg->flags & (PG_BUSY | PG_RELEASED | PG_PAGEOUT)) ==
 	    (PG_BUSY | PG_RELEASED));
+	/* Never loaned: the pagedaemon does not page out loaned pages. */
+	KASSERT(pg->uobject == NULL && pg->loan_count == 0);
 	pg->flags &= (uint16_t)~(PG_BUSY | PG_RELEASED);
-	uvm_anon_droppage(anon);
+	pmap_page_protect(pg, VM_PROT_NONE);
+	uvm_pagefree(pg);
+	KASSERT(anon->an_page == NULL);
 	anon_free(anon);
 }
 

@@ -839,7 +839,10 @@ uvm_pagewait(struct vm_page *pg, kmutex_t *lock, const char *wmesg)
 		/*
 		 * A deterministic machine's queued I/O (perhaps the one
 		 * pg waits for) completes in the thread about to sleep.
+		 * Wanted, as a sleeper would have it: a pageout's
+		 * completion then leaves the page resident for us.
 		 */
+		pg->flags |= PG_WANTED;
 		mutex_exit(lock);
 		(void)biodrain();
 		return;

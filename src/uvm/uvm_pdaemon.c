@@ -46,15 +46,17 @@
  * The fault handler returns ENOMEM (fltnoram) when it cannot.
  *
  * Locking: pd_lock protects the wakeup state (pd_wanted, pd_passes,
- * pd_exit); pd_passlock serializes passes (held across one; it comes
+ * pd_exit, pd_aiodone, pd_aiofreed); pd_passlock serializes passes (held across one; it comes
  * before every other lock).  During a pass the daemon holds
  * uvm_pageqlock while walking the queues and takes owners' locks with
  * mutex_tryenter() only (the lock order is owner -> uvm_pageqlock), so
  * it never waits for an owner while holding anything.  The owners of the
- * pages of a cluster stay locked until the cluster's writes are queued;
- * then only PG_BUSY protects the pages (a fault on one waits), and each
- * owner's lock holds a reference (mutex_obj_hold) until the completion
- * has used it.  pd_aiolock serializes completions against the checker
+ * pages of a cluster stay locked until the cluster has its slots; then
+ * they are unlocked, the writes queued, and only PG_BUSY | PG_PAGEOUT
+ * protects the pages (a fault on one waits); each page's owner lock
+ * holds a reference (mutex_obj_hold) until the completion has used it
+ * (the owner may go meanwhile).  pd_aiolock serializes completions
+ * against the checker
  * (it comes before the owners' locks; a completion takes it first):
  * pd_aioslots, the slots allocated to writes in flight and owned by
  * nobody yet, changes under it.
@@ -618,6 +620,11 @@ uvm_aio_aiodone_pages(struct vm_page **pgs, int npages, int slot, int error)
 
 		KASSERT(lock != NULL);
 		mutex_enter(lock);
+		/*
+		 * The queue lock too, as the daemon holds it when it frees
+		 * pages (the page checker sees no half-freed page).
+		 */
+		mutex_enter(&uvm_pageqlock);
 		KASSERT((pg->flags & (PG_BUSY | PG_PAGEOUT)) ==
 		    (PG_BUSY | PG_PAGEOUT));
 		pg->flags &= (uint16_t)~PG_PAGEOUT;
@@ -631,9 +638,7 @@ uvm_aio_aiodone_pages(struct vm_page **pgs, int npages, int slot, int error)
 		} else if (error != 0) {
 			pg->flags = (uint16_t)((pg->flags & ~PG_CLEAN) |
 			    PG_DIRTY);
-			mutex_enter(&uvm_pageqlock);
 			uvmpd_reactivate(pg);
-			mutex_exit(&uvm_pageqlock);
 			uvm_pageunbusy(pg);
 		} else if (pg->flags & PG_WANTED) {
 			/* A waiter gets the page back: clean, with a copy. */
@@ -648,6 +653,7 @@ uvm_aio_aiodone_pages(struct vm_page **pgs, int npages, int slot, int error)
 			uvmpd_swpgonly(1);
 			freed++;
 		}
+		mutex_exit(&uvm_pageqlock);
 		mutex_exit(lock);
 		(void)mutex_obj_free(lock);
 	}

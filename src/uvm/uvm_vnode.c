@@ -415,7 +415,9 @@ uvn_ra_done(struct vnode *vp, struct vm_page **pgs, int n, int error)
 		struct vm_page *pg = pgs[i];
 
 		if (error) {
+			mutex_enter(&uvm_pageqlock);
 			uvm_pagefree(pg);
+			mutex_exit(&uvm_pageqlock);
 			continue;
 		}
 		pg->flags &= (uint16_t)~PG_FAKE;
@@ -769,6 +771,8 @@ uvn_aiodone(struct buf *bp)
 	mutex_enter(lock);
 	if (error == 0)
 		vp->v_npageswritten += (unsigned long)npages;
+	/* Freed under the queue lock, as the daemon frees pages. */
+	mutex_enter(&uvm_pageqlock);
 	for (int i = 0; i < npages; i++) {
 		struct vm_page *pg = wio->wio_pgs[i];
 
@@ -792,6 +796,7 @@ uvn_aiodone(struct buf *bp)
 			uvm_pageunbusy(pg);
 		}
 	}
+	mutex_exit(&uvm_pageqlock);
 	/* The vnode may go once its pages are not busy: no more of it. */
 	mutex_exit(lock);
 	(void)mutex_obj_free(lock);
