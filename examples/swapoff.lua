@@ -9,8 +9,10 @@
 -- each step.  Pages reach swap only when the pagedaemon pages out: with
 -- the default FRACTION the devices stay empty and only the bookkeeping is
 -- exercised; with FRACTION near 1 part of the workers' memory is on them
--- when swapoff comes.  swapoff needs free memory for the pages it brings
--- back and fails with ENOMEM when there is not enough (uvmsim(1), BUGS).
+-- when swapoff comes: swapoff waits for the pagedaemon to move pages to
+-- the other device.  It fails with ENOMEM (device kept, nothing lost)
+-- only when they fit neither in memory nor on the other device (about
+-- FRACTION 1.4 and above with the default machine).
 -- The workers run as coroutines, or as threads with --procs threads.
 local uvm = require "uvm"
 
