@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 /* Stack buffers sized for the largest page size the tests boot with. */
 #define PAGE_SIZE_MAX_TEST	4096
@@ -1322,6 +1323,272 @@ ATF_TC_BODY(mapped_readahead_is_asynchronous_threaded, tc)
 	teardown();
 }
 
+/*
+ * msync-style writeback: one host write per run of contiguous dirty
+ * pages, a run split only at UVN_PUT_MAXPAGES (64) pages; the partial
+ * last page is written only up to the end of the file.
+ */
+ATF_TC_WITHOUT_HEAD(map_clean_writes_one_io_per_run_of_dirty_pages);
+ATF_TC_BODY(map_clean_writes_one_io_per_run_of_dirty_pages, tc)
+{
+	struct vmspace *vm;
+	vaddr_t va;
+	voff_t size;
+	unsigned long wio, wpg;
+	struct stat st;
+	int n = 200;
+
+	setup(n, 100, 1);
+	size = vn_size(vp);
+	vm = map_file(&va, (vsize_t)(n + 1) * PAGE_SIZE, true);
+	/* Dirty every page but page 100: runs 0..99 and 101..200. */
+	for (int p = 0; p <= n; p++) {
+		char c = (char)pat(ptoa((voff_t)p), 2);
+
+		if (p == 100)
+			continue;
+		ATF_REQUIRE_EQ(copyout_vmspace(vm, &c,
+		    (void *)(va + ptoa((vaddr_t)p)), 1), 0);
+	}
+	H_CHECK(&vm->vm_map);
+	wio = vp->v_nwriteio;
+	wpg = vp->v_npageswritten;
+	ATF_REQUIRE_EQ(uvm_map_clean(&vm->vm_map, va,
+	    va + ptoa((vaddr_t)(n + 1)), PGO_CLEANIT | PGO_SYNCIO), 0);
+	H_CHECK(&vm->vm_map);
+	/* 100 pages: 64 + 36; 100 pages (the last partial): 64 + 36. */
+	ATF_CHECK_EQ(vp->v_nwriteio, wio + 4);
+	ATF_CHECK_EQ(vp->v_npageswritten, wpg + 200);
+	ATF_CHECK_EQ(vp->v_nasyncwio, 0ul);
+	ATF_REQUIRE_EQ(stat("file.dat", &st), 0);
+	ATF_CHECK_EQ((voff_t)st.st_size, size);
+	for (int p = 0; p <= n; p++) {
+		voff_t off = ptoa((voff_t)p);
+
+		ATF_CHECK_MSG(host_holds(off, 1, p == 100 ? 1 : 2),
+		    "page %d", p);
+	}
+	ATF_CHECK(host_holds(ptoa((voff_t)n) + 1, 99, 1));
+
+	/* Written pages are write-protected: a write dirties them again. */
+	for (int p = 5; p < 8; p++) {
+		char c = (char)pat(ptoa((voff_t)p), 3);
+
+		ATF_REQUIRE_EQ(copyout_vmspace(vm, &c,
+		    (void *)(va + ptoa((vaddr_t)p)), 1), 0);
+	}
+	H_CHECK(&vm->vm_map);
+	wio = vp->v_nwriteio;
+	ATF_REQUIRE_EQ(uvm_map_clean(&vm->vm_map, va,
+	    va + ptoa((vaddr_t)(n + 1)), PGO_CLEANIT | PGO_SYNCIO), 0);
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK_EQ(vp->v_nwriteio, wio + 1);
+	for (int p = 5; p < 8; p++)
+		ATF_CHECK(host_holds(ptoa((voff_t)p), 1, 3));
+	ATF_CHECK(host_holds(ptoa((voff_t)8), 1, 2));
+	uvmspace_free(vm);
+	teardown();
+	ATF_REQUIRE_EQ(stat("file.dat", &st), 0);
+	ATF_CHECK_EQ((voff_t)st.st_size, size);
+}
+
+/*
+ * Call the pager as the pagedaemon does for its victim at off: an
+ * asynchronous put of one page with PGO_CLEANIT | PGO_FREE; then let
+ * the write complete.
+ */
+static int
+daemon_put(voff_t off)
+{
+	struct lwp *l = curlwp;
+	int oflag = l->l_flag & LW_PAGEDAEMON, error;
+
+	l->l_flag |= LW_PAGEDAEMON;
+	mutex_enter(vp->v_uobj.vmobjlock);
+	error = vp->v_uobj.pgops->pgo_put(&vp->v_uobj, off, off + PAGE_SIZE,
+	    PGO_CLEANIT | PGO_FREE);
+	l->l_flag = (l->l_flag & ~LW_PAGEDAEMON) | oflag;
+	(void)biodrain();
+	return error;
+}
+
+/* Is the resident page at off dirty (flag or pmap modified bit)? */
+static bool
+page_dirty(voff_t off)
+{
+	struct vm_page *pg;
+	bool dirty;
+
+	mutex_enter(vp->v_uobj.vmobjlock);
+	pg = uvm_pagelookup(&vp->v_uobj, off);
+	ATF_REQUIRE(pg != NULL);
+	dirty = (pg->flags & PG_CLEAN) == 0 || pmap_is_modified(pg);
+	mutex_exit(vp->v_uobj.vmobjlock);
+	return dirty;
+}
+
+/*
+ * The daemon's writeback of a victim is clustered: its dirty
+ * neighbours (before and after, up to a clean page, the end of the file
+ * or 64 pages) go in the same asynchronous write; only the victim is
+ * freed, the neighbours stay, clean and write-protected, so a later
+ * write through the mapping dirties them again.  Pages past the end of
+ * the file are never written.
+ */
+ATF_TC_WITHOUT_HEAD(daemon_put_clusters_neighbours_frees_only_victim);
+ATF_TC_BODY(daemon_put_clusters_neighbours_frees_only_victim, tc)
+{
+	struct vmspace *vm;
+	vaddr_t va;
+	voff_t size;
+	unsigned long wio, wpg;
+	struct stat st;
+	int n = 100, paging0;
+
+	setup(n, 700, 1);
+	size = vn_size(vp);
+	vm = map_file(&va, (vsize_t)(n + 1) * PAGE_SIZE, true);
+	/* Read page 9 (resident, clean); dirty 0..8, 10..100 whole. */
+	{
+		char c;
+
+		ATF_REQUIRE_EQ(copyin_vmspace(vm,
+		    (void *)(va + ptoa((vaddr_t)9)), &c, 1), 0);
+	}
+	for (int p = 0; p <= n; p++) {
+		unsigned char buf[PAGE_SIZE_MAX_TEST];
+
+		if (p == 9)
+			continue;
+		for (size_t i = 0; i < PAGE_SIZE; i++)
+			buf[i] = pat(ptoa((voff_t)p) + (voff_t)i, 2);
+		ATF_REQUIRE_EQ(copyout_vmspace(vm, buf,
+		    (void *)(va + ptoa((vaddr_t)p)), PAGE_SIZE), 0);
+	}
+	H_CHECK(&vm->vm_map);
+	wio = vp->v_nwriteio;
+	wpg = vp->v_npageswritten;
+	paging0 = uvmexp.paging;
+
+	/* Victim 12: cluster 10..73 (a clean page 9 stops it behind). */
+	ATF_REQUIRE_EQ(daemon_put(ptoa((voff_t)12)), 0);
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK_EQ(uvmexp.paging, paging0);
+	ATF_CHECK_EQ(vp->v_nwriteio, wio + 1);
+	ATF_CHECK_EQ(vp->v_nasyncwio, 1ul);
+	ATF_CHECK_EQ(vp->v_npageswritten, wpg + 64);
+	ATF_CHECK(lookup(ptoa((voff_t)12)) == NULL);
+	for (int p = 10; p < 74; p++) {
+		if (p == 12)
+			continue;
+		ATF_REQUIRE_MSG(lookup(ptoa((voff_t)p)) != NULL, "page %d", p);
+		ATF_CHECK_MSG(!page_dirty(ptoa((voff_t)p)), "page %d", p);
+		ATF_CHECK_MSG(host_holds(ptoa((voff_t)p), PAGE_SIZE, 2),
+		    "page %d", p);
+	}
+	for (int p = 0; p < 9; p++)
+		ATF_CHECK_MSG(page_dirty(ptoa((voff_t)p)), "page %d", p);
+	ATF_CHECK(page_dirty(ptoa((voff_t)74)));
+	ATF_CHECK(host_holds(ptoa((voff_t)74), PAGE_SIZE, 1));
+	ATF_CHECK(host_holds(0, PAGE_SIZE, 1));
+
+	/* Victim 80: cluster 74..100, the last one up to EOF only. */
+	wio = vp->v_nwriteio;
+	ATF_REQUIRE_EQ(daemon_put(ptoa((voff_t)80)), 0);
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK_EQ(vp->v_nwriteio, wio + 1);
+	ATF_CHECK(host_holds(ptoa((voff_t)74), ptoa((voff_t)(n - 74)) + 700,
+	    2));
+	ATF_REQUIRE_EQ(stat("file.dat", &st), 0);
+	ATF_CHECK_EQ((voff_t)st.st_size, size);
+
+	/* A neighbour written is clean; a write dirties it again. */
+	{
+		char c = (char)pat(ptoa((voff_t)20), 3);
+
+		ATF_REQUIRE_EQ(copyout_vmspace(vm, &c,
+		    (void *)(va + ptoa((vaddr_t)20)), 1), 0);
+	}
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK(page_dirty(ptoa((voff_t)20)));
+	ATF_CHECK(!page_dirty(ptoa((voff_t)21)));
+	wio = vp->v_nwriteio;
+	ATF_REQUIRE_EQ(daemon_put(ptoa((voff_t)20)), 0);
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK_EQ(vp->v_nwriteio, wio + 1);
+	ATF_CHECK(lookup(ptoa((voff_t)20)) == NULL);
+	ATF_CHECK(host_holds(ptoa((voff_t)20), 1, 3));
+	ATF_CHECK(host_holds(ptoa((voff_t)20) + 1, PAGE_SIZE - 1, 2));
+
+	/* Everything reads back through the mapping. */
+	for (int p = 0; p <= n; p++) {
+		unsigned char c;
+
+		ATF_REQUIRE_EQ(copyin_vmspace(vm,
+		    (void *)(va + ptoa((vaddr_t)p)), &c, 1), 0);
+		ATF_CHECK_EQ_MSG(c, pat(ptoa((voff_t)p), p == 9 ? 1 :
+		    p == 20 ? 3 : 2), "page %d", p);
+	}
+	uvmspace_free(vm);
+	teardown();
+	ATF_REQUIRE_EQ(stat("file.dat", &st), 0);
+	ATF_CHECK_EQ((voff_t)st.st_size, size);
+	ATF_CHECK(host_holds(0, PAGE_SIZE, 2));
+}
+
+/*
+ * A write error on the daemon's clustered writeback leaves every page
+ * of the cluster resident and dirty, victim included: nothing is lost,
+ * and a later writeback puts all of it in the file.
+ */
+ATF_TC_WITHOUT_HEAD(daemon_put_write_error_keeps_whole_cluster_dirty);
+ATF_TC_BODY(daemon_put_write_error_keeps_whole_cluster_dirty, tc)
+{
+	struct vmspace *vm;
+	vaddr_t va;
+	unsigned long wpg;
+	int n = 40;
+
+	setup(n, 0, 1);
+	vm = map_file(&va, (vsize_t)n * PAGE_SIZE, true);
+	for (int p = 0; p < n; p++) {
+		unsigned char buf[PAGE_SIZE_MAX_TEST];
+
+		for (size_t i = 0; i < PAGE_SIZE; i++)
+			buf[i] = pat(ptoa((voff_t)p) + (voff_t)i, 2);
+		ATF_REQUIRE_EQ(copyout_vmspace(vm, buf,
+		    (void *)(va + ptoa((vaddr_t)p)), PAGE_SIZE), 0);
+	}
+	H_CHECK(&vm->vm_map);
+	wpg = vp->v_npageswritten;
+	kern_fault_set(KFI_IO_WRITE, 1, 0);
+	ATF_REQUIRE_EQ(daemon_put(ptoa((voff_t)5)), 0);
+	ATF_CHECK_EQ(kern_fault_hits(KFI_IO_WRITE), 1ul);
+	kern_fault_clear();
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK_EQ(uvmexp.paging, 0);
+	ATF_CHECK_EQ(vp->v_npageswritten, wpg);
+	ATF_CHECK_EQ(vp->v_uobj.uo_npages, n);
+	for (int p = 0; p < n; p++)
+		ATF_CHECK_MSG(page_dirty(ptoa((voff_t)p)), "page %d", p);
+	ATF_CHECK(host_holds(0, ptoa((voff_t)n), 1));
+	/* The next writeback works: all of it reaches the file. */
+	ATF_REQUIRE_EQ(daemon_put(ptoa((voff_t)5)), 0);
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK_EQ(vp->v_npageswritten, wpg + (unsigned long)n);
+	ATF_CHECK(lookup(ptoa((voff_t)5)) == NULL);
+	ATF_CHECK(host_holds(0, ptoa((voff_t)n), 2));
+	for (int p = 0; p < n; p++) {
+		unsigned char c;
+
+		ATF_REQUIRE_EQ(copyin_vmspace(vm,
+		    (void *)(va + ptoa((vaddr_t)p)), &c, 1), 0);
+		ATF_CHECK_EQ(c, pat(ptoa((voff_t)p), 2));
+	}
+	uvmspace_free(vm);
+	teardown();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, vn_open_errors);
@@ -1340,6 +1607,9 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, host_read_error_gives_eio_and_nothing_breaks);
 	ATF_TP_ADD_TC(tp, setsize_shrink_zeroes_tail_and_frees_pages);
 	ATF_TP_ADD_TC(tp, map_clean_writes_dirty_mapped_pages_to_host);
+	ATF_TP_ADD_TC(tp, map_clean_writes_one_io_per_run_of_dirty_pages);
+	ATF_TP_ADD_TC(tp, daemon_put_clusters_neighbours_frees_only_victim);
+	ATF_TP_ADD_TC(tp, daemon_put_write_error_keeps_whole_cluster_dirty);
 	ATF_TP_ADD_TC(tp, map_clean_errors_einval_efault_ebusy);
 	ATF_TP_ADD_TC(tp, map_clean_free_writes_then_frees_object_pages);
 	ATF_TP_ADD_TC(tp, map_clean_free_discards_private_anon_pages);

@@ -32,6 +32,7 @@ struct vnode {
 	unsigned long	v_nreadio;	/* read I/Os to the host file */
 	unsigned long	v_nasyncio;	/* of which asynchronous read-ahead */
 	unsigned long	v_nwriteio;	/* write I/Os to the host file */
+	unsigned long	v_nasyncwio;	/* of which the daemon's (async) */
 	unsigned long	v_npagesread;	/* pages read */
 	unsigned long	v_npageswritten; /* pages written */
 };

@@ -17,8 +17,14 @@
  *			past EOF fails with EINVAL (the BSD SIGBUS case).
  *			Holes and the tail of the last page read as zeros.
  *	uvn_put		clean (write back dirty pages, one host write per
- *			run of contiguous dirty pages, never past EOF),
- *			deactivate and/or free a range of pages.
+ *			run of up to UVN_PUT_MAXPAGES contiguous dirty
+ *			pages, never past EOF), deactivate and/or free a
+ *			range of pages.  For the pagedaemon the write is
+ *			clustered: the victim's dirty neighbours (not busy,
+ *			wired or loaned, inside the file) join it, up to
+ *			UVN_PUT_MAXPAGES pages in one asynchronous write;
+ *			only the victim is freed (NetBSD's
+ *			PGO_PDFREECLUST idea), the neighbours become clean.
  *
  * uvn_findpages() and uvm_vnp_setsize() are the seeds' interfaces for
  * file systems; vn_open/vref/vrele/vn_read/vn_write/vn_truncate/vn_fsync
@@ -46,6 +52,7 @@
 
 #define UVN_RA_MINWIN	4
 #define UVN_IO_MAXPAGES	(2 * UVN_RA_MAXWIN)	/* a request's run + read-ahead */
+#define UVN_PUT_MAXPAGES 64	/* the largest write: a run or a cluster */
 
 static void	uvn_reference(struct uvm_object *);
 static void	uvn_detach(struct uvm_object *);
@@ -740,7 +747,8 @@ again:
 struct uvn_wio {
 	struct vnode	*wio_vp;
 	int		wio_npages;
-	bool		wio_free;	/* PGO_FREE: free them once clean */
+	int		wio_nvictims;	/* those under PG_PAGEOUT */
+	bool		wio_free;	/* PGO_FREE: free the victims once clean */
 	struct vm_page	*wio_pgs[];
 };
 
@@ -752,10 +760,11 @@ uvn_wio_size(int npages)
 }
 
 /*
- * uvn_aiodone: b_iodone of the pagedaemon's writeback of file pages:
- * written pages are clean, and (PGO_FREE) freed unless somebody waits
- * for them; after an error they stay dirty.  Then the daemon learns how
- * many went (uvm_pageout_done).
+ * uvn_aiodone: b_iodone of the pagedaemon's clustered writeback of file
+ * pages: written pages are clean; the victims (PG_PAGEOUT) are freed
+ * (PGO_FREE) unless somebody waits for them, the neighbours stay,
+ * clean.  After an error every page of the cluster stays dirty.  Then
+ * the daemon learns how many victims went (uvm_pageout_done).
  *
  * => nothing locked (the I/O engine's completion context).
  */
@@ -766,6 +775,7 @@ uvn_aiodone(struct buf *bp)
 	struct vnode *vp = wio->wio_vp;
 	kmutex_t *lock = vp->v_uobj.vmobjlock;
 	int error = bp->b_error, npages = wio->wio_npages, nfreed = 0;
+	int nvictims = 0;
 
 	putiobuf(bp);
 	mutex_enter(lock);
@@ -775,71 +785,171 @@ uvn_aiodone(struct buf *bp)
 	mutex_enter(&uvm_pageqlock);
 	for (int i = 0; i < npages; i++) {
 		struct vm_page *pg = wio->wio_pgs[i];
+		bool victim = (pg->flags & PG_PAGEOUT) != 0;
 
-		KASSERT((pg->flags & (PG_BUSY | PG_PAGEOUT)) ==
-		    (PG_BUSY | PG_PAGEOUT));
+		KASSERT((pg->flags & PG_BUSY) != 0);
 		pg->flags &= (uint16_t)~PG_PAGEOUT;
+		if (victim)
+			nvictims++;
 		if (error != 0) {
 			pg->flags &= (uint16_t)~PG_CLEAN;
 			pg->flags |= PG_DIRTY;
 			uvm_pageunbusy(pg);
-		} else if (wio->wio_free && (pg->flags & PG_WANTED) == 0 &&
-		    pg->wire_count == 0 && pg->loan_count == 0 &&
-		    (pg->flags & PG_RELEASED) == 0) {
+		} else if (victim && wio->wio_free &&
+		    (pg->flags & PG_WANTED) == 0 && pg->wire_count == 0 &&
+		    pg->loan_count == 0 && (pg->flags & PG_RELEASED) == 0) {
 			pmap_page_protect(pg, VM_PROT_NONE);
 			pg->flags &= (uint16_t)~PG_BUSY;
 			uvm_pagefree(pg);
 			nfreed++;
 		} else {
-			if ((pg->flags & PG_RELEASED) != 0)
+			if (victim && (pg->flags & PG_RELEASED) != 0)
 				nfreed++;	/* uvm_pageunbusy frees it */
 			uvm_pageunbusy(pg);
 		}
 	}
+	KASSERT(nvictims == wio->wio_nvictims);
 	mutex_exit(&uvm_pageqlock);
 	/* The vnode may go once its pages are not busy: no more of it. */
 	mutex_exit(lock);
 	(void)mutex_obj_free(lock);
 	kmem_free(wio, uvn_wio_size(npages));
-	uvm_pageout_done(npages, nfreed);
+	uvm_pageout_done(nvictims, nfreed);
 }
 
 /*
- * uvn_put_async: start the pagedaemon's write of run[0 .. nrun) (busy,
- * dirty, unmapped), asynchronously: the pages go under pageout and
- * uvn_aiodone finishes them.
+ * uvn_put_async: start the pagedaemon's write of the cluster
+ * pgs[0 .. npages) (busy, dirty, contiguous), asynchronously: the
+ * victims, pgs[v0 .. v1), go under pageout (PG_PAGEOUT, counted in
+ * uvmexp.paging); uvn_aiodone finishes them all.
  *
  * => object locked throughout (submitting only queues the write).
  */
 static void
-uvn_put_async(struct vnode *vp, struct vm_page **run, int nrun, int flags)
+uvn_put_async(struct vnode *vp, struct vm_page **pgs, int npages, int v0,
+    int v1, int flags)
 {
 	struct uvm_object *uobj = &vp->v_uobj;
-	voff_t off = run[0]->offset, size = vp->v_size;
-	size_t len = (size_t)nrun * PAGE_SIZE;
+	voff_t off = pgs[0]->offset, size = vp->v_size;
+	size_t len = (size_t)npages * PAGE_SIZE;
 	struct uvn_wio *wio;
 	struct buf *bp;
 
 	KASSERT(mutex_owned(uobj->vmobjlock));
+	KASSERT(0 <= v0 && v0 < v1 && v1 <= npages);
+	KASSERT(npages <= UVN_PUT_MAXPAGES);
 	if (off + (voff_t)len > size)
 		len = size > off ? (size_t)(size - off) : 0;
-	wio = kmem_alloc(uvn_wio_size(nrun), KM_SLEEP);
+	wio = kmem_alloc(uvn_wio_size(npages), KM_SLEEP);
 	wio->wio_vp = vp;
-	wio->wio_npages = nrun;
+	wio->wio_npages = npages;
+	wio->wio_nvictims = v1 - v0;
 	wio->wio_free = (flags & PGO_FREE) != 0;
-	for (int i = 0; i < nrun; i++) {
-		run[i]->flags |= PG_PAGEOUT;
-		wio->wio_pgs[i] = run[i];
+	for (int i = 0; i < npages; i++) {
+		KASSERT((pgs[i]->flags & (PG_BUSY | PG_PAGEOUT)) == PG_BUSY);
+		KASSERT(i == 0 ||
+		    pgs[i]->offset == pgs[i - 1]->offset + (voff_t)PAGE_SIZE);
+		if (i >= v0 && i < v1)
+			pgs[i]->flags |= PG_PAGEOUT;
+		wio->wio_pgs[i] = pgs[i];
 	}
-	uvm_pageout_start(nrun);
+	uvm_pageout_start(v1 - v0);
 	vp->v_nwriteio++;
+	vp->v_nasyncwio++;
 	/* A run wholly past EOF writes nothing: an empty transfer. */
-	bp = uvn_buf(vp, off, run, nrun, len, B_WRITE | B_ASYNC);
+	bp = uvn_buf(vp, off, pgs, npages, len, B_WRITE | B_ASYNC);
 	bp->b_iodone = uvn_aiodone;
 	bp->b_private = wio;
 	/* Queued only: the completion runs later, without our locks. */
 	mutex_obj_hold(uobj->vmobjlock);
 	kfile_strategy(bp);
+}
+
+/*
+ * uvn_pagedirty: is pg (resident, not busy) modified?  Its writable
+ * mappings go first (a later write faults and dirties it again); a
+ * page marked clean may have been written through a mapping the fault
+ * handler made writable: the pmap's modified bit counts too.  The page
+ * is PG_CLEAN afterwards: the caller writes it, or marks it dirty again.
+ *
+ * => object locked.
+ */
+static bool
+uvn_pagedirty(struct vm_page *pg)
+{
+	bool dirty;
+
+	KASSERT(mutex_owned(pg->uobject->vmobjlock));
+	KASSERT((pg->flags & PG_BUSY) == 0);
+	if ((pg->flags & PG_CLEAN) != 0 && pmap_is_modified(pg))
+		pg->flags = (uint16_t)((pg->flags & ~PG_CLEAN) | PG_DIRTY);
+	pmap_page_protect(pg, VM_PROT_READ);
+	dirty = uvm_pagecheckdirty(pg, true);
+	/* Read-only now: only a later write sets the bit again. */
+	(void)pmap_clear_modify(pg);
+	return dirty;
+}
+
+/*
+ * uvn_cluster_neighbour: the page at off if it may join the daemon's
+ * cluster as a neighbour (resident, inside the file, not busy, wired or
+ * loaned, and dirty), busied; else NULL.
+ *
+ * => object locked.
+ */
+static struct vm_page *
+uvn_cluster_neighbour(struct vnode *vp, voff_t off)
+{
+	struct vm_page *pg;
+
+	if (off < 0 || off >= vp->v_size)
+		return NULL;
+	pg = uvm_pagelookup(&vp->v_uobj, off);
+	if (pg == NULL || (pg->flags & PG_BUSY) != 0 || pg->wire_count != 0 ||
+	    pg->loan_count != 0 || !uvn_pagedirty(pg))
+		return NULL;
+	pg->flags |= PG_BUSY;
+	return pg;
+}
+
+/*
+ * uvn_put_cluster: the pagedaemon's victims run[0 .. nrun) (busy,
+ * dirty, contiguous) gather their dirty neighbours outside [start, end)
+ * (before them, then after them) up to UVN_PUT_MAXPAGES pages, and go
+ * in one asynchronous write.
+ *
+ * => object locked throughout.
+ */
+static void
+uvn_put_cluster(struct vnode *vp, struct vm_page **run, int nrun,
+    voff_t start, voff_t end, int flags)
+{
+	struct vm_page *cl[UVN_PUT_MAXPAGES], *pg;
+	voff_t first = run[0]->offset, last = run[nrun - 1]->offset;
+	int n = 0, nback;
+
+	KASSERT(nrun > 0 && nrun <= UVN_PUT_MAXPAGES);
+	/* Behind, nearest first, filled from the end of cl. */
+	if (first <= start) {
+		for (voff_t off = first - (voff_t)PAGE_SIZE;
+		    n + nrun < UVN_PUT_MAXPAGES &&
+		    (pg = uvn_cluster_neighbour(vp, off)) != NULL;
+		    off -= (voff_t)PAGE_SIZE)
+			cl[UVN_PUT_MAXPAGES - 1 - n++] = pg;
+	}
+	nback = n;
+	memmove(&cl[0], &cl[UVN_PUT_MAXPAGES - nback],
+	    sizeof(cl[0]) * (size_t)nback);
+	memcpy(&cl[nback], run, sizeof(cl[0]) * (size_t)nrun);
+	n = nback + nrun;
+	if (last + (voff_t)PAGE_SIZE >= end) {
+		for (voff_t off = last + (voff_t)PAGE_SIZE;
+		    n < UVN_PUT_MAXPAGES &&
+		    (pg = uvn_cluster_neighbour(vp, off)) != NULL;
+		    off += (voff_t)PAGE_SIZE)
+			cl[n++] = pg;
+	}
+	uvn_put_async(vp, cl, n, nback, nback + nrun, flags);
 }
 
 /*
@@ -853,16 +963,24 @@ uvn_put_async(struct vnode *vp, struct vm_page **run, int nrun, int flags)
  *    busy page.  Returns 0 or the first error (EIO: the pages stay
  *    dirty).
  * => for the pagedaemon (LW_PAGEDAEMON) without PGO_SYNCIO the writes
- *    are asynchronous: the pages go under pageout (PG_BUSY | PG_PAGEOUT)
- *    and the write's completion cleans and (PGO_FREE) frees them.
+ *    are asynchronous and clustered: each run of dirty pages of
+ *    [start, end) (the victims) takes the dirty neighbours next to the
+ *    range (not busy, wired or loaned, below the file size) into one
+ *    write of up to UVN_PUT_MAXPAGES pages; the victims go under
+ *    pageout (PG_BUSY | PG_PAGEOUT), the neighbours are busy, and the
+ *    write's completion cleans them all and (PGO_FREE) frees only the
+ *    victims.  After a write error every page of the cluster stays dirty.
+ * => otherwise one synchronous write per run of up to UVN_PUT_MAXPAGES
+ *    contiguous dirty pages.  Pages written are write-protected (a later
+ *    write through a mapping faults and dirties them again).
  */
 static int
 uvn_put(struct uvm_object *uobj, voff_t start, voff_t end, int flags)
 {
 	struct vnode *vp = uvn_vnode(uobj);
-	struct vm_page *run[16];
-	uint64_t idx[16];
-	void *found[16];
+	struct vm_page *run[UVN_PUT_MAXPAGES];
+	uint64_t idx[UVN_PUT_MAXPAGES];
+	void *found[UVN_PUT_MAXPAGES];
 	int error = 0;
 	bool async = (flags & PGO_SYNCIO) == 0 &&
 	    (curlwp->l_flag & LW_PAGEDAEMON) != 0;
@@ -880,7 +998,8 @@ uvn_put(struct uvm_object *uobj, voff_t start, voff_t end, int flags)
 		int nrun = 0;
 
 		n = uvm_radix_gang_lookup(&uobj->uo_pages,
-		    (uint64_t)(off >> PAGE_SHIFT), found, idx, 16, false);
+		    (uint64_t)(off >> PAGE_SHIFT), found, idx,
+		    UVN_PUT_MAXPAGES, false);
 		if (n == 0)
 			break;
 		for (i = 0; i < n; i++) {
@@ -894,10 +1013,8 @@ uvn_put(struct uvm_object *uobj, voff_t start, voff_t end, int flags)
 			}
 			/* Dirty pages to clean gather into a run. */
 			if ((flags & PGO_CLEANIT) != 0) {
-				bool dirty;
+				bool dirty = uvn_pagedirty(pg);
 
-				pmap_page_protect(pg, VM_PROT_READ);
-				dirty = uvm_pagecheckdirty(pg, true);
 				if (dirty && (nrun == 0 ||
 				    run[nrun - 1]->offset + (voff_t)PAGE_SIZE ==
 				    poff)) {
@@ -928,7 +1045,7 @@ uvn_put(struct uvm_object *uobj, voff_t start, voff_t end, int flags)
 			}
 		}
 		if (nrun != 0 && async) {
-			uvn_put_async(vp, run, nrun, flags);
+			uvn_put_cluster(vp, run, nrun, start, end, flags);
 			off = run[nrun - 1]->offset + PAGE_SIZE;
 			continue;
 		}
