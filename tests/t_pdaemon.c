@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <uvm/uvm_amap.h>
 #include <uvm/uvm_anon.h>
@@ -1325,6 +1326,180 @@ ATF_TC_BODY(threaded_file_writeback_is_async, tc)
 	unlink("pdfile.dat");
 }
 
+/*
+ * Memory pressure over a big dirty file mapping (the file's last page
+ * partial): the daemon writes the file back in clusters (far fewer
+ * writes than pages written), never past the end of the file; every
+ * byte reaches the file.  Then a write error on the clustered writeback
+ * loses nothing, and pages cleaned as neighbours are dirtied again by a
+ * later write through the mapping and written by a second writeback.
+ */
+static void
+file_clusters(enum uvm_daemon_mode mode)
+{
+	struct pglist pgl;
+	struct vmspace *vm, *anonvm;
+	struct vnode *vp;
+	vaddr_t va = VA0;
+	static unsigned char want[4096], got[4096];	/* 4 KiB pages */
+	const int nf = 600, na = 900, tail = 1000;
+	const off_t size = (off_t)nf * 4096 + tail;
+	unsigned long io0, pg0, wio, wpg;
+	int po0, fd, clean = 0, regen = -1;
+	struct stat st;
+	FILE *f;
+
+	boot_pd(4 * MB, 16 * MB, mode, NULL);
+	ATF_REQUIRE_EQ(PAGE_SIZE, 4096);
+	unlink("pdfile.dat");
+	f = fopen("pdfile.dat", "w");
+	ATF_REQUIRE(f != NULL);
+	memset(got, 0, sizeof(got));
+	for (int p = 0; p < nf; p++)
+		ATF_REQUIRE_EQ(fwrite(got, 1, PAGE_SIZE, f), PAGE_SIZE);
+	ATF_REQUIRE_EQ(fwrite(got, 1, tail, f), (size_t)tail);
+	fclose(f);
+	ATF_REQUIRE_EQ(vn_open("pdfile.dat", VN_READ | VN_WRITE, &vp), 0);
+	vm = newvm();
+	vref(vp);
+	ATF_REQUIRE_EQ(uvm_map(&vm->vm_map, &va, ptoa((vsize_t)nf + 1),
+	    &vp->v_uobj, 0, 0, UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_RW,
+	    UVM_INH_SHARE, UVM_ADV_NORMAL, UVM_FLAG_FIXED)), 0);
+	/* Every page dirty, the last one whole (its tail is past EOF). */
+	for (int p = 0; p <= nf; p++)
+		ATF_REQUIRE_EQ(write_page(vm, VA0 + ptoa(p), 79, p, 0), 0);
+	PD_CHECK(&vm->vm_map);
+	io0 = vp->v_nasyncwio;
+	pg0 = vp->v_npageswritten;
+	po0 = uvmexp.pdpageouts;
+
+	/* Pressure: anonymous memory pushes the file out. */
+	anonvm = newvm();
+	map_anon(anonvm, VA0, na);
+	for (int p = 0; p < na; p++)
+		ATF_REQUIRE_EQ(write_page(anonvm, VA0 + ptoa(p), 9, p, 0), 0);
+	(void)biodrain();
+	PD_CHECK(&anonvm->vm_map);
+	PD_CHECK(&vm->vm_map);
+	ATF_CHECK(vp->v_uobj.uo_npages < nf);
+	ATF_REQUIRE(vp->v_nasyncwio > io0);
+	/* Clustered: one write per 8 pages written at most. */
+	ATF_CHECK_MSG((vp->v_npageswritten - pg0) >=
+	    8 * (vp->v_nasyncwio - io0), "%lu pages in %lu writes",
+	    vp->v_npageswritten - pg0, vp->v_nasyncwio - io0);
+	ATF_CHECK((unsigned long)(uvmexp.pdpageouts - po0) >=
+	    vp->v_nasyncwio - io0);
+	ATF_REQUIRE_EQ(stat("pdfile.dat", &st), 0);
+	ATF_CHECK_EQ(st.st_size, size);
+
+	/* Pages cleaned by the daemon's writes: the file holds them. */
+	fd = open("pdfile.dat", O_RDONLY);
+	ATF_REQUIRE(fd >= 0);
+	for (int p = 0; p < nf; p++) {
+		struct vm_page *pg;
+		bool resident_clean;
+
+		mutex_enter(vp->v_uobj.vmobjlock);
+		pg = uvm_pagelookup(&vp->v_uobj, ptoa((voff_t)p));
+		resident_clean = pg != NULL && (pg->flags & PG_BUSY) == 0 &&
+		    (pg->flags & PG_CLEAN) != 0 && !pmap_is_modified(pg);
+		mutex_exit(vp->v_uobj.vmobjlock);
+		if (pg != NULL && !resident_clean)
+			continue;
+		if (resident_clean) {
+			clean++;
+			if (regen < 0)
+				regen = p;
+		}
+		pattern(want, 79, p, 0);
+		ATF_REQUIRE_EQ(pread(fd, got, PAGE_SIZE, (off_t)ptoa(p)),
+		    (ssize_t)PAGE_SIZE);
+		ATF_REQUIRE_MSG(memcmp(want, got, PAGE_SIZE) == 0,
+		    "file page %d not written back", p);
+	}
+
+	for (int p = 0; p < na; p++)
+		ATF_REQUIRE_EQ(check_page(anonvm, VA0 + ptoa(p), 9, p, 0), 0);
+	PD_CHECK(&anonvm->vm_map);
+	uvmspace_free(anonvm);
+	PD_CHECK(NULL);
+
+	/* A write error on a clustered writeback loses nothing. */
+	wpg = vp->v_npageswritten;
+	wio = vp->v_nasyncwio;
+	for (int p = 0; p < nf; p++)
+		ATF_REQUIRE_EQ(write_page(vm, VA0 + ptoa(p), 79, p, 1), 0);
+	PD_CHECK(&vm->vm_map);
+	if (regen >= 0) {
+		/* A neighbour cleaned, written again: dirty again. */
+		struct vm_page *pg;
+
+		mutex_enter(vp->v_uobj.vmobjlock);
+		pg = uvm_pagelookup(&vp->v_uobj, ptoa((voff_t)regen));
+		ATF_CHECK(pg != NULL && ((pg->flags & PG_CLEAN) == 0 ||
+		    pmap_is_modified(pg)));
+		mutex_exit(vp->v_uobj.vmobjlock);
+	}
+	kern_fault_set(KFI_IO_WRITE, 1, 1);	/* every write fails */
+	TAILQ_INIT(&pgl);
+	grab_free(&pgl, uvmexp.freemin - 1);
+	(void)uvm_pageout_step();
+	(void)biodrain();
+	ATF_CHECK(kern_fault_hits(KFI_IO_WRITE) > 0);
+	kern_fault_clear();
+	PD_CHECK(&vm->vm_map);
+	ATF_CHECK_EQ(uvmexp.paging, 0);
+	ATF_CHECK(vp->v_nasyncwio > wio);
+	ATF_CHECK_EQ(vp->v_npageswritten, wpg);
+	uvm_pglistfree(&pgl);
+	for (int p = 0; p < nf; p++)
+		ATF_REQUIRE_EQ_MSG(check_page(vm, VA0 + ptoa(p), 79, p, 1), 0,
+		    "page %d", p);
+	PD_CHECK(&vm->vm_map);
+
+	/*
+	 * Second writeback (a sync): everything, including the pages the
+	 * first one cleaned and the mapping dirtied again, is in the file.
+	 */
+	ATF_REQUIRE_EQ(vn_fsync(vp), 0);
+	PD_CHECK(&vm->vm_map);
+	for (int p = 0; p < nf; p++) {
+		pattern(want, 79, p, 1);
+		ATF_REQUIRE_EQ(pread(fd, got, PAGE_SIZE, (off_t)ptoa(p)),
+		    (ssize_t)PAGE_SIZE);
+		ATF_REQUIRE_MSG(memcmp(want, got, PAGE_SIZE) == 0,
+		    "file page %d not written back (second)", p);
+	}
+	pattern(want, 79, nf, 0);
+	ATF_REQUIRE_EQ(pread(fd, got, PAGE_SIZE, (off_t)ptoa(nf)),
+	    (ssize_t)tail);
+	ATF_CHECK(memcmp(want, got, (size_t)tail) == 0);
+	close(fd);
+	ATF_REQUIRE_EQ(stat("pdfile.dat", &st), 0);
+	ATF_CHECK_EQ(st.st_size, size);
+	/* Some pages were cleaned as neighbours and stayed resident. */
+	ATF_CHECK_MSG(clean > 0 && regen >= 0, "no clean neighbours");
+	uvmspace_free(vm);
+	vrele(vp);
+	PD_CHECK(NULL);
+	shutdown_pd();
+	ATF_REQUIRE_EQ(stat("pdfile.dat", &st), 0);
+	ATF_CHECK_EQ(st.st_size, size);
+	unlink("pdfile.dat");
+}
+
+ATF_TC_WITHOUT_HEAD(file_writeback_clusters_loses_nothing_stepped);
+ATF_TC_BODY(file_writeback_clusters_loses_nothing_stepped, tc)
+{
+	file_clusters(UVM_DAEMON_STEPPED);
+}
+
+ATF_TC_WITHOUT_HEAD(file_writeback_clusters_loses_nothing_threaded);
+ATF_TC_BODY(file_writeback_clusters_loses_nothing_threaded, tc)
+{
+	file_clusters(UVM_DAEMON_THREADED);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, integrity_3x_ram_stepped_clock);
@@ -1351,5 +1526,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, async_write_error_marks_run_bad_loses_nothing_threaded);
 	ATF_TP_ADD_TC(tp, stepped_async_pageout_is_deterministic);
 	ATF_TP_ADD_TC(tp, threaded_file_writeback_is_async);
+	ATF_TP_ADD_TC(tp, file_writeback_clusters_loses_nothing_stepped);
+	ATF_TP_ADD_TC(tp, file_writeback_clusters_loses_nothing_threaded);
 	return atf_no_error();
 }
