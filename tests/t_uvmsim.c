@@ -602,6 +602,8 @@ ATF_TC_BODY(files_read_write_truncate, tc)
 	    "print('size=' .. f:size() .. ' tail=' .. #f:read(0, 100))\n"
 	    "f:sync()\n"
 	    "print('wio=' .. f:stats().writeio)\n"
+	    "print('awio=' .. f:stats().asyncwio .. ' aio=' .. "
+	    "f:stats().asyncio)\n"
 	    "f:close()\n"
 	    "local ok, e = pcall(uvm.open, 'missing.dat', 'r')\n"
 	    "print(e)\n");
@@ -609,6 +611,8 @@ ATF_TC_BODY(files_read_write_truncate, tc)
 	HAS(out, "read=world");
 	HAS(out, "size=5 tail=5");
 	ATF_CHECK(keyed("wio") >= 1);
+	/* A sync's writes are synchronous; no read-ahead here. */
+	HAS(out, "awio=0 aio=0");
 	HAS(out, "open missing.dat: ENOENT");
 }
 

@@ -793,7 +793,10 @@ uvmpd_scan_page(struct vm_page *pg, kmutex_t *lock, bool clusterlock,
 	uvmexp.pdpageouts++;
 	/*
 	 * Asynchronous: the pager puts the page under pageout and its
-	 * completion frees it (uvm_pageout_done counts it).
+	 * completion frees it (uvm_pageout_done counts it).  The vnode
+	 * pager clusters the write with the page's dirty neighbours
+	 * (one write, pdpageouts once); they become clean, not freed:
+	 * a later scan frees them without I/O.
 	 */
 	error = uobj->pgops->pgo_put(uobj, off, off + PAGE_SIZE,
 	    PGO_CLEANIT | PGO_FREE);

@@ -1500,11 +1500,15 @@ f_stats(lua_State *L)
 	struct vnode *vp = sf->vp;
 
 	file_enter(L, sf, VM_SHARED, true);
-	lua_createtable(L, 0, 5);
+	lua_createtable(L, 0, 7);
 	lua_pushinteger(L, (lua_Integer)vp->v_nreadio);
 	lua_setfield(L, -2, "readio");
+	lua_pushinteger(L, (lua_Integer)vp->v_nasyncio);
+	lua_setfield(L, -2, "asyncio");
 	lua_pushinteger(L, (lua_Integer)vp->v_nwriteio);
 	lua_setfield(L, -2, "writeio");
+	lua_pushinteger(L, (lua_Integer)vp->v_nasyncwio);
+	lua_setfield(L, -2, "asyncwio");
 	lua_pushinteger(L, (lua_Integer)vp->v_npagesread);
 	lua_setfield(L, -2, "pagesread");
 	lua_pushinteger(L, (lua_Integer)vp->v_npageswritten);
