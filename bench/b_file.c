@@ -15,6 +15,12 @@
  *			resident, vs read(2) of the cached file
  *	read_cold	vn_read on a fresh vnode after DONTNEED vs read(2)
  *			after DONTNEED
+ *	mmap_msync	the file mapped shared and writable, every byte
+ *			rewritten through copyout_vmspace 64 KiB at a time,
+ *			then uvm_map_clean(PGO_CLEANIT | PGO_SYNCIO) (one
+ *			host write per run of 64 dirty pages) and
+ *			vn_fsync, vs Linux mmap + memcpy + msync(MS_SYNC);
+ *			the host file's bytes are checked after each side
  *
  * The machine's memory is warmed first, as b_fault does.
  * "Cold" on the host depends on the disk under the current directory
@@ -170,6 +176,75 @@ fresh_vnode(bool drop)
 	return vp;
 }
 
+/* The chunk at off as the write passes leave it. */
+static void
+fill_chunk(size_t off)
+{
+	for (size_t i = 0; i < CHUNK; i++)
+		chunk[i] = (char)((off + i) / 512 * 5 + 3);
+}
+
+/* A byte per page of the host file, as sum_chunk sums. */
+static uint64_t
+host_sum(void)
+{
+	int fd = open(PATH, O_RDONLY);
+	uint64_t sum = 0;
+
+	if (fd < 0) {
+		perror(PATH);
+		exit(1);
+	}
+	for (size_t off = 0; off < FILE_BYTES; off += CHUNK) {
+		if (pread(fd, chunk, CHUNK, (off_t)off) != (ssize_t)CHUNK) {
+			perror("pread");
+			exit(1);
+		}
+		sum += sum_chunk(chunk, CHUNK);
+	}
+	close(fd);
+	return sum;
+}
+
+static double
+ours_msync(struct vnode *vp)
+{
+	struct vmspace *vm;
+	vaddr_t va = 0;
+	double t0, t;
+
+	vm = uvmspace_alloc(VM_MIN_ADDRESS, VM_MAXUSER_ADDRESS, false);
+	vref(vp);
+	if (uvm_map(&vm->vm_map, &va, FILE_BYTES, &vp->v_uobj, 0, 0,
+	    UVM_MAPFLAG(UVM_PROT_RW, UVM_PROT_RW, UVM_INH_SHARE,
+	    UVM_ADV_NORMAL, 0)) != 0) {
+		fprintf(stderr, "b_file: uvm_map failed\n");
+		exit(1);
+	}
+	t0 = now_s();
+	for (size_t off = 0; off < FILE_BYTES; off += CHUNK) {
+		fill_chunk(off);
+		if (copyout_vmspace(vm, chunk, (void *)(va + off), CHUNK) !=
+		    0) {
+			fprintf(stderr, "b_file: copyout at %zu failed\n", off);
+			exit(1);
+		}
+	}
+	if (uvm_map_clean(&vm->vm_map, va, va + FILE_BYTES,
+	    PGO_CLEANIT | PGO_SYNCIO) != 0) {
+		fprintf(stderr, "b_file: uvm_map_clean failed\n");
+		exit(1);
+	}
+	/* Durable, as MS_SYNC is: the host file flushed too. */
+	if (vn_fsync(vp) != 0) {
+		fprintf(stderr, "b_file: vn_fsync failed\n");
+		exit(1);
+	}
+	t = now_s() - t0;
+	uvmspace_free(vm);
+	return t;
+}
+
 /* ---- Linux ---- */
 
 static double
@@ -215,6 +290,33 @@ linux_read(uint64_t *sump)
 	t = now_s() - t0;
 	close(fd);
 	*sump = sum;
+	return t;
+}
+
+static double
+linux_msync(void)
+{
+	int fd = open(PATH, O_RDWR);
+	char *p;
+	double t0, t;
+
+	t0 = now_s();
+	p = mmap(NULL, FILE_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	for (size_t off = 0; off < FILE_BYTES; off += CHUNK) {
+		fill_chunk(off);
+		memcpy(p + off, chunk, CHUNK);
+	}
+	if (msync(p, FILE_BYTES, MS_SYNC) != 0) {
+		perror("msync");
+		exit(1);
+	}
+	munmap(p, FILE_BYTES);
+	t = now_s() - t0;
+	close(fd);
 	return t;
 }
 
@@ -300,6 +402,28 @@ main(void)
 		result("read_warm", t2, t_peer, s2, sp);
 	}
 	vrele(vp);
+
+	/* Writeback: a warm vnode rewritten through a mapping, synced. */
+	if (vn_open(PATH, VN_READ | VN_WRITE, &vp) != 0) {
+		fprintf(stderr, "b_file: vn_open failed\n");
+		exit(1);
+	}
+	(void)ours_read(vp, &so);
+	{
+		unsigned long io0 = vp->v_nwriteio;
+		unsigned long pg0 = vp->v_npageswritten;
+
+		t_ours = ours_msync(vp);
+		so = host_sum();
+		printf("# mmap_msync: %lu write I/Os, %lu pages\n",
+		    vp->v_nwriteio - io0, vp->v_npageswritten - pg0);
+	}
+	vrele(vp);
+	make_file();
+	(void)linux_read(&sp);
+	t_peer = linux_msync();
+	sp = host_sum();
+	result("mmap_msync", t_ours, t_peer, so, sp);
 
 	uvm_machine_shutdown();
 	unlink(PATH);
