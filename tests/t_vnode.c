@@ -1443,6 +1443,7 @@ ATF_TC_BODY(daemon_put_clusters_neighbours_frees_only_victim, tc)
 	voff_t size;
 	unsigned long wio, wpg;
 	struct stat st;
+	size_t pgsz;
 	int n = 100, paging0;
 
 	setup(n, 700, 1);
@@ -1529,11 +1530,12 @@ ATF_TC_BODY(daemon_put_clusters_neighbours_frees_only_victim, tc)
 		ATF_CHECK_EQ_MSG(c, pat(ptoa((voff_t)p), p == 9 ? 1 :
 		    p == 20 ? 3 : 2), "page %d", p);
 	}
+	pgsz = PAGE_SIZE;	/* it goes with the machine */
 	uvmspace_free(vm);
 	teardown();
 	ATF_REQUIRE_EQ(stat("file.dat", &st), 0);
 	ATF_CHECK_EQ((voff_t)st.st_size, size);
-	ATF_CHECK(host_holds(0, PAGE_SIZE, 2));
+	ATF_CHECK(host_holds(0, pgsz, 2));
 }
 
 /*
@@ -1589,6 +1591,60 @@ ATF_TC_BODY(daemon_put_write_error_keeps_whole_cluster_dirty, tc)
 	teardown();
 }
 
+/*
+ * The daemon's cluster stops at a busy or wired neighbour (and at a
+ * missing or clean one): those pages are left as they were, dirty.
+ */
+ATF_TC_WITHOUT_HEAD(daemon_put_cluster_stops_at_busy_and_wired_pages);
+ATF_TC_BODY(daemon_put_cluster_stops_at_busy_and_wired_pages, tc)
+{
+	struct vmspace *vm;
+	struct vm_page *busy[1];
+	vaddr_t va;
+	voff_t off20;
+	unsigned long wpg, wio;
+	int n = 30;
+
+	setup(n, 0, 1);
+	vm = map_file(&va, (vsize_t)n * PAGE_SIZE, true);
+	for (int p = 0; p < n; p++) {
+		char c = (char)pat(ptoa((voff_t)p), 2);
+
+		ATF_REQUIRE_EQ(copyout_vmspace(vm, &c,
+		    (void *)(va + ptoa((vaddr_t)p)), 1), 0);
+	}
+	ATF_REQUIRE_EQ(uvm_map_pageable(&vm->vm_map, va + ptoa((vaddr_t)20),
+	    va + ptoa((vaddr_t)21), false, 0), 0);
+	ATF_REQUIRE_EQ(findpages(ptoa((voff_t)10), 1, busy, UFP_NOALLOC), 1);
+	H_CHECK(&vm->vm_map);
+	wpg = vp->v_npageswritten;
+	wio = vp->v_nwriteio;
+	ATF_REQUIRE_EQ(daemon_put(ptoa((voff_t)15)), 0);
+	H_CHECK(&vm->vm_map);
+	ATF_CHECK_EQ(vp->v_nwriteio, wio + 1);
+	ATF_CHECK_EQ(vp->v_npageswritten, wpg + 9);	/* 11 .. 19 */
+	ATF_CHECK(lookup(ptoa((voff_t)15)) == NULL);
+	unbusy(busy, 1);
+	for (int p = 0; p < n; p++) {
+		voff_t off = ptoa((voff_t)p);
+
+		if (p == 15)
+			continue;
+		ATF_CHECK_EQ_MSG(page_dirty(off), p <= 10 || p >= 20,
+		    "page %d", p);
+		ATF_CHECK_MSG(host_holds(off, 1, p > 10 && p < 20 ? 2 : 1),
+		    "page %d", p);
+	}
+	ATF_REQUIRE_EQ(uvm_map_pageable(&vm->vm_map, va + ptoa((vaddr_t)20),
+	    va + ptoa((vaddr_t)21), true, 0), 0);
+	H_CHECK(&vm->vm_map);
+	off20 = ptoa((voff_t)20);	/* PAGE_SIZE goes with the machine */
+	uvmspace_free(vm);
+	teardown();
+	ATF_CHECK(host_holds(0, 1, 2));
+	ATF_CHECK(host_holds(off20, 1, 2));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, vn_open_errors);
@@ -1610,6 +1666,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, map_clean_writes_one_io_per_run_of_dirty_pages);
 	ATF_TP_ADD_TC(tp, daemon_put_clusters_neighbours_frees_only_victim);
 	ATF_TP_ADD_TC(tp, daemon_put_write_error_keeps_whole_cluster_dirty);
+	ATF_TP_ADD_TC(tp, daemon_put_cluster_stops_at_busy_and_wired_pages);
 	ATF_TP_ADD_TC(tp, map_clean_errors_einval_efault_ebusy);
 	ATF_TP_ADD_TC(tp, map_clean_free_writes_then_frees_object_pages);
 	ATF_TP_ADD_TC(tp, map_clean_free_discards_private_anon_pages);
