@@ -61,9 +61,6 @@
 
 #include "soft_pmap.h"
 
-/* The machine being booted (set before pmap_bootstrap()). */
-extern struct uvm_machine uvm_machine;
-
 static kmutex_t soft_tlb_lock;
 static LIST_HEAD(, soft_tlb) soft_tlbs;
 static uint64_t soft_gen_counter;	/* never reset */
@@ -94,15 +91,15 @@ soft_tlb_bootstrap(void)
 	/*
 	 * The asymmetric barrier pays off only while shootdowns are rare
 	 * next to accesses.  A machine with a pagedaemon thread is not
-	 * such a machine under memory pressure: the daemon shoots down a
-	 * page (clear_reference, page_protect) for about every page an
-	 * lwp touches, each membarrier(2) an IPI to every CPU running one
-	 * of our threads (b_paging threaded: 3x slower).  There the
-	 * accessing side fences instead.  (Chosen at boot: switching with
-	 * accesses in flight would not be safe.)
+	 * such a machine under memory pressure (the machine says so in
+	 * pmap_frequent_shootdowns): the daemon shoots down a page
+	 * (clear_reference, page_protect) for about every page an lwp
+	 * touches, each membarrier(2) an IPI to every CPU running one of
+	 * our threads (b_paging threaded: 3x slower).  There the accessing
+	 * side fences instead.  (Chosen at boot: switching with accesses
+	 * in flight would not be safe.)
 	 */
-	soft_asym = uvm_machine.m_daemon != UVM_DAEMON_THREADED &&
-	    kern_membarrier_init();
+	soft_asym = !pmap_frequent_shootdowns && kern_membarrier_init();
 	kern_lwp_dtor = soft_lwp_fini;
 }
 
