@@ -1,7 +1,11 @@
 /*
  * b_paging: paging throughput with a working set of twice the machine's
  * RAM (32 MiB of RAM, 64 MiB of anonymous memory, 160 MiB of swap in a
- * file of the current directory), stepped pagedaemon.
+ * file of the current directory), run twice: with a stepped pagedaemon
+ * (the plain names) and with a threaded one (the pagedaemon thread and
+ * the I/O threads: names ending in _threaded), against the same peers.
+ * "b_paging stepped" or "b_paging threaded" runs that machine alone
+ * and prints only its comments (for profiling).
  *
  *	paging_fill_swapout	first write of every page (zero-fill, and
  *				the daemon pushes the older pages to swap):
@@ -122,25 +126,30 @@ dd_seconds(const char *cmd)
 	return now_s() - t0;
 }
 
-int
-main(void)
+struct phase {
+	double	tfill, tseq1, tseq, trand, tcold;
+	double	mbout, mbin, mbcold;
+};
+
+/* One machine with the pagedaemon in mode: the five phases; 0 or 1. */
+static int
+run(int mode, const char *tag, struct phase *ph)
 {
 	struct uvm_machine m;
 	struct vmspace *vm;
 	vaddr_t va = UVA;
 	size_t npg = WSET / 4096;
 	static unsigned char buf[4096];
-	char cmd[256];
-	double t0, tfill, tseq1, tseq, trand, tcold, ddw, ddr, ddcold, peerseq;
-	double peerrand, mbout, mbin, mbcold;
+	double t0;
 	unsigned long nw0;
-	int out0, in0, io0, fd;
+	int out0, in0, io0;
 
+	rng = 88172645463325252ull;
 	unlink(SWAPFILE);
 	uvm_machine_defaults(&m);
 	m.m_ramsize = RAM;
 	m.m_quiet = true;
-	m.m_daemon = UVM_DAEMON_STEPPED;
+	m.m_daemon = mode;
 	m.m_nswap = 1;
 	m.m_swap[0].sw_path = SWAPFILE;
 	m.m_swap[0].sw_size = SWAP;
@@ -162,11 +171,11 @@ main(void)
 		    sizeof(buf)) != 0)
 			return 1;
 	}
-	tfill = now_s() - t0;
-	mbout = (double)(uvmexp.pgswapout - out0) * 4096 / 1e6;
+	ph->tfill = now_s() - t0;
+	ph->mbout = (double)(uvmexp.pgswapout - out0) * 4096 / 1e6;
 
-	printf("# fill: %d pages out in %lu writes, %.3f s\n",
-	    uvmexp.pgswapout - out0, uvm_swap_nwrites, tfill);
+	printf("# %s fill: %d pages out in %lu writes, %.3f s\n", tag,
+	    uvmexp.pgswapout - out0, uvm_swap_nwrites, ph->tfill);
 
 	/*
 	 * Sequential sweeps: every page read (and checked).  The first
@@ -178,19 +187,19 @@ main(void)
 	io0 = uvmexp.pageins;
 	out0 = uvmexp.pgswapout;
 	nw0 = uvm_swap_nwrites;
-	tseq1 = sweep(vm, va, npg);
-	printf("# seq 1: %d pages in with %d reads, %d pages out in %lu"
-	    " writes, %.3f s\n", uvmexp.pgswapin - in0,
+	ph->tseq1 = sweep(vm, va, npg);
+	printf("# %s seq 1: %d pages in with %d reads, %d pages out in %lu"
+	    " writes, %.3f s\n", tag, uvmexp.pgswapin - in0,
 	    uvmexp.pageins - io0, uvmexp.pgswapout - out0,
-	    uvm_swap_nwrites - nw0, tseq1);
+	    uvm_swap_nwrites - nw0, ph->tseq1);
 	in0 = uvmexp.pgswapin;
 	io0 = uvmexp.pageins;
 	out0 = uvmexp.pgswapout;
-	tseq = sweep(vm, va, npg);
-	mbin = (double)(uvmexp.pgswapin - in0) * 4096 / 1e6;
-	printf("# seq 2: %d pages in with %d reads, %d pages out, %.3f s\n",
-	    uvmexp.pgswapin - in0, uvmexp.pageins - io0,
-	    uvmexp.pgswapout - out0, tseq);
+	ph->tseq = sweep(vm, va, npg);
+	ph->mbin = (double)(uvmexp.pgswapin - in0) * 4096 / 1e6;
+	printf("# %s seq 2: %d pages in with %d reads, %d pages out,"
+	    " %.3f s\n", tag, uvmexp.pgswapin - in0, uvmexp.pageins - io0,
+	    uvmexp.pgswapout - out0, ph->tseq);
 
 	/* Random reads. */
 	in0 = uvmexp.pgswapin;
@@ -203,21 +212,61 @@ main(void)
 		    buf[10] != (unsigned char)(i & 0xff))
 			return 1;
 	}
-	trand = now_s() - t0;
-	printf("# random: %d reads, %d pages in with %d reads, %.3f s\n",
-	    NRANDOM, uvmexp.pgswapin - in0, uvmexp.pageins - io0, trand);
+	ph->trand = now_s() - t0;
+	printf("# %s random: %d reads, %d pages in with %d reads, %.3f s\n",
+	    tag, NRANDOM, uvmexp.pgswapin - in0, uvmexp.pageins - io0,
+	    ph->trand);
 
 	/* The same sweep, the swap file out of the host's cache. */
 	drop_cache(SWAPFILE);
 	in0 = uvmexp.pgswapin;
 	io0 = uvmexp.pageins;
-	tcold = sweep(vm, va, npg);
-	mbcold = (double)(uvmexp.pgswapin - in0) * 4096 / 1e6;
-	printf("# cold seq: %d pages in with %d reads, %.3f s\n",
-	    uvmexp.pgswapin - in0, uvmexp.pageins - io0, tcold);
+	ph->tcold = sweep(vm, va, npg);
+	ph->mbcold = (double)(uvmexp.pgswapin - in0) * 4096 / 1e6;
+	printf("# %s cold seq: %d pages in with %d reads, %.3f s\n", tag,
+	    uvmexp.pgswapin - in0, uvmexp.pageins - io0, ph->tcold);
+	printf("# %s: pdwoke %d, pdfreed %d, fltnoram %d, pdpageouts %d\n",
+	    tag, uvmexp.pdwoke, uvmexp.pdfreed, uvmexp.fltnoram,
+	    uvmexp.pdpageouts);
 	uvmspace_free(vm);
 	uvm_machine_shutdown();
 	unlink(SWAPFILE);
+	return 0;
+}
+
+static void
+report(const char *sfx, const struct phase *ph, size_t npg, double ddw,
+    double ddr, double ddcold, double peerseq, double peerrand)
+{
+	printf("RESULT paging_fill_swapout%s %.1f %.1f MB/s\n", sfx,
+	    ph->mbout / ph->tfill, (double)WSET / 1e6 / ddw);
+	printf("RESULT paging_seq_swapin%s %.1f %.1f MB/s\n", sfx,
+	    ph->mbin / ph->tseq, (double)WSET / 1e6 / ddr);
+	printf("RESULT paging_seq_swapin_cold%s %.1f %.1f MB/s\n", sfx,
+	    ph->mbcold / ph->tcold, (double)WSET / 1e6 / ddcold);
+	printf("RESULT paging_seq_pages%s %.0f %.0f pages/s\n", sfx,
+	    (double)npg / ph->tseq1, (double)npg / peerseq);
+	printf("RESULT paging_random_pages%s %.0f %.0f pages/s\n", sfx,
+	    NRANDOM / ph->trand, NRANDOM / peerrand);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct phase st, th;
+	size_t npg = WSET / 4096;
+	static unsigned char buf[4096];
+	char cmd[256];
+	double t0, ddw, ddr, ddcold, peerseq, peerrand;
+	int fd;
+
+	/* "b_paging stepped|threaded": that machine alone, no RESULT. */
+	if (argc > 1)
+		return run(strcmp(argv[1], "stepped") == 0 ?
+		    UVM_DAEMON_STEPPED : UVM_DAEMON_THREADED, argv[1], &st);
+	if (run(UVM_DAEMON_STEPPED, "stepped", &st) != 0 ||
+	    run(UVM_DAEMON_THREADED, "threaded", &th) != 0)
+		return 1;
 
 	/* The peers: dd on the same filesystem, then 4 KiB host I/O. */
 	unlink(DDFILE);
@@ -249,15 +298,7 @@ main(void)
 	close(fd);
 	unlink(DDFILE);
 
-	printf("RESULT paging_fill_swapout %.1f %.1f MB/s\n", mbout / tfill,
-	    (double)WSET / 1e6 / ddw);
-	printf("RESULT paging_seq_swapin %.1f %.1f MB/s\n", mbin / tseq,
-	    (double)WSET / 1e6 / ddr);
-	printf("RESULT paging_seq_swapin_cold %.1f %.1f MB/s\n",
-	    mbcold / tcold, (double)WSET / 1e6 / ddcold);
-	printf("RESULT paging_seq_pages %.0f %.0f pages/s\n",
-	    (double)npg / tseq1, (double)npg / peerseq);
-	printf("RESULT paging_random_pages %.0f %.0f pages/s\n",
-	    NRANDOM / trand, NRANDOM / peerrand);
+	report("", &st, npg, ddw, ddr, ddcold, peerseq, peerrand);
+	report("_threaded", &th, npg, ddw, ddr, ddcold, peerseq, peerrand);
 	return 0;
 }

@@ -13,8 +13,10 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
     -v parallelism=2 test --results-file="$results" >/dev/null)
 kyua report --results-file="$results" --verbose \
     --results-filter=broken,failed > "$build/kyua-failures.txt" 2>&1
-summary=$(kyua report --results-file="$results" 2>&1 | tee /dev/stderr |
-    grep '^Test cases:')
+# (Not tee /dev/stderr: when stderr is a file, tee reopens it truncated.)
+report=$(kyua report --results-file="$results" 2>&1 || true)
+printf '%s\n' "$report" >&2
+summary=$(printf '%s\n' "$report" | grep '^Test cases:' || true)
 # "Test cases: 47 total, 2 skipped, 0 expected failures, 0 broken, 0 failed"
 total=$(echo "$summary" | sed -n 's/.* \([0-9]*\) total.*/\1/p')
 skipped=$(echo "$summary" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -29,6 +30,8 @@
 
 /* UVM's private interface (src/uvm/uvm_impl.h). */
 bool	uvm_reclaimable(void);
+void	uvm_kick_pdaemon(void);
+void	uvm_wait(const char *);
 
 /* Exact checks: every case here lets only the pager layer touch slots. */
 #define PD_CHECK(map) do {						\
@@ -1038,6 +1041,84 @@ ATF_TC_BODY(threaded_pageout_is_async_and_fault_waits, tc)
 	shutdown_pd();
 }
 
+static volatile int w_state;		/* 1: in uvm_wait, 2: returned */
+
+static void *
+waiter_thread(void *arg)
+{
+	(void)arg;
+	w_state = 1;
+	uvm_wait("test");
+	w_state = 2;
+	return NULL;
+}
+
+static double
+t_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/*
+ * A threaded daemon whose pageouts in flight will bring free memory to
+ * freetarg runs no pass when kicked, and a uvm_wait() sleeper is woken
+ * when those writes free pages, not by the end of a pass that freed
+ * nothing (it used to return at once, retry, fail, and wait again);
+ * woken, it finds the pages the writes freed, well before the
+ * one-second timeout.
+ */
+ATF_TC_WITHOUT_HEAD(threaded_waiter_woken_by_freed_pages_not_pass_end);
+ATF_TC_BODY(threaded_waiter_woken_by_freed_pages_not_pass_end, tc)
+{
+	struct pglist pgl;
+	struct vmspace *vm;
+	pthread_t t;
+	int n = 500, woke, free0;
+	double t0, waited;
+
+	vm = held_pageout(n, &pgl);
+	ATF_REQUIRE(uvmexp.free + uvmexp.paging >= uvmexp.freetarg);
+	/* The daemon has nothing to do: kicks run no pass. */
+	kpause("test", false, hz / 20 + 1, NULL);
+	woke = uvmexp.pdwoke;
+	for (int i = 0; i < 1000; i++)
+		uvm_kick_pdaemon();
+	kpause("test", false, hz / 20 + 1, NULL);
+	ATF_CHECK_EQ_MSG(uvmexp.pdwoke, woke, "%d passes ran for nothing",
+	    uvmexp.pdwoke - woke);
+
+	/* A waiter sleeps while the writes are held. */
+	free0 = uvmexp.free;
+	w_state = 0;
+	ATF_REQUIRE_EQ(pthread_create(&t, NULL, waiter_thread, NULL), 0);
+	kpause("test", false, hz / 10 + 1, NULL);
+	ATF_CHECK_EQ_MSG(w_state, 1, "uvm_wait returned with no page freed");
+	ATF_CHECK_EQ(uvmexp.pdwoke, woke);
+	ATF_CHECK(uvmexp.free <= free0);
+
+	/* The writes complete: it is woken at once, pages free. */
+	t0 = t_now();
+	kern_bio_hold(false);
+	ATF_REQUIRE_EQ(pthread_join(t, NULL), 0);
+	waited = t_now() - t0;
+	ATF_CHECK_EQ(w_state, 2);
+	ATF_CHECK_MSG(waited < 0.5, "woken after %.3f s", waited);
+	ATF_CHECK(uvmexp.free > free0);
+	(void)biodrain();
+	ATF_CHECK_EQ(uvmexp.paging, 0);
+	PD_CHECK(&vm->vm_map);
+	uvm_pglistfree(&pgl);
+	for (int p = 0; p < n; p++)
+		ATF_REQUIRE_EQ(check_page(vm, VA0 + ptoa(p), 11, p, 0), 0);
+	PD_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	PD_CHECK(NULL);
+	shutdown_pd();
+}
+
 /*
  * Anons freed while their pages are under pageout: the pages are
  * released (PG_RELEASED) and the completion frees page, anon and slot.
@@ -1519,6 +1600,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, unknown_policy_fails_boot_einval);
 	ATF_TP_ADD_TC(tp, tuning_follows_netbsd);
 	ATF_TP_ADD_TC(tp, threaded_pageout_is_async_and_fault_waits);
+	ATF_TP_ADD_TC(tp, threaded_waiter_woken_by_freed_pages_not_pass_end);
 	ATF_TP_ADD_TC(tp, anon_freed_during_pageout_goes_at_completion);
 	ATF_TP_ADD_TC(tp, shutdown_waits_for_pageouts_in_flight);
 	ATF_TP_ADD_TC(tp, swapoff_waits_for_pageouts_in_flight);

@@ -22,9 +22,17 @@ static struct vmspace *t_saved_vm;
 static int (*t_saved_hook)(struct vmspace *, vaddr_t, vm_prot_t);
 
 static void
-t_setup_pagesize(unsigned int pagesize)
+t_setup_machine(unsigned int pagesize, enum uvm_daemon_mode mode)
 {
-	h_boot(16 * MB, pagesize);
+	struct uvm_machine m;
+
+	uvm_machine_defaults(&m);
+	m.m_ramsize = 16 * MB;
+	if (pagesize != 0)
+		m.m_pagesize = pagesize;
+	m.m_quiet = true;
+	m.m_daemon = mode;
+	h_boot_machine(&m);
 	memset(&t_vm, 0, sizeof(t_vm));
 	t_pm = pmap_create();
 	ATF_REQUIRE(t_pm != NULL);
@@ -37,6 +45,12 @@ t_setup_pagesize(unsigned int pagesize)
 	 */
 	t_saved_hook = pmap_fault_hook;
 	pmap_fault_hook = NULL;
+}
+
+static void
+t_setup_pagesize(unsigned int pagesize)
+{
+	t_setup_machine(pagesize, UVM_DAEMON_STEPPED);
 }
 
 static void
@@ -967,8 +981,13 @@ t_writer(void *arg)
 	return NULL;
 }
 
-ATF_TC_WITHOUT_HEAD(shootdown_stops_concurrent_writer_before_remove_returns);
-ATF_TC_BODY(shootdown_stops_concurrent_writer_before_remove_returns, tc)
+/*
+ * A stepped machine's writers publish without a fence (the shootdown
+ * issues membarrier(2) for them); a machine with a threaded pagedaemon
+ * makes the writers fence instead: the handshake must hold both ways.
+ */
+static void
+t_shootdown_vs_writer(enum uvm_daemon_mode mode)
 {
 	enum { NROUNDS = 1000 };
 	static struct vm_page *pgs[NROUNDS];
@@ -976,7 +995,7 @@ ATF_TC_BODY(shootdown_stops_concurrent_writer_before_remove_returns, tc)
 	pthread_t th;
 	int rounds;
 
-	t_setup();
+	t_setup_machine(0, mode);
 	p = proc_alloc("writer");
 	p->p_vmspace = &t_vm;
 	t_lwp = lwp_alloc(p, "writer");
@@ -1007,6 +1026,18 @@ ATF_TC_BODY(shootdown_stops_concurrent_writer_before_remove_returns, tc)
 	lwp_free(t_lwp);
 	proc_free(p);
 	t_teardown();
+}
+
+ATF_TC_WITHOUT_HEAD(shootdown_stops_concurrent_writer_before_remove_returns);
+ATF_TC_BODY(shootdown_stops_concurrent_writer_before_remove_returns, tc)
+{
+	t_shootdown_vs_writer(UVM_DAEMON_STEPPED);
+}
+
+ATF_TC_WITHOUT_HEAD(shootdown_stops_concurrent_writer_threaded_machine);
+ATF_TC_BODY(shootdown_stops_concurrent_writer_threaded_machine, tc)
+{
+	t_shootdown_vs_writer(UVM_DAEMON_THREADED);
 }
 
 /*
@@ -1303,6 +1334,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, activate_and_deactivate_track_the_lwp);
 	ATF_TP_ADD_TC(tp, pmap_prefer_aligns_to_object_colour);
 	ATF_TP_ADD_TC(tp, shootdown_stops_concurrent_writer_before_remove_returns);
+	ATF_TP_ADD_TC(tp, shootdown_stops_concurrent_writer_threaded_machine);
 	ATF_TP_ADD_TC(tp, concurrent_reader_never_sees_bytes_written_after_remove);
 	ATF_TP_ADD_TC(tp, copyout_faults_anonymous_memory_in_through_uvm_fault);
 	ATF_TP_ADD_TC(tp, uvm_km_alloc_memory_is_ordinary_memory);

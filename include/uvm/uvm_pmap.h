@@ -110,6 +110,14 @@ extern const struct pmap_backend *pmap_backend;	/* the machine's choice */
 
 /* Select the backend (before pmap_bootstrap()). */
 int	pmap_select(const char *name);
+/*
+ * Set by the machine before pmap_bootstrap(): shootdowns will come about
+ * as often as accesses (a pagedaemon thread runs beside the lwps and
+ * clears references and protects pages under memory pressure), so a
+ * backend that makes accesses cheaper at the price of costlier
+ * shootdowns should not.
+ */
+extern bool pmap_frequent_shootdowns;
 int	pmap_bootstrap(void);
 void	pmap_shutdown(void);
 

@@ -18,6 +18,7 @@
 const struct pmap_backend *pmap_backend;
 int (*pmap_fault_hook)(struct vmspace *, vaddr_t, vm_prot_t);
 vsize_t pmap_prefer_align;
+bool pmap_frequent_shootdowns;
 
 static const struct pmap_backend *const pmap_backends[] = {
 	&pmap_soft_backend,

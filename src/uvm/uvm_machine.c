@@ -177,6 +177,7 @@ uvm_machine_boot(const struct uvm_machine *m)
 			    s->ms_freelist);
 		}
 	}
+	pmap_frequent_shootdowns = m->m_daemon == UVM_DAEMON_THREADED;
 	error = pmap_bootstrap();
 	if (error) {
 		kprintf("uvm_machine_boot: pmap %s failed to start: error"

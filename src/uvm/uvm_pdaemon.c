@@ -35,19 +35,28 @@
  *
  * Two modes, chosen at boot (uvm_machine m_daemon), running the same
  * pass: UVM_DAEMON_THREADED starts a kernel thread running uvm_pageout(),
- * woken by a condition variable; UVM_DAEMON_STEPPED has no thread: a
- * pass runs only when someone calls uvm_pageout_step(), and an allocator
- * that would sleep in uvm_wait() runs one itself, so a single-threaded
- * program is deterministic.
+ * woken by a condition variable; it runs ahead of demand (kicked by
+ * every allocation that leaves less than freemin, it runs until free
+ * plus paging reaches freetarg; kicked while the writes in flight will
+ * get there, it runs no pass), and an allocator waits in uvm_wait()
+ * only when uvm_pagealloc() refused it a page (memory down to the
+ * reserves): it sleeps until pages are freed (a pass wakes it as soon
+ * as it has freed some above reserve_kernel, a write's completion when
+ * it frees its pages) or a pass ends.  UVM_DAEMON_STEPPED has no
+ * thread: a pass runs only when someone calls uvm_pageout_step(), and
+ * an allocator that would sleep in uvm_wait() runs one itself, so a
+ * single-threaded program is deterministic.
  *
  * Running out: uvm_reclaimable() says whether waiting can help: pages
  * are under pageout, or swap has room, or there are clean pages, and the
  * last passes freed something (putting pages under pageout counts).
  * The fault handler returns ENOMEM (fltnoram) when it cannot.
  *
- * Locking: pd_lock protects the wakeup state (pd_wanted, pd_passes,
- * pd_exit, pd_aiodone, pd_aiofreed); pd_passlock serializes passes (held across one; it comes
- * before every other lock).  During a pass the daemon holds
+ * Locking: pd_lock (a leaf: taken under any lock, even by a scan
+ * holding uvm_pageqlock) protects the wakeup state (pd_wanted, pd_passes,
+ * pd_exit, pd_aiodone, pd_aiofreed, pd_freegen, pd_waiters; pd_wanted and
+ * pd_waiters are also read unlocked as hints); pd_passlock serializes
+ * passes (held across one; it comes before every other lock).  During a pass the daemon holds
  * uvm_pageqlock while walking the queues and takes owners' locks with
  * mutex_tryenter() only (the lock order is owner -> uvm_pageqlock), so
  * it never waits for an owner while holding anything.  The owners of the
@@ -87,6 +96,8 @@ static int pd_fruitless;		/* l: recent passes that freed 0 */
 static int pd_fruitless_free;		/* l: uvmexp.free after the last */
 static int pd_lastnpages;		/* P: npages at the last tuning */
 static unsigned long pd_aiodone;	/* l: pageout writes completed */
+static unsigned long pd_freegen;	/* l: a pass freed pages for waiters */
+static int pd_waiters;			/* l: uvm_wait() sleepers not woken */
 static unsigned long pd_aiofreed;	/* l: pages their completions freed */
 static kmutex_t pd_aiolock;		/* one pageout completion at a time */
 static int pd_aioslots;			/* a: slots of writes in flight */
@@ -181,6 +192,8 @@ uvm_pdaemon_start(void)
 	pd_passes = 0;
 	pd_fruitless = 0;
 	pd_aiodone = pd_aiofreed = 0;
+	pd_freegen = 0;
+	pd_waiters = 0;
 	pd_aioslots = 0;
 	pd_lwp = NULL;
 	pd_inited = true;
@@ -245,6 +258,14 @@ uvm_kick_pdaemon(void)
 {
 	if (!pd_inited)
 		return;
+	/*
+	 * Already kicked and not yet run: the daemon clears pd_wanted
+	 * before it looks at memory, so this kick is not lost.  (Every
+	 * allocation below freemin kicks: without this, each took pd_lock
+	 * and signalled a daemon that was already busy.)
+	 */
+	if (atomic_load_relaxed(&pd_wanted))
+		return;
 	mutex_enter(&pd_lock);
 	pd_wanted = true;
 	cv_signal(&pd_cv);
@@ -293,16 +314,40 @@ uvm_reclaimable(void)
 }
 
 /*
+ * uvmpd_wakewaiters: a pass freed pages: wake the uvm_wait() sleepers
+ * now rather than at the end of the pass (NetBSD wakes them as soon as
+ * memory is there); the pass counts as fruitful already.
+ *
+ * => any locks (pd_lock is a leaf).
+ */
+static void
+uvmpd_wakewaiters(void)
+{
+	mutex_enter(&pd_lock);
+	if (pd_waiters > 0) {
+		pd_waiters = 0;
+		pd_freegen++;
+		pd_fruitless = 0;
+		cv_broadcast(&pd_donecv);
+	}
+	mutex_exit(&pd_lock);
+}
+
+/*
  * uvm_wait: wait for the pagedaemon to free memory.
  *
  * => nothing locked (the caller retries its allocation afterwards).
- * => threaded: wakes the daemon and sleeps until it ends a pass (at most
- *    a second).  Stepped, or called by the daemon itself: runs a pass.
+ * => threaded: wakes the daemon and sleeps until pages are freed (by
+ *    the pass, as soon as it frees some above the kernel's reserve, or
+ *    by a pageout's completion) or a pass ends, at most a second.  A
+ *    daemon whose pageouts in flight will reach freetarg runs no pass:
+ *    the waiter sleeps until they complete.  Stepped, or called by the
+ *    daemon itself: runs a pass.
  */
 void
 uvm_wait(const char *wmsg)
 {
-	unsigned long gen, aiogen;
+	unsigned long gen, aiogen, freegen;
 
 	KASSERT(pd_inited);
 	if (pd_lwp == NULL || curlwp == pd_lwp) {
@@ -312,13 +357,18 @@ uvm_wait(const char *wmsg)
 	mutex_enter(&pd_lock);
 	gen = pd_passes;
 	aiogen = pd_aiodone;
+	freegen = pd_freegen;
 	pd_wanted = true;
+	pd_waiters++;
 	cv_signal(&pd_cv);
-	/* Until a pass ends or a pageout write completes. */
-	while (pd_passes == gen && pd_aiodone == aiogen && !pd_exit) {
+	/* Until pages are freed, a pageout write completes, a pass ends. */
+	while (pd_passes == gen && pd_aiodone == aiogen &&
+	    pd_freegen == freegen && !pd_exit) {
 		if (cv_timedwait(&pd_donecv, &pd_lock, hz) == EWOULDBLOCK)
 			break;
 	}
+	if (pd_freegen == freegen && pd_waiters > 0)
+		pd_waiters--;
 	(void)wmsg;
 	mutex_exit(&pd_lock);
 }
@@ -367,6 +417,16 @@ uvm_pageout(void)
 			continue;
 		}
 		pd_wanted = false;
+		/*
+		 * Pageouts in flight will bring free memory up to the
+		 * target: a pass would find nothing to do, and a waiter is
+		 * woken by their completions (uvm_pageout_done), as soon
+		 * as pages are free, not by the end of a pass that freed
+		 * none.
+		 */
+		if (uvmexp.paging > 0 &&
+		    uvmexp.free + uvmexp.paging >= uvmexp.freetarg)
+			continue;
 		mutex_exit(&pd_lock);
 		(void)uvm_pageout_step();
 		/*
@@ -508,6 +568,9 @@ uvmpd_freed(struct uvmpd_scanstate *ss)
 	if (ss != NULL)
 		ss->freed++;
 	UVMEXP_INC(pdfreed);
+	if (ss != NULL && atomic_load_relaxed(&pd_waiters) > 0 &&
+	    uvmexp.free > uvmexp.reserve_kernel)
+		uvmpd_wakewaiters();
 }
 
 /* Is lock one of the cluster's (held by us for it)? */
@@ -688,6 +751,7 @@ uvm_pageout_done(int npages, int nfreed)
 	mutex_enter(&pd_lock);
 	pd_aiofreed += (unsigned long)nfreed;
 	pd_aiodone++;
+	pd_waiters = 0;
 	cv_broadcast(&pd_donecv);
 	mutex_exit(&pd_lock);
 }
@@ -922,6 +986,7 @@ uvm_pageout_step(void)
 	 */
 	if (ss.contended > 0)
 		pd_fruitless = 0;
+	pd_waiters = 0;
 	cv_broadcast(&pd_donecv);
 	mutex_exit(&pd_lock);
 	mutex_exit(&pd_passlock);

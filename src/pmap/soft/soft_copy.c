@@ -37,7 +37,8 @@
  * as much as a 4 KiB copy; where the host has membarrier(2) the fence
  * moves to the shootdown instead (kern_membarrier_sync makes every
  * thread execute one), and is skipped there too when no other thread
- * has a TLB.
+ * has a TLB.  Not on a machine with a threaded pagedaemon, whose
+ * shootdowns under memory pressure come as often as accesses.
  *
  * Reads (copyin, copyinstr, ufetch) skip the handshake altogether: they read the generation,
  * copy, and read it again, as a seqlock reader does.  If it changed,
@@ -87,7 +88,18 @@ soft_tlb_bootstrap(void)
 	LIST_INIT(&soft_tlbs);
 	soft_ntlbs = 0;
 	soft_epoch++;
-	soft_asym = kern_membarrier_init();
+	/*
+	 * The asymmetric barrier pays off only while shootdowns are rare
+	 * next to accesses.  A machine with a pagedaemon thread is not
+	 * such a machine under memory pressure (the machine says so in
+	 * pmap_frequent_shootdowns): the daemon shoots down a page
+	 * (clear_reference, page_protect) for about every page an lwp
+	 * touches, each membarrier(2) an IPI to every CPU running one of
+	 * our threads (b_paging threaded: 3x slower).  There the accessing
+	 * side fences instead.  (Chosen at boot: switching with accesses
+	 * in flight would not be safe.)
+	 */
+	soft_asym = !pmap_frequent_shootdowns && kern_membarrier_init();
 	kern_lwp_dtor = soft_lwp_fini;
 }
 
