@@ -748,7 +748,7 @@ struct uvn_wio {
 	struct vnode	*wio_vp;
 	int		wio_npages;
 	int		wio_nvictims;	/* those under PG_PAGEOUT */
-	bool		wio_free;	/* PGO_FREE: free the victims once clean */
+	bool		wio_free;	/* PGO_FREE: free the victims */
 	struct vm_page	*wio_pgs[];
 };
 
