@@ -583,6 +583,13 @@ uvmpd_cluster_haslock(struct uvmpd_cluster *cl, kmutex_t *lock)
 	return false;
 }
 
+/* The daemon started a pageout write: uvmexp.pdpageouts's one place. */
+static void
+uvmpd_pageout_io(void)
+{
+	uvmexp.pdpageouts++;
+}
+
 /* Pages under pageout changed by delta: uvmexp.paging's one place. */
 static void
 uvmpd_paging(int delta)
@@ -646,7 +653,7 @@ uvmpd_flush(struct uvmpd_cluster *cl, struct uvmpd_scanstate *ss)
 	cl->c_n = 0;
 	cl->c_nlocks = 0;
 	for (int r = 0; r < nruns; r++) {
-		uvmexp.pdpageouts++;
+		uvmpd_pageout_io();
 		(void)uvm_swap_put(runslot[r], &cl->c_pgs[runstart[r]],
 		    runlen[r], 0);
 	}
@@ -854,7 +861,7 @@ uvmpd_scan_page(struct vm_page *pg, kmutex_t *lock, bool clusterlock,
 	/* Not with a cluster's locks held: the pager may sleep. */
 	uvmpd_flush(cl, ss);
 	mutex_exit(&uvm_pageqlock);
-	uvmexp.pdpageouts++;
+	uvmpd_pageout_io();
 	/*
 	 * Asynchronous: the pager puts the page under pageout and its
 	 * completion frees it (uvm_pageout_done counts it).  The vnode
