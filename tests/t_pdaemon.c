@@ -625,6 +625,56 @@ ATF_TC_BODY(reserves_keep_daemon_able_to_run, tc)
 }
 
 /*
+ * A pass frees a batch, as NetBSD's scan does: started below freemin, it
+ * scans until free memory (with the pages in flight, none once a stepped
+ * pass returns) reaches four times freetarg, not just freetarg; one pass
+ * does it.  A pass started above freetarg frees nothing.
+ */
+ATF_TC_WITHOUT_HEAD(pass_frees_batch_of_four_times_freetarg);
+ATF_TC_BODY(pass_frees_batch_of_four_times_freetarg, tc)
+{
+	struct vmspace *vm;
+	struct pglist pgl, one;
+	int n = 900, freed, woke0, free0;
+
+	boot_pd(4 * MB, 16 * MB, UVM_DAEMON_STEPPED, NULL);
+	vm = newvm();
+	map_anon(vm, VA0, n);
+	for (int p = 0; p < n; p++)
+		ATF_REQUIRE_EQ(write_page(vm, VA0 + ptoa(p), 5, p, 0), 0);
+	PD_CHECK(&vm->vm_map);
+	TAILQ_INIT(&pgl);
+	while (uvmexp.free >= uvmexp.freemin &&
+	    uvm_pglistalloc(PAGE_SIZE, 0, ~(paddr_t)0, PAGE_SIZE, 0, &one, 1,
+	    0) == 0)
+		TAILQ_CONCAT(&pgl, &one, pageq);
+	ATF_REQUIRE(uvmexp.free < uvmexp.freemin);
+	/* Enough resident pages for a whole batch. */
+	ATF_REQUIRE(uvmexp.anonpages > 4 * uvmexp.freetarg);
+	free0 = uvmexp.free;
+	woke0 = uvmexp.pdwoke;
+	freed = uvm_pageout_step();
+	ATF_CHECK_EQ(uvmexp.pdwoke, woke0 + 1);
+	ATF_CHECK_EQ(uvmexp.paging, 0);
+	ATF_CHECK(uvmexp.free >= 4 * uvmexp.freetarg);
+	/* It stops at the goal (give or take the last cluster). */
+	ATF_CHECK(uvmexp.free < 4 * uvmexp.freetarg + 64);
+	ATF_CHECK_EQ(freed, uvmexp.free - free0);
+	PD_CHECK(&vm->vm_map);
+	/* Above freetarg: the next pass has nothing to do. */
+	ATF_CHECK_EQ(uvm_pageout_step(), 0);
+	ATF_CHECK(uvmexp.free >= 4 * uvmexp.freetarg);
+	PD_CHECK(&vm->vm_map);
+	uvm_pglistfree(&pgl);
+	PD_CHECK(&vm->vm_map);
+	for (int p = 0; p < n; p++)
+		ATF_REQUIRE_EQ(check_page(vm, VA0 + ptoa(p), 5, p, 0), 0);
+	PD_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	shutdown_pd();
+}
+
+/*
  * Counters, in a fully controlled stepped run: pages go out only through
  * explicit steps; then reading them back counts one pagein each.
  */
@@ -988,8 +1038,14 @@ ATF_TC_BODY(threaded_pageout_is_async_and_fault_waits, tc)
 	struct reader r;
 	pthread_t t;
 	struct vm_anon *a;
-	int n = 500, busy, first, pending0, nonres = 0, paging;
+	int n = 40, busy, first, pending0, nonres = 0, paging;
 
+	/*
+	 * Fewer dirty pages than freetarg: a pass scans until free plus
+	 * paging reaches four times freetarg, so with more of them the
+	 * pages under pageout alone would keep free + paging above
+	 * freetarg and no later pass would run while the writes are held.
+	 */
 	vm = held_pageout(n, &pgl);
 	busy = count_pageout(vm, n, &first);
 	ATF_REQUIRE(busy > 0 && first >= 0);
@@ -1002,7 +1058,9 @@ ATF_TC_BODY(threaded_pageout_is_async_and_fault_waits, tc)
 	/* Short again: a pass meets the pages under pageout. */
 	pending0 = uvmexp.pdpending;
 	TAILQ_INIT(&more);
-	grab_free(&more, uvmexp.free - uvmexp.freetarg);
+	ATF_REQUIRE(uvmexp.paging < uvmexp.freetarg);
+	grab_free(&more, uvmexp.freetarg - uvmexp.paging - 1);
+	ATF_REQUIRE(uvmexp.free + uvmexp.paging < uvmexp.freetarg);
 	(void)uvm_pageout_step();
 	ATF_CHECK_MSG(uvmexp.pdpending > pending0, "pdpending %d -> %d",
 	    pending0, uvmexp.pdpending);
@@ -1594,6 +1652,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, nothing_reclaimable_fails_enomem_threaded);
 	ATF_TP_ADD_TC(tp, contended_passes_are_not_fruitless);
 	ATF_TP_ADD_TC(tp, reserves_keep_daemon_able_to_run);
+	ATF_TP_ADD_TC(tp, pass_frees_batch_of_four_times_freetarg);
 	ATF_TP_ADD_TC(tp, counters_match_what_happened);
 	ATF_TP_ADD_TC(tp, clock_reactivates_referenced_frees_clean_without_io);
 	ATF_TP_ADD_TC(tp, dirty_file_pages_written_back_and_freed);

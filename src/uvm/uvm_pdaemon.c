@@ -10,7 +10,8 @@
  *	- lets the policy balance its queues (pdp_balancequeue: CLOCK moves
  *	  pages from active to inactive), taking swap slots back from
  *	  resident pages while swap is short (more than 90% used),
- *	- scans the policy's victims until uvmexp.free reaches freetarg:
+ *	- scans the policy's victims until uvmexp.free reaches four times
+ *	  freetarg (NetBSD's batch; a pass starts below freetarg):
  *	  referenced pages are reactivated; the rest are unmapped; clean
  *	  pages with a copy in swap (or clean file pages) are freed at once;
  *	  dirty anon and aobj pages are gathered busy into a cluster that
@@ -25,7 +26,7 @@
  * marked PG_BUSY | PG_PAGEOUT, the owners' locks and the page queue lock
  * are released, one write per run of slots is queued to the I/O engine
  * (kern_bio), and the scan moves on; uvmexp.paging counts the pages in
- * flight (the scan stops when free + paging reaches freetarg).  The
+ * flight (the scan stops when free + paging reaches 4 * freetarg).  The
  * write's completion, uvm_aio_aiodone_pages(), runs with nothing locked
  * (in an I/O thread, or in a stepped machine at the end of each scan):
  * it relocks each owner, records the slot (or, after an error, marks
@@ -36,9 +37,10 @@
  * Two modes, chosen at boot (uvm_machine m_daemon), running the same
  * pass: UVM_DAEMON_THREADED starts a kernel thread running uvm_pageout(),
  * woken by a condition variable; it runs ahead of demand (kicked by
- * every allocation that leaves less than freemin, it runs until free
- * plus paging reaches freetarg; kicked while the writes in flight will
- * get there, it runs no pass), and an allocator waits in uvm_wait()
+ * every allocation that leaves less than freemin, it runs a pass, whose
+ * scan goes on until free plus paging reaches four times freetarg;
+ * kicked while the writes in flight will bring free up to freetarg, it
+ * runs no pass), and an allocator waits in uvm_wait()
  * only when uvm_pagealloc() refused it a page (memory down to the
  * reserves): it sleeps until pages are freed (a pass wakes it as soon
  * as it has freed some above reserve_kernel, a write's completion when
@@ -882,7 +884,16 @@ unlock:
 		mutex_exit(lock);
 }
 
-/* Scan the policy's victims until free memory reaches freetarg. */
+/*
+ * The scan's goal: free memory (with the pages in flight) at four times
+ * freetarg, as NetBSD's uvmpd_scan_queue().  A pass starts below
+ * freetarg (kicked below freemin) and frees a batch, not the few pages
+ * between freemin and freetarg: far fewer passes (and, threaded, daemon
+ * wakeups) for the same pages.
+ */
+#define UVMPD_SCANTARG()	(uvmexp.freetarg << 2)
+
+/* Scan the policy's victims until free memory reaches UVMPD_SCANTARG. */
 static void
 uvmpd_scan(struct uvmpd_scanstate *ss)
 {
@@ -896,7 +907,7 @@ uvmpd_scan(struct uvmpd_scanstate *ss)
 	uvmexp.pdrevs++;
 	mutex_enter(&uvm_pageqlock);
 	uvmpdpol->pdp_scaninit();
-	while (uvmexp.free + uvmexp.paging + cl.c_n < uvmexp.freetarg &&
+	while (uvmexp.free + uvmexp.paging + cl.c_n < UVMPD_SCANTARG() &&
 	    (pg = uvmpdpol->pdp_selectvictim()) != NULL) {
 		uvmexp.pdscans++;
 		if (pg->flags & PG_ANON)
