@@ -630,6 +630,45 @@ ATF_TC_BODY(reserves_keep_daemon_able_to_run, tc)
  * pass returns) reaches four times freetarg, not just freetarg; one pass
  * does it.  A pass started above freetarg frees nothing.
  */
+/*
+ * Memory held by what cannot be paged out (pages with no owner), below
+ * freemin, nobody asking: the threaded daemon sleeps between fruitless
+ * passes (one a second, or per kick) instead of spinning.
+ */
+ATF_TC_WITHOUT_HEAD(threaded_daemon_does_not_spin_when_nothing_reclaimable);
+ATF_TC_BODY(threaded_daemon_does_not_spin_when_nothing_reclaimable, tc)
+{
+	struct pglist held;
+	struct vm_page *pg;
+	int woke;
+
+	boot_pd(4 * MB, 0, UVM_DAEMON_THREADED, NULL);
+	TAILQ_INIT(&held);
+	while (uvmexp.free >= uvmexp.freemin / 2 &&
+	    (pg = uvm_pagealloc(NULL, 0, NULL, 0)) != NULL)
+		TAILQ_INSERT_TAIL(&held, pg, pageq);
+	ATF_REQUIRE(uvmexp.free < uvmexp.freemin);
+	uvm_kick_pdaemon();
+	kpause("test", false, hz / 10 + 1, NULL);
+	woke = uvmexp.pdwoke;
+	/* Half a second: at most a pass or two, not thousands. */
+	kpause("test", false, hz / 2, NULL);
+	ATF_CHECK_MSG(uvmexp.pdwoke - woke <= 2, "%d passes in 0.5 s",
+	    uvmexp.pdwoke - woke);
+	/* A kick still gets a pass at once. */
+	woke = uvmexp.pdwoke;
+	uvm_kick_pdaemon();
+	for (int i = 0; i < 100 && uvmexp.pdwoke == woke; i++)
+		kpause("test", false, 1, NULL);
+	ATF_CHECK(uvmexp.pdwoke > woke);
+	while ((pg = TAILQ_FIRST(&held)) != NULL) {
+		TAILQ_REMOVE(&held, pg, pageq);
+		uvm_pagefree(pg);
+	}
+	PD_CHECK(NULL);
+	shutdown_pd();
+}
+
 ATF_TC_WITHOUT_HEAD(pass_frees_batch_of_four_times_freetarg);
 ATF_TC_BODY(pass_frees_batch_of_four_times_freetarg, tc)
 {
@@ -1653,6 +1692,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, contended_passes_are_not_fruitless);
 	ATF_TP_ADD_TC(tp, reserves_keep_daemon_able_to_run);
 	ATF_TP_ADD_TC(tp, pass_frees_batch_of_four_times_freetarg);
+	ATF_TP_ADD_TC(tp, threaded_daemon_does_not_spin_when_nothing_reclaimable);
 	ATF_TP_ADD_TC(tp, counters_match_what_happened);
 	ATF_TP_ADD_TC(tp, clock_reactivates_referenced_frees_clean_without_io);
 	ATF_TP_ADD_TC(tp, dirty_file_pages_written_back_and_freed);

@@ -408,6 +408,8 @@ uvm_wait_nomem(const char *wmsg)
 void
 uvm_pageout(void)
 {
+	int freed;
+
 	uvm_pagedaemon_lwp = curlwp;
 	curlwp->l_flag |= LW_PAGEDAEMON;
 	mutex_enter(&pd_lock);
@@ -430,7 +432,7 @@ uvm_pageout(void)
 		    uvmexp.free + uvmexp.paging >= uvmexp.freetarg)
 			continue;
 		mutex_exit(&pd_lock);
-		(void)uvm_pageout_step();
+		freed = uvm_pageout_step();
 		/*
 		 * Still short after a full pass: swap out idle processes'
 		 * u-areas (the daemon's own thread holds no map lock here,
@@ -441,6 +443,14 @@ uvm_pageout(void)
 			(void)uvm_swapout_threads();
 		}
 		mutex_enter(&pd_lock);
+		/*
+		 * A pass that freed nothing and started no pageout: another
+		 * one right away would find the same (memory held by what
+		 * cannot be paged out).  Sleep until kicked (an allocator
+		 * wants memory) or a second passes, instead of spinning.
+		 */
+		if (freed == 0 && uvmexp.paging == 0 && !pd_wanted && !pd_exit)
+			(void)cv_timedwait(&pd_cv, &pd_lock, hz);
 	}
 	mutex_exit(&pd_lock);
 }
