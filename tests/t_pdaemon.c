@@ -658,7 +658,7 @@ ATF_TC_BODY(threaded_daemon_does_not_spin_when_nothing_reclaimable, tc)
 	/* A kick still gets a pass at once. */
 	woke = uvmexp.pdwoke;
 	uvm_kick_pdaemon();
-	for (int i = 0; i < 100 && uvmexp.pdwoke == woke; i++)
+	for (int i = 0; i < 10 * hz && uvmexp.pdwoke == woke; i++)
 		kpause("test", false, 1, NULL);
 	ATF_CHECK(uvmexp.pdwoke > woke);
 	while ((pg = TAILQ_FIRST(&held)) != NULL) {
