@@ -109,6 +109,30 @@ kfile_gather_buf(void)
 
 static int kfile_pread_all(struct kfile *, void *, size_t, off_t);
 
+/* Bytes in iov[0 .. iovcnt). */
+static size_t
+kfile_iov_total(const struct iovec *iov, int iovcnt)
+{
+	size_t total = 0;
+
+	for (int i = 0; i < iovcnt; i++)
+		total += iov[i].iov_len;
+	return total;
+}
+
+/* Copy between buf and the segments: gather into buf, or scatter. */
+static void
+kfile_iov_copy(char *buf, const struct iovec *iov, int iovcnt, bool gather)
+{
+	for (int i = 0; i < iovcnt; i++) {
+		if (gather)
+			memcpy(buf, iov[i].iov_base, iov[i].iov_len);
+		else
+			memcpy(iov[i].iov_base, buf, iov[i].iov_len);
+		buf += iov[i].iov_len;
+	}
+}
+
 int
 kfile_read(struct kfile *kf, void *buf, size_t len, off_t off)
 {
@@ -199,23 +223,16 @@ kfile_iov_advance(struct iovec *iov, int *cntp, size_t n)
 int
 kfile_readv(struct kfile *kf, struct iovec *iov, int iovcnt, off_t off)
 {
-	size_t total = 0;
+	size_t total = kfile_iov_total(iov, iovcnt);
 	char *buf;
 	int error;
 
 	if (kern_fault_check(KFI_IO_READ))
 		return EIO;
-	for (int i = 0; i < iovcnt; i++)
-		total += iov[i].iov_len;
 	if (total <= KFILE_GATHER && (buf = kfile_gather_buf()) != NULL) {
-		size_t done = 0;
-
 		if ((error = kfile_pread_all(kf, buf, total, off)) != 0)
 			return error;
-		for (int i = 0; i < iovcnt; i++) {
-			memcpy(iov[i].iov_base, buf + done, iov[i].iov_len);
-			done += iov[i].iov_len;
-		}
+		kfile_iov_copy(buf, iov, iovcnt, false);
 		return 0;
 	}
 	while (iovcnt > 0 && iov->iov_len == 0) {
@@ -249,20 +266,13 @@ kfile_readv(struct kfile *kf, struct iovec *iov, int iovcnt, off_t off)
 int
 kfile_writev(struct kfile *kf, struct iovec *iov, int iovcnt, off_t off)
 {
-	size_t total = 0;
+	size_t total = kfile_iov_total(iov, iovcnt);
 	char *buf;
 
 	if (kern_fault_check(KFI_IO_WRITE))
 		return EIO;
-	for (int i = 0; i < iovcnt; i++)
-		total += iov[i].iov_len;
 	if (total <= KFILE_GATHER && (buf = kfile_gather_buf()) != NULL) {
-		size_t done = 0;
-
-		for (int i = 0; i < iovcnt; i++) {
-			memcpy(buf + done, iov[i].iov_base, iov[i].iov_len);
-			done += iov[i].iov_len;
-		}
+		kfile_iov_copy(buf, iov, iovcnt, true);
 		return kfile_pwrite_all(kf, buf, total, off);
 	}
 	while (iovcnt > 0 && iov->iov_len == 0) {

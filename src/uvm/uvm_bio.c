@@ -266,21 +266,10 @@ ubc_release(void *va, int flags)
 		pmap_remove(pmap_kernel(), wva, wva + ubc_winsize);
 		pmap_update(pmap_kernel());
 	}
-	mutex_enter(uobj->vmobjlock);
-	for (int i = uw->uw_first; i < uw->uw_first + uw->uw_npages; i++) {
-		struct vm_page *pg = uw->uw_pgs[i];
-
-		if (uw->uw_flags & UBC_WRITE) {
-			pg->flags &= (uint16_t)~(PG_CLEAN | PG_FAKE);
-			pg->flags |= PG_DIRTY;
-		}
-		mutex_enter(&uvm_pageqlock);
-		uvm_pageactivate(pg);
-		mutex_exit(&uvm_pageqlock);
-		uvm_pageunbusy(pg);
+	ubc_pages_done(uobj, &uw->uw_pgs[uw->uw_first], uw->uw_npages,
+	    (uw->uw_flags & UBC_WRITE) != 0);
+	for (int i = uw->uw_first; i < uw->uw_first + uw->uw_npages; i++)
 		uw->uw_pgs[i] = NULL;
-	}
-	mutex_exit(uobj->vmobjlock);
 
 	mutex_enter(&ubc_lock);
 	uw->uw_refs = 0;
