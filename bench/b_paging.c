@@ -8,10 +8,14 @@
  * and prints only its comments (for profiling).
  *
  *	paging_fill_swapout	first write of every page (zero-fill, and
- *				the daemon pushes the older pages to swap):
- *				MB/s written to swap, vs dd writing a file
- *				of the working set's size on the same
- *				filesystem
+ *				the daemon pushes the older pages to swap),
+ *				timed once memory is full: the first RAM's
+ *				worth of pages is written untimed, then
+ *				every page written displaces one.  MB/s
+ *				written to swap in the timed part, vs dd
+ *				writing a file of the working set's size
+ *				on the same filesystem (the whole fill's
+ *				rate is printed as a comment)
  *	paging_seq_swapin	sequential read of every page, the second
  *				such sweep (each fault reads its page and
  *				read-ahead neighbours in; every page the
@@ -32,7 +36,10 @@
  *
  * Swap bandwidth is bytes moved to or from swap (uvmexp.pgswapout,
  * pgswapin) per second of the phase; the phase's other I/O direction
- * (a sweep also pushes dirty pages out) is printed as a comment.  The
+ * (a sweep also pushes dirty pages out) is printed as a comment.  Each
+ * machine runs NREP times and each peer NREP times; a RESULT is the
+ * median of the rates (a phase is tens of milliseconds, and the host is
+ * shared).  The
  * arena is warmed first (bench.h) so the host's first touch of
  * physical memory is not counted.  dd runs through system() in the
  * same run, in 64 KiB blocks (the pagedaemon writes clusters of up to
@@ -63,6 +70,7 @@
 #define SWAPFILE	"b_paging.swap"
 #define DDFILE		"b_paging.dd"
 #define NRANDOM		8192
+#define NREP		5
 
 static double
 now_s(void)
@@ -126,9 +134,9 @@ dd_seconds(const char *cmd)
 	return now_s() - t0;
 }
 
+/* One run's rates (MB/s, pages/s). */
 struct phase {
-	double	tfill, tseq1, tseq, trand, tcold;
-	double	mbout, mbin, mbcold;
+	double	fill, seqin, coldin, seqpages, randpages;
 };
 
 /* One machine with the pagedaemon in mode: the five phases; 0 or 1. */
@@ -140,9 +148,9 @@ run(int mode, const char *tag, struct phase *ph)
 	vaddr_t va = UVA;
 	size_t npg = WSET / 4096;
 	static unsigned char buf[4096];
-	double t0;
+	double t0 = 0, tfill, tall, tseq1, tseq, trand, tcold;
 	unsigned long nw0;
-	int out0, in0, io0;
+	int out0 = 0, in0, io0, outall;
 
 	rng = 88172645463325252ull;
 	unlink(SWAPFILE);
@@ -162,20 +170,32 @@ run(int mode, const char *tag, struct phase *ph)
 	    UVM_ADV_NORMAL, UVM_FLAG_FIXED | UVM_FLAG_COPYONW)) != 0)
 		return 1;
 
-	/* Fill: every page written once. */
-	out0 = uvmexp.pgswapout;
-	t0 = now_s();
+	/*
+	 * Fill: every page written once; the part after the first RAM's
+	 * worth of pages (memory full: each page written displaces one)
+	 * is timed.
+	 */
+	outall = uvmexp.pgswapout;
+	tall = now_s();
 	for (size_t i = 0; i < npg; i++) {
+		if (i == RAM / 4096) {
+			out0 = uvmexp.pgswapout;
+			t0 = now_s();
+		}
 		memset(buf, (int)(i & 0xff), sizeof(buf));
 		if (copyout_vmspace(vm, buf, (void *)(va + i * 4096),
 		    sizeof(buf)) != 0)
 			return 1;
 	}
-	ph->tfill = now_s() - t0;
-	ph->mbout = (double)(uvmexp.pgswapout - out0) * 4096 / 1e6;
+	tfill = now_s() - t0;
+	tall = now_s() - tall;
+	ph->fill = (double)(uvmexp.pgswapout - out0) * 4096 / 1e6 / tfill;
 
-	printf("# %s fill: %d pages out in %lu writes, %.3f s\n", tag,
-	    uvmexp.pgswapout - out0, uvm_swap_nwrites, ph->tfill);
+	printf("# %s fill: %d pages out in %lu writes, %.3f s (%.0f MB/s);"
+	    " once memory is full %d pages out, %.3f s (%.0f MB/s)\n", tag,
+	    uvmexp.pgswapout - outall, uvm_swap_nwrites, tall,
+	    (double)(uvmexp.pgswapout - outall) * 4096 / 1e6 / tall,
+	    uvmexp.pgswapout - out0, tfill, ph->fill);
 
 	/*
 	 * Sequential sweeps: every page read (and checked).  The first
@@ -187,19 +207,20 @@ run(int mode, const char *tag, struct phase *ph)
 	io0 = uvmexp.pageins;
 	out0 = uvmexp.pgswapout;
 	nw0 = uvm_swap_nwrites;
-	ph->tseq1 = sweep(vm, va, npg);
+	tseq1 = sweep(vm, va, npg);
+	ph->seqpages = (double)npg / tseq1;
 	printf("# %s seq 1: %d pages in with %d reads, %d pages out in %lu"
 	    " writes, %.3f s\n", tag, uvmexp.pgswapin - in0,
 	    uvmexp.pageins - io0, uvmexp.pgswapout - out0,
-	    uvm_swap_nwrites - nw0, ph->tseq1);
+	    uvm_swap_nwrites - nw0, tseq1);
 	in0 = uvmexp.pgswapin;
 	io0 = uvmexp.pageins;
 	out0 = uvmexp.pgswapout;
-	ph->tseq = sweep(vm, va, npg);
-	ph->mbin = (double)(uvmexp.pgswapin - in0) * 4096 / 1e6;
+	tseq = sweep(vm, va, npg);
+	ph->seqin = (double)(uvmexp.pgswapin - in0) * 4096 / 1e6 / tseq;
 	printf("# %s seq 2: %d pages in with %d reads, %d pages out,"
 	    " %.3f s\n", tag, uvmexp.pgswapin - in0, uvmexp.pageins - io0,
-	    uvmexp.pgswapout - out0, ph->tseq);
+	    uvmexp.pgswapout - out0, tseq);
 
 	/* Random reads. */
 	in0 = uvmexp.pgswapin;
@@ -212,19 +233,20 @@ run(int mode, const char *tag, struct phase *ph)
 		    buf[10] != (unsigned char)(i & 0xff))
 			return 1;
 	}
-	ph->trand = now_s() - t0;
+	trand = now_s() - t0;
+	ph->randpages = NRANDOM / trand;
 	printf("# %s random: %d reads, %d pages in with %d reads, %.3f s\n",
 	    tag, NRANDOM, uvmexp.pgswapin - in0, uvmexp.pageins - io0,
-	    ph->trand);
+	    trand);
 
 	/* The same sweep, the swap file out of the host's cache. */
 	drop_cache(SWAPFILE);
 	in0 = uvmexp.pgswapin;
 	io0 = uvmexp.pageins;
-	ph->tcold = sweep(vm, va, npg);
-	ph->mbcold = (double)(uvmexp.pgswapin - in0) * 4096 / 1e6;
+	tcold = sweep(vm, va, npg);
+	ph->coldin = (double)(uvmexp.pgswapin - in0) * 4096 / 1e6 / tcold;
 	printf("# %s cold seq: %d pages in with %d reads, %.3f s\n", tag,
-	    uvmexp.pgswapin - in0, uvmexp.pageins - io0, ph->tcold);
+	    uvmexp.pgswapin - in0, uvmexp.pageins - io0, tcold);
 	printf("# %s: pdwoke %d, pdfreed %d, fltnoram %d, pdpageouts %d\n",
 	    tag, uvmexp.pdwoke, uvmexp.pdfreed, uvmexp.fltnoram,
 	    uvmexp.pdpageouts);
@@ -234,50 +256,25 @@ run(int mode, const char *tag, struct phase *ph)
 	return 0;
 }
 
-static void
-report(const char *sfx, const struct phase *ph, size_t npg, double ddw,
-    double ddr, double ddcold, double peerseq, double peerrand)
+/* The peers' rates for one run (MB/s, pages/s), as struct phase. */
+static int
+peers(struct phase *pr)
 {
-	printf("RESULT paging_fill_swapout%s %.1f %.1f MB/s\n", sfx,
-	    ph->mbout / ph->tfill, (double)WSET / 1e6 / ddw);
-	printf("RESULT paging_seq_swapin%s %.1f %.1f MB/s\n", sfx,
-	    ph->mbin / ph->tseq, (double)WSET / 1e6 / ddr);
-	printf("RESULT paging_seq_swapin_cold%s %.1f %.1f MB/s\n", sfx,
-	    ph->mbcold / ph->tcold, (double)WSET / 1e6 / ddcold);
-	printf("RESULT paging_seq_pages%s %.0f %.0f pages/s\n", sfx,
-	    (double)npg / ph->tseq1, (double)npg / peerseq);
-	printf("RESULT paging_random_pages%s %.0f %.0f pages/s\n", sfx,
-	    NRANDOM / ph->trand, NRANDOM / peerrand);
-}
-
-int
-main(int argc, char **argv)
-{
-	struct phase st, th;
 	size_t npg = WSET / 4096;
 	static unsigned char buf[4096];
 	char cmd[256];
-	double t0, ddw, ddr, ddcold, peerseq, peerrand;
+	double t0;
 	int fd;
 
-	/* "b_paging stepped|threaded": that machine alone, no RESULT. */
-	if (argc > 1)
-		return run(strcmp(argv[1], "stepped") == 0 ?
-		    UVM_DAEMON_STEPPED : UVM_DAEMON_THREADED, argv[1], &st);
-	if (run(UVM_DAEMON_STEPPED, "stepped", &st) != 0 ||
-	    run(UVM_DAEMON_THREADED, "threaded", &th) != 0)
-		return 1;
-
-	/* The peers: dd on the same filesystem, then 4 KiB host I/O. */
 	unlink(DDFILE);
 	snprintf(cmd, sizeof(cmd), "dd if=/dev/zero of=%s bs=64k count=%zu"
 	    " status=none", DDFILE, WSET / 65536);
-	ddw = dd_seconds(cmd);
+	pr->fill = (double)WSET / 1e6 / dd_seconds(cmd);
 	snprintf(cmd, sizeof(cmd), "dd if=%s of=/dev/null bs=64k status=none",
 	    DDFILE);
-	ddr = dd_seconds(cmd);
+	pr->seqin = (double)WSET / 1e6 / dd_seconds(cmd);
 	drop_cache(DDFILE);
-	ddcold = dd_seconds(cmd);
+	pr->coldin = (double)WSET / 1e6 / dd_seconds(cmd);
 	fd = open(DDFILE, O_RDONLY);
 	if (fd < 0)
 		return 1;
@@ -286,7 +283,8 @@ main(int argc, char **argv)
 		if (pread(fd, buf, 4096, (off_t)(i * 4096)) != 4096)
 			return 1;
 	}
-	peerseq = now_s() - t0;
+	pr->seqpages = (double)npg / (now_s() - t0);
+	rng = 88172645463325252ull;
 	t0 = now_s();
 	for (int k = 0; k < NRANDOM; k++) {
 		size_t i = (size_t)(xorshift() % npg);
@@ -294,11 +292,67 @@ main(int argc, char **argv)
 		if (pread(fd, buf, 4096, (off_t)(i * 4096)) != 4096)
 			return 1;
 	}
-	peerrand = now_s() - t0;
+	pr->randpages = NRANDOM / (now_s() - t0);
 	close(fd);
 	unlink(DDFILE);
+	return 0;
+}
 
-	report("", &st, npg, ddw, ddr, ddcold, peerseq, peerrand);
-	report("_threaded", &th, npg, ddw, ddr, ddcold, peerseq, peerrand);
+/* The median of each rate over runs ph[0 .. NREP). */
+static struct phase
+phase_median(const struct phase *ph)
+{
+	struct phase m;
+	double v[NREP];
+
+#define MEDIAN_OF(f) do {						\
+	for (int r = 0; r < NREP; r++)					\
+		v[r] = ph[r].f;						\
+	m.f = median(v, NREP);						\
+} while (0)
+	MEDIAN_OF(fill);
+	MEDIAN_OF(seqin);
+	MEDIAN_OF(coldin);
+	MEDIAN_OF(seqpages);
+	MEDIAN_OF(randpages);
+#undef MEDIAN_OF
+	return m;
+}
+
+static void
+report(const char *sfx, const struct phase *ph, const struct phase *pr)
+{
+	printf("RESULT paging_fill_swapout%s %.1f %.1f MB/s\n", sfx,
+	    ph->fill, pr->fill);
+	printf("RESULT paging_seq_swapin%s %.1f %.1f MB/s\n", sfx,
+	    ph->seqin, pr->seqin);
+	printf("RESULT paging_seq_swapin_cold%s %.1f %.1f MB/s\n", sfx,
+	    ph->coldin, pr->coldin);
+	printf("RESULT paging_seq_pages%s %.0f %.0f pages/s\n", sfx,
+	    ph->seqpages, pr->seqpages);
+	printf("RESULT paging_random_pages%s %.0f %.0f pages/s\n", sfx,
+	    ph->randpages, pr->randpages);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct phase st[NREP], th[NREP], pr[NREP], mst, mth, mpr;
+
+	/* "b_paging stepped|threaded": that machine alone, no RESULT. */
+	if (argc > 1)
+		return run(strcmp(argv[1], "stepped") == 0 ?
+		    UVM_DAEMON_STEPPED : UVM_DAEMON_THREADED, argv[1], &st[0]);
+	for (int r = 0; r < NREP; r++) {
+		if (run(UVM_DAEMON_STEPPED, "stepped", &st[r]) != 0 ||
+		    run(UVM_DAEMON_THREADED, "threaded", &th[r]) != 0 ||
+		    peers(&pr[r]) != 0)
+			return 1;
+	}
+	mst = phase_median(st);
+	mth = phase_median(th);
+	mpr = phase_median(pr);
+	report("", &mst, &mpr);
+	report("_threaded", &mth, &mpr);
 	return 0;
 }
