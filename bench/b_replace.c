@@ -2,8 +2,8 @@
  * b_replace: replacement quality.  Replays page-reference traces through
  * the machine-independent policy code (CLOCK and CLOCK-Pro, each the
  * booted machine's uvmpdpol) and counts misses, next to LRU and
- * Belady's OPT (the bound) computed here on the same trace, for several
- * memory sizes.
+ * Belady's OPT (the bound) and LIRS computed here on the same trace, for
+ * several memory sizes.
  *
  * How a policy is driven: a "memory" of M frames is simulated with real
  * pages.  A reference to a resident page is an access through a mapping:
@@ -30,6 +30,11 @@
  * seeds), and traces of real programs under bench/traces/ (valgrind
  * --tool=lackey --trace-mem=yes, reduced to page numbers: see
  * bench/traces/README).
+ *
+ * LIRS, which CLOCK-Pro approximates with clocks, is simulated exactly
+ * here too (run_lirs), so that each run shows how close the clock
+ * approximation comes (the PRO/LI column: CLOCK-Pro's misses over
+ * LIRS's).
  *
  * Prints a table, then "RESULT replace_<trace>_<M>_<policy> misses
  * opt_misses misses" per run (ratio: misses over OPT's), and the mean
@@ -338,6 +343,176 @@ run_opt(const struct trace *t, int m)
 	return misses;
 }
 
+/*
+ * LIRS (Jiang and Zhang, SIGMETRICS 2002), the policy CLOCK-Pro
+ * approximates with clocks, simulated exactly here for comparison: the
+ * recency stack S (LIR pages, and HIR pages resident or not, whose
+ * recency is below the oldest LIR page's), pruned so that its bottom is
+ * LIR, and the queue Q of resident HIR pages, the victims in FIFO order.
+ * L_hirs, Q's share of memory, is 1% of m (at least one page), the
+ * paper's setting; S is unbounded, as in the paper.
+ */
+struct lirs {
+	int32_t		*sprev, *snext;		/* S: head = most recent */
+	int32_t		*qprev, *qnext;		/* Q: head = next victim */
+	uint8_t		*st;			/* LIRS_* bits */
+	int32_t		shead, stail, qhead, qtail;
+};
+
+#define LIRS_RES	0x01
+#define LIRS_LIR	0x02
+#define LIRS_INS	0x04
+#define LIRS_INQ	0x08
+
+static void
+lirs_unlink(int32_t *prev, int32_t *next, int32_t *head, int32_t *tail,
+    int32_t p)
+{
+	if (prev[p] >= 0)
+		next[prev[p]] = next[p];
+	else
+		*head = next[p];
+	if (next[p] >= 0)
+		prev[next[p]] = prev[p];
+	else
+		*tail = prev[p];
+}
+
+/* Insert p at the list's most recent end (S) or tail (Q). */
+static void
+lirs_push(int32_t *prev, int32_t *next, int32_t *head, int32_t *tail,
+    int32_t p, bool athead)
+{
+	if (athead) {
+		prev[p] = -1;
+		next[p] = *head;
+		if (*head >= 0)
+			prev[*head] = p;
+		*head = p;
+		if (*tail < 0)
+			*tail = p;
+	} else {
+		next[p] = -1;
+		prev[p] = *tail;
+		if (*tail >= 0)
+			next[*tail] = p;
+		*tail = p;
+		if (*head < 0)
+			*head = p;
+	}
+}
+
+/* Pop HIR entries off S's bottom until an LIR page is there. */
+static void
+lirs_prune(struct lirs *l)
+{
+	while (l->stail >= 0 && !(l->st[l->stail] & LIRS_LIR)) {
+		int32_t p = l->stail;
+
+		lirs_unlink(l->sprev, l->snext, &l->shead, &l->stail, p);
+		l->st[p] &= (uint8_t)~LIRS_INS;
+	}
+}
+
+/* S's bottom LIR page turns HIR, to Q's tail; S is pruned. */
+static void
+lirs_demote_bottom(struct lirs *l)
+{
+	int32_t b = l->stail;
+
+	lirs_unlink(l->sprev, l->snext, &l->shead, &l->stail, b);
+	l->st[b] &= (uint8_t)~(LIRS_LIR | LIRS_INS);
+	lirs_push(l->qprev, l->qnext, &l->qhead, &l->qtail, b, false);
+	l->st[b] |= LIRS_INQ;
+	lirs_prune(l);
+}
+
+static long
+run_lirs(const struct trace *t, int m)
+{
+	struct lirs l;
+	uint32_t n = t->npages;
+	int lhirs = m / 100 > 1 ? m / 100 : 1, nlir = 0, nres = 0;
+	long misses = 0;
+
+	l.sprev = malloc(n * sizeof(*l.sprev));
+	l.snext = malloc(n * sizeof(*l.snext));
+	l.qprev = malloc(n * sizeof(*l.qprev));
+	l.qnext = malloc(n * sizeof(*l.qnext));
+	l.st = calloc(n, sizeof(*l.st));
+	if (l.sprev == NULL || l.snext == NULL || l.qprev == NULL ||
+	    l.qnext == NULL || l.st == NULL) {
+		perror("b_replace");
+		exit(1);
+	}
+	l.shead = l.stail = l.qhead = l.qtail = -1;
+	if (lhirs >= m)
+		lhirs = m - 1;
+	for (long i = 0; i < t->nrefs; i++) {
+		int32_t p = (int32_t)t->refs[i];
+		uint8_t s = l.st[p];
+
+		if (s & LIRS_LIR) {
+			bool bottom = p == l.stail;
+
+			lirs_unlink(l.sprev, l.snext, &l.shead, &l.stail, p);
+			lirs_push(l.sprev, l.snext, &l.shead, &l.stail, p,
+			    true);
+			if (bottom)
+				lirs_prune(&l);
+			continue;
+		}
+		if (!(s & LIRS_RES)) {
+			misses++;
+			if (nres == m) {
+				int32_t v = l.qhead;
+
+				lirs_unlink(l.qprev, l.qnext, &l.qhead,
+				    &l.qtail, v);
+				l.st[v] &= (uint8_t)~(LIRS_INQ | LIRS_RES);
+				nres--;
+			}
+			nres++;
+			l.st[p] |= LIRS_RES;
+			if (nlir < m - lhirs) {
+				/* Warm-up: the first pages are LIR. */
+				if (s & LIRS_INS)
+					lirs_unlink(l.sprev, l.snext,
+					    &l.shead, &l.stail, p);
+				l.st[p] |= LIRS_LIR | LIRS_INS;
+				lirs_push(l.sprev, l.snext, &l.shead,
+				    &l.stail, p, true);
+				nlir++;
+				continue;
+			}
+		} else {
+			/* A resident HIR page leaves Q (maybe to return). */
+			lirs_unlink(l.qprev, l.qnext, &l.qhead, &l.qtail, p);
+			l.st[p] &= (uint8_t)~LIRS_INQ;
+		}
+		if (s & LIRS_INS) {
+			/* Reuse distance below the oldest LIR's: LIR. */
+			lirs_unlink(l.sprev, l.snext, &l.shead, &l.stail, p);
+			lirs_push(l.sprev, l.snext, &l.shead, &l.stail, p,
+			    true);
+			l.st[p] |= LIRS_LIR;
+			lirs_demote_bottom(&l);
+		} else {
+			lirs_push(l.sprev, l.snext, &l.shead, &l.stail, p,
+			    true);
+			l.st[p] |= LIRS_INS | LIRS_INQ;
+			lirs_push(l.qprev, l.qnext, &l.qhead, &l.qtail, p,
+			    false);
+		}
+	}
+	free(l.sprev);
+	free(l.snext);
+	free(l.qprev);
+	free(l.qnext);
+	free(l.st);
+	return misses;
+}
+
 /* ---------------------------------------------------------------------
  * The MI policies, on the booted machine.
  */
@@ -509,8 +684,8 @@ static const struct trace realtraces[] = {
 	  .nsizes = 4 },
 };
 
-enum { P_OPT, P_LRU, P_CLOCK, P_CLOCKPRO, NPOL };
-static const char *const polname[NPOL] = { "opt", "lru", "clock",
+enum { P_OPT, P_LRU, P_LIRS, P_CLOCK, P_CLOCKPRO, NPOL };
+static const char *const polname[NPOL] = { "opt", "lru", "lirs", "clock",
     "clockpro" };
 
 int
@@ -547,6 +722,8 @@ main(void)
 		for (int s = 0; s < tr[i].nsizes; s++) {
 			miss[i][s][P_OPT] = run_opt(&tr[i], tr[i].sizes[s]);
 			miss[i][s][P_LRU] = run_lru(&tr[i], tr[i].sizes[s]);
+			miss[i][s][P_LIRS] = run_lirs(&tr[i],
+			    tr[i].sizes[s]);
 		}
 	}
 	for (int p = P_CLOCK; p <= P_CLOCKPRO; p++)
@@ -556,19 +733,22 @@ main(void)
 				    tr[i].sizes[s]);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 
-	printf("%-6s %-5s %6s %8s | %8s %8s %8s %8s | %6s %6s %6s\n",
-	    "trace", "kind", "pages", "refs", "OPT", "LRU", "CLOCK", "CLKPRO",
-	    "LRU/O", "CLK/O", "PRO/O");
+	printf("%-6s %-4s %5s %7s | %6s %6s %6s %6s %6s |"
+	    " %6s %6s %6s %6s | %6s\n", "trace", "kind", "pages", "refs",
+	    "OPT", "LRU", "LIRS", "CLOCK", "CLKPRO", "LRU/O", "LIR/O",
+	    "CLK/O", "PRO/O", "PRO/LI");
 	for (int i = 0; i < ntr; i++) {
 		for (int s = 0; s < tr[i].nsizes; s++) {
 			long *ms = miss[i][s];
 			double o = (double)ms[P_OPT];
 
-			printf("%-6s %-5s %6d %8ld | %8ld %8ld %8ld %8ld |"
-			    " %6.3f %6.3f %6.3f\n", tr[i].name, tr[i].kind,
-			    tr[i].sizes[s], tr[i].nrefs, ms[P_OPT], ms[P_LRU],
-			    ms[P_CLOCK], ms[P_CLOCKPRO], ms[P_LRU] / o,
-			    ms[P_CLOCK] / o, ms[P_CLOCKPRO] / o);
+			printf("%-6s %-4s %5d %7ld | %6ld %6ld %6ld %6ld %6ld |"
+			    " %6.3f %6.3f %6.3f %6.3f | %6.3f\n", tr[i].name,
+			    tr[i].kind, tr[i].sizes[s], tr[i].nrefs,
+			    ms[P_OPT], ms[P_LRU], ms[P_LIRS], ms[P_CLOCK],
+			    ms[P_CLOCKPRO], ms[P_LRU] / o, ms[P_LIRS] / o,
+			    ms[P_CLOCK] / o, ms[P_CLOCKPRO] / o,
+			    (double)ms[P_CLOCKPRO] / (double)ms[P_LIRS]);
 		}
 	}
 	printf("(%d traces, %.1f s for the MI policies)\n", ntr,
@@ -597,8 +777,8 @@ main(void)
 	/* Per kind: the mean ratio over OPT of every policy. */
 	static const char *const kinds[] = { "loop", "scan", "zipf", "real" };
 
-	printf("%-8s %5s | %6s %6s %6s\n", "kind", "runs", "LRU/O", "CLK/O",
-	    "PRO/O");
+	printf("%-8s %5s | %6s %6s %6s %6s\n", "kind", "runs", "LRU/O",
+	    "LIR/O", "CLK/O", "PRO/O");
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		double ks[NPOL] = { 0 };
 		int kn = 0;
@@ -612,12 +792,13 @@ main(void)
 					    (double)miss[i][s][P_OPT];
 		}
 		if (kn > 0)
-			printf("%-8s %5d | %6.3f %6.3f %6.3f\n", kinds[k], kn,
-			    ks[P_LRU] / kn, ks[P_CLOCK] / kn,
-			    ks[P_CLOCKPRO] / kn);
+			printf("%-8s %5d | %6.3f %6.3f %6.3f %6.3f\n",
+			    kinds[k], kn, ks[P_LRU] / kn, ks[P_LIRS] / kn,
+			    ks[P_CLOCK] / kn, ks[P_CLOCKPRO] / kn);
 	}
-	printf("%-8s %5d | %6.3f %6.3f %6.3f\n", "all", nrun,
-	    sum[P_LRU] / nrun, sum[P_CLOCK] / nrun, sum[P_CLOCKPRO] / nrun);
+	printf("%-8s %5d | %6.3f %6.3f %6.3f %6.3f\n", "all", nrun,
+	    sum[P_LRU] / nrun, sum[P_LIRS] / nrun, sum[P_CLOCK] / nrun,
+	    sum[P_CLOCKPRO] / nrun);
 	/* Mean ratio over OPT: ours, and LRU's as the peer. */
 	printf("RESULT replace_mean_vs_opt_clockpro %.3f %.3f ratio\n",
 	    sum[P_CLOCKPRO] / nrun, sum[P_LRU] / nrun);
