@@ -820,6 +820,85 @@ ATF_TC_BODY(test_hit_grows_coldtarget_one_page_hand_hot_makes_room, tc)
 	cp_shutdown();
 }
 
+/*
+ * hand_cold stays at the oldest resident cold page (the paper's
+ * definition) when hand_hot runs past it: hand_hot carries it along.
+ * Here hand_cold has stopped among the old pages when two ghost hits
+ * make hand_hot demote two pages, passing hand_cold on the way; the
+ * next victim is the oldest cold page (the first one hand_hot demoted),
+ * not the younger ones hand_hot passed after hand_cold.
+ */
+ATF_TC_WITHOUT_HEAD(hand_hot_carries_hand_cold_along);
+ATF_TC_BODY(hand_hot_carries_hand_cold_along, tc)
+{
+	enum { S = 10 };
+	struct vm_page *pg[S + 1], *v;
+	struct uvm_clockpro_stats st;
+
+	/* m = 10, m_c = 1: pg[0..8] fill the hot area, pg[9] cold. */
+	cp_boot_spare(S);
+	for (int i = 0; i < S; i++) {
+		pg[i] = objpage(i);
+		activate(pg[i]);
+	}
+	for (int i = 0; i < S - 1; i++)
+		ATF_REQUIRE(hot(pg[i]));
+	ATF_REQUIRE(cold(pg[9]) && intest(pg[9]));
+	/* pg[9] and then pg[10], both in test, leave ghosts. */
+	v = victim(true);
+	ATF_REQUIRE_EQ(v, pg[9]);
+	evict(v);
+	pg[10] = objpage(10);
+	activate(pg[10]);
+	v = victim(true);
+	ATF_REQUIRE_EQ(v, pg[10]);
+	evict(v);
+	CP_CHECK();
+	ATF_REQUIRE_EQ(stats().cs_nghost, 2);
+	/* hand_cold wraps and stops at pg[1], among the oldest pages. */
+	deactivate(pg[1]);
+	v = victim(true);
+	ATF_REQUIRE_EQ(v, pg[1]);
+	evict(v);
+	/* Ahead of hand_cold: pg[6] cold, pg[2..5] referenced hot pages. */
+	deactivate(pg[6]);
+	for (int i = 2; i <= 5; i++)
+		activate(pg[i]);
+	CP_CHECK();
+	/* Both ghosts hit: m_c grows to 3, hand_hot demotes two. */
+	pg[9] = objpage(9);
+	activate(pg[9]);
+	pg[10] = objpage(10);
+	activate(pg[10]);
+	CP_CHECK();
+	st = stats();
+	ATF_REQUIRE_EQ(st.cs_ghosthits, 2);
+	ATF_REQUIRE_EQ(st.cs_coldtarget, 3);
+	ATF_REQUIRE_EQ(st.cs_nhot, st.cs_memsize - 3);
+	ATF_REQUIRE(hot(pg[9]) && hot(pg[10]));
+	ATF_REQUIRE(cold(pg[0]) && !intest(pg[0]));
+	ATF_REQUIRE(cold(pg[7]) && !intest(pg[7]));
+	for (int i = 2; i <= 5; i++)
+		ATF_REQUIRE(hot(pg[i]));
+	/* Oldest first: pg[0], then pg[6] and pg[7]. */
+	v = victim(true);
+	ATF_REQUIRE_EQ_MSG(v, pg[0], "victim is page %d, not the oldest 0",
+	    (int)(v->offset / uvmexp.pagesize));
+	evict(v);
+	v = victim(true);
+	ATF_REQUIRE_EQ(v, pg[6]);
+	evict(v);
+	v = victim(true);
+	ATF_REQUIRE_EQ(v, pg[7]);
+	evict(v);
+	CP_CHECK();
+	for (int i = 2; i <= 10; i++)
+		if (i != 6 && i != 7)
+			evict(pg[i]);
+	CP_CHECK();
+	cp_shutdown();
+}
+
 ATF_TC_WITHOUT_HEAD(check_detects_corruption);
 ATF_TC_BODY(check_detects_corruption, tc)
 {
@@ -869,6 +948,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, scan_ends_after_two_passes);
 	ATF_TP_ADD_TC(tp, estimatepageable_counts_hot_and_cold);
 	ATF_TP_ADD_TC(tp, check_detects_corruption);
+	ATF_TP_ADD_TC(tp, hand_hot_carries_hand_cold_along);
 	ATF_TP_ADD_TC(tp, filling_memory_pages_enter_hot_up_to_m_minus_coldtarget);
 	ATF_TP_ADD_TC(tp, loop_slightly_larger_than_memory_keeps_hot_set);
 	ATF_TP_ADD_TC(tp,

@@ -38,7 +38,11 @@
  *			before each step of hand_cold).  A referenced hot
  *			page stays hot (its reference cleared), an
  *			unreferenced one turns cold; every test period it
- *			passes ends (a ghost it passes is removed).
+ *			passes ends (a ghost it passes is removed).  It
+ *			carries hand_cold and hand_test along when it
+ *			reaches them, so that they stay at the oldest
+ *			resident cold page and the oldest cold page in
+ *			test (see cp_hand_step).
  *	hand_test	keeps the ghosts at most m, the paper's bound on
  *			non-resident cold pages: when a new ghost would
  *			exceed it, hand_test moves until it has removed one
@@ -204,15 +208,44 @@ cp_next(struct vm_page *pg)
 	return n != NULL ? n : TAILQ_FIRST(&cp.c_clock);
 }
 
-/* Step a hand one entry forward; returns the entry it passed. */
+/*
+ * Step a hand one entry forward; returns the entry it passed (a hand
+ * only if nothing but hands is on the clock).
+ *
+ * hand_hot carries hand_cold and hand_test along when it reaches them.
+ * Every entry hand_hot passes is at the list head afterwards, the
+ * youngest, and new pages are inserted behind hand_hot; hand_cold must
+ * stay at the oldest resident cold page and hand_test at the oldest
+ * cold page in test (the paper's definitions).  Left behind hand_hot, a
+ * hand would next pass the entries hand_hot has just made young and the
+ * pages faulted in since, before the old cold pages ahead of hand_hot:
+ * hand_cold would evict pages younger than its proper victim.
+ */
 static struct vm_page *
 cp_hand_step(struct vm_page *hand)
 {
-	struct vm_page *pg = cp_next(hand);
+	struct vm_page *pg = cp_next(hand), *carried[2];
+	int ncarried = 0;
 
 	KASSERT(pg != hand);
+	if (hand == &cp.c_hand_hot) {
+		/* The other two hands, just ahead, stay just ahead. */
+		while ((pg->pqflags & CP_HAND) && pg != hand) {
+			KASSERT(ncarried < 2);
+			carried[ncarried++] = pg;
+			pg = cp_next(pg);
+		}
+		if (pg == hand)
+			return carried[0];
+	}
 	TAILQ_REMOVE(&cp.c_clock, hand, pageq);
 	TAILQ_INSERT_AFTER(&cp.c_clock, pg, hand, pageq);
+	while (ncarried > 0) {
+		struct vm_page *h = carried[--ncarried];
+
+		TAILQ_REMOVE(&cp.c_clock, h, pageq);
+		TAILQ_INSERT_AFTER(&cp.c_clock, hand, h, pageq);
+	}
 	return pg;
 }
 
