@@ -507,12 +507,13 @@ ATF_TC_BODY(expired_test_shrinks_cold_target, tc)
 	/* Half hot. */
 	for (int i = 0; i < N / 2; i++)
 		activate(pg[i]);
+	st0 = stats();
+	ATF_REQUIRE_EQ(st0.cs_testexpired, 0);
 	mutex_enter(&uvm_pageqlock);
 	pol->pdp_scaninit();
 	for (int i = 0; i < N / 2; i++)
 		(void)pol->pdp_selectvictim();
 	mutex_exit(&uvm_pageqlock);
-	st0 = stats();
 	/* Evict the cold ones in test, leaving ghosts; then balance. */
 	for (int i = 0; i < N; i++) {
 		if (pg[i] != NULL && cold(pg[i])) {
@@ -524,7 +525,11 @@ ATF_TC_BODY(expired_test_shrinks_cold_target, tc)
 		balance();
 	CP_CHECK();
 	st = stats();
-	/* The hot hand ended test periods: the cold target shrank. */
+	/*
+	 * The hot hand, run by the promotions and the balancing, ended the
+	 * test periods it passed (on its way to the next hot page after
+	 * demoting, too): the cold target shrank.
+	 */
 	ATF_REQUIRE(st.cs_testexpired > st0.cs_testexpired);
 	ATF_REQUIRE(st.cs_nghost <= st.cs_npages);
 	for (int i = 0; i < N; i++)
@@ -899,6 +904,80 @@ ATF_TC_BODY(hand_hot_carries_hand_cold_along, tc)
 	cp_shutdown();
 }
 
+/*
+ * After demoting, hand_hot moves on to the next hot page ("finally the
+ * hand stops at a hot page"), ending the test periods on the way: a
+ * ghost just beyond the last page it demotes is older than every hot
+ * page left, and goes.
+ */
+ATF_TC_WITHOUT_HEAD(hand_hot_stops_at_a_hot_page);
+ATF_TC_BODY(hand_hot_stops_at_a_hot_page, tc)
+{
+	enum { S = 6 };
+	struct vm_page *pg[S + 2], *v;
+	struct uvm_clockpro_stats st0, st;
+
+	/* m = 6, m_c = 1: pg[0..4] fill the hot area, pg[5] cold. */
+	cp_boot_spare(S);
+	for (int i = 0; i < S; i++) {
+		pg[i] = objpage(i);
+		activate(pg[i]);
+	}
+	ATF_REQUIRE(hot(pg[4]) && cold(pg[5]) && intest(pg[5]));
+	/* pg[0] goes (no history), then pg[5] (a ghost in its place). */
+	deactivate(pg[0]);
+	v = victim(true);
+	ATF_REQUIRE_EQ(v, pg[0]);
+	evict(v);
+	v = victim(true);
+	ATF_REQUIRE_EQ(v, pg[5]);
+	evict(v);
+	/* Memory fills again: pg[6] hot (warm-up), pg[7] cold in test. */
+	pg[6] = objpage(6);
+	activate(pg[6]);
+	pg[7] = objpage(7);
+	activate(pg[7]);
+	ATF_REQUIRE(hot(pg[6]));
+	ATF_REQUIRE(cold(pg[7]) && intest(pg[7]));
+	/* pg[7] goes too: its ghost sits just beyond pg[6]. */
+	v = victim(true);
+	ATF_REQUIRE_EQ(v, pg[7]);
+	evict(v);
+	for (int i = 1; i <= 3; i++)
+		activate(pg[i]);
+	CP_CHECK();
+	st0 = stats();
+	ATF_REQUIRE_EQ(st0.cs_nghost, 2);
+	/* pg[5] back: a ghost hit; hand_hot demotes pg[4] and pg[6]. */
+	pg[5] = objpage(5);
+	activate(pg[5]);
+	CP_CHECK();
+	st = stats();
+	ATF_REQUIRE_EQ(st.cs_ghosthits, st0.cs_ghosthits + 1);
+	ATF_REQUIRE_EQ(st.cs_demoted, st0.cs_demoted + 2);
+	ATF_REQUIRE(cold(pg[4]) && !intest(pg[4]));
+	ATF_REQUIRE(cold(pg[6]) && !intest(pg[6]));
+	for (int i = 1; i <= 3; i++)
+		ATF_REQUIRE(hot(pg[i]));
+	ATF_REQUIRE(hot(pg[5]));
+	/* It went on past pg[7]'s ghost to pg[5]: that test period ended. */
+	ATF_REQUIRE_EQ(st.cs_nghost, 0);
+	ATF_REQUIRE_EQ(st.cs_testexpired, st0.cs_testexpired + 1);
+	/* So pg[7] comes back cold. */
+	v = victim(true);
+	ATF_REQUIRE_EQ(v, pg[4]);
+	evict(v);
+	pg[7] = objpage(7);
+	activate(pg[7]);
+	ATF_REQUIRE(cold(pg[7]) && intest(pg[7]));
+	CP_CHECK();
+	for (int i = 1; i <= 7; i++)
+		if (i != 4)
+			evict(pg[i]);
+	CP_CHECK();
+	cp_shutdown();
+}
+
 ATF_TC_WITHOUT_HEAD(check_detects_corruption);
 ATF_TC_BODY(check_detects_corruption, tc)
 {
@@ -949,6 +1028,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, estimatepageable_counts_hot_and_cold);
 	ATF_TP_ADD_TC(tp, check_detects_corruption);
 	ATF_TP_ADD_TC(tp, hand_hot_carries_hand_cold_along);
+	ATF_TP_ADD_TC(tp, hand_hot_stops_at_a_hot_page);
 	ATF_TP_ADD_TC(tp, filling_memory_pages_enter_hot_up_to_m_minus_coldtarget);
 	ATF_TP_ADD_TC(tp, loop_slightly_larger_than_memory_keeps_hot_set);
 	ATF_TP_ADD_TC(tp,

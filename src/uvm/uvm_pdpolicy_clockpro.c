@@ -38,7 +38,9 @@
  *			before each step of hand_cold).  A referenced hot
  *			page stays hot (its reference cleared), an
  *			unreferenced one turns cold; every test period it
- *			passes ends (a ghost it passes is removed).  It
+ *			passes ends (a ghost it passes is removed).  Then
+ *			it moves on to the next hot page and stops there
+ *			(the paper), ending the test periods on the way.  It
  *			carries hand_cold and hand_test along when it
  *			reaches them, so that they stay at the oldest
  *			resident cold page and the oldest cold page in
@@ -553,32 +555,60 @@ cp_promote(struct vm_page *pg)
 }
 
 /*
+ * hand_hot passes pg, not a hot page: a test period ends there (a ghost
+ * is removed).
+ */
+static void
+cp_hand_hot_pass_cold(struct vm_page *pg)
+{
+	if (pg->pqflags & CP_HAND)
+		return;
+	if (pg->pqflags & CP_GHOST) {
+		cp_ghost_expire(GHOST_OF(pg));
+		return;
+	}
+	KASSERT(pg->pqflags & PQ_INACTIVE);
+	if (pg->pqflags & CP_GHOSTED) {
+		/* Its ghost is passed too: ends the test. */
+		cp_ghost_expire(cp_ghost_of_page(pg));
+	} else if (pg->pqflags & CP_TEST) {
+		pg->pqflags &= (uint16_t)~CP_TEST;
+		cp.c_ntest--;
+		cp_coldtarget_adj(-1);
+	}
+}
+
+/* Is the first page ahead of hand_hot (hands skipped) a hot one? */
+static bool
+cp_hand_hot_at_hot(void)
+{
+	struct vm_page *pg = cp_next(&cp.c_hand_hot);
+
+	while ((pg->pqflags & CP_HAND) && pg != &cp.c_hand_hot)
+		pg = cp_next(pg);
+	return (pg->pqflags & PQ_ACTIVE) != 0;
+}
+
+/*
  * cp_hand_hot: run the hot hand until the hot pages are at most m - m_c
- * (or it has gone once around).
+ * (or it has gone once around).  Then, as in the paper, the hand moves
+ * on to the next hot page ("finally the hand stops at a hot page"),
+ * ending the test periods of the cold pages and ghosts up to it: their
+ * recency now exceeds the oldest hot page's, as LIRS prunes the bottom
+ * of its stack down to an LIR page.
  */
 static void
 cp_hand_hot(void)
 {
 	int budget = cp.c_npages + cp.c_nghost + 3;
+	bool moved = false;
 
 	while (cp.c_npages - cp.c_ncold > cp_hotmax() && budget-- > 0) {
 		struct vm_page *pg = cp_hand_step(&cp.c_hand_hot);
 
-		if (pg->pqflags & CP_HAND)
-			continue;
-		if (pg->pqflags & CP_GHOST) {
-			cp_ghost_expire(GHOST_OF(pg));
-			continue;
-		}
-		if (pg->pqflags & PQ_INACTIVE) {
-			if (pg->pqflags & CP_GHOSTED) {
-				/* Its ghost is passed too: ends the test. */
-				cp_ghost_expire(cp_ghost_of_page(pg));
-			} else if (pg->pqflags & CP_TEST) {
-				pg->pqflags &= (uint16_t)~CP_TEST;
-				cp.c_ntest--;
-				cp_coldtarget_adj(-1);
-			}
+		moved = true;
+		if (!(pg->pqflags & PQ_ACTIVE)) {
+			cp_hand_hot_pass_cold(pg);
 			continue;
 		}
 		if (!cp_referenced(pg)) {
@@ -586,6 +616,10 @@ cp_hand_hot(void)
 			uvmexp.pddeact++;
 		}
 	}
+	if (!moved || cp.c_npages == cp.c_ncold)
+		return;
+	while (budget-- > 0 && !cp_hand_hot_at_hot())
+		cp_hand_hot_pass_cold(cp_hand_step(&cp.c_hand_hot));
 }
 
 /*
