@@ -36,6 +36,15 @@
  * approximation comes (the PRO/LI column: CLOCK-Pro's misses over
  * LIRS's).
  *
+ * The synthetic zipf and scan traces follow the independent reference
+ * model (each reference drawn from fixed page probabilities, which the
+ * generator knows; a scan page is referenced once).  For them the A0
+ * column (Aho, Denning and Ullman, JACM 1971: replace the resident page
+ * of least probability) is what the best online policy achieves in
+ * expectation, knowing the probabilities: a bound no policy that sees
+ * only the past can beat on average, and the part of the gap to OPT
+ * that is the price of not knowing the future.
+ *
  * Prints a table, then "RESULT replace_<trace>_<M>_<policy> misses
  * opt_misses misses" per run (ratio: misses over OPT's), and the mean
  * ratios.  Cold misses count for every policy.
@@ -63,6 +72,7 @@ struct trace {
 	uint32_t	*refs;
 	long		nrefs;
 	uint32_t	npages;		/* distinct pages: ids 0..npages-1 */
+	double		*prob;		/* IRM traces: page probabilities */
 	int		sizes[MAXSIZES];
 	int		nsizes;
 };
@@ -129,6 +139,14 @@ gen_scan(struct trace *t, uint32_t hot, int phases, int hotrefs,
 		for (uint32_t i = 0; i < scanlen; i++)
 			trace_push(t, &cap, next++);
 	}
+	/* Hot pages equally likely; a scan page is never seen again. */
+	t->prob = calloc(t->npages, sizeof(*t->prob));
+	if (t->prob == NULL) {
+		perror("b_replace");
+		exit(1);
+	}
+	for (uint32_t p = 0; p < hot; p++)
+		t->prob[p] = 1.0 / hot;
 }
 
 /* Zipf(alpha) over n pages, ranks scattered over the page numbers. */
@@ -169,6 +187,16 @@ gen_zipf(struct trace *t, uint32_t n, double alpha, long nrefs)
 				hi = mid;
 		}
 		trace_push(t, &cap, perm[lo]);
+	}
+	t->prob = calloc(t->npages, sizeof(*t->prob));
+	if (t->prob == NULL) {
+		perror("b_replace");
+		exit(1);
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		if (perm[i] < t->npages)
+			t->prob[perm[i]] = (cdf[i] - (i > 0 ? cdf[i - 1] : 0)) /
+			    sum;
 	}
 	free(cdf);
 	free(perm);
@@ -340,6 +368,45 @@ run_opt(const struct trace *t, int m)
 	free(cur);
 	free(res);
 	free(heap);
+	return misses;
+}
+
+/*
+ * A0 (IRM traces only): on a miss with memory full, replace the resident
+ * page of least probability (the first such in residence order).
+ */
+static long
+run_a0(const struct trace *t, int m)
+{
+	uint32_t *slot = malloc((size_t)m * sizeof(*slot));
+	bool *res = calloc(t->npages, sizeof(*res));
+	long misses = 0;
+	int nres = 0;
+
+	if (slot == NULL || res == NULL) {
+		perror("b_replace");
+		exit(1);
+	}
+	for (long i = 0; i < t->nrefs; i++) {
+		uint32_t p = t->refs[i];
+		int v = nres;
+
+		if (res[p])
+			continue;
+		misses++;
+		if (nres == m) {
+			v = 0;
+			for (int k = 1; k < m; k++)
+				if (t->prob[slot[k]] < t->prob[slot[v]])
+					v = k;
+			res[slot[v]] = false;
+		} else
+			nres++;
+		slot[v] = p;
+		res[p] = true;
+	}
+	free(slot);
+	free(res);
 	return misses;
 }
 
@@ -693,6 +760,7 @@ main(void)
 {
 	struct trace tr[MAXTRACES];
 	long miss[MAXTRACES][MAXSIZES][NPOL];
+	long a0[MAXTRACES][MAXSIZES];	/* -1: not an IRM trace */
 	int ntr = 0;
 	double t0;
 	struct timespec ts;
@@ -724,6 +792,8 @@ main(void)
 			miss[i][s][P_LRU] = run_lru(&tr[i], tr[i].sizes[s]);
 			miss[i][s][P_LIRS] = run_lirs(&tr[i],
 			    tr[i].sizes[s]);
+			a0[i][s] = tr[i].prob != NULL ?
+			    run_a0(&tr[i], tr[i].sizes[s]) : -1;
 		}
 	}
 	for (int p = P_CLOCK; p <= P_CLOCKPRO; p++)
@@ -734,21 +804,26 @@ main(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 
 	printf("%-6s %-4s %5s %7s | %6s %6s %6s %6s %6s |"
-	    " %6s %6s %6s %6s | %6s\n", "trace", "kind", "pages", "refs",
+	    " %6s %6s %6s %6s | %6s | %6s\n", "trace", "kind", "pages", "refs",
 	    "OPT", "LRU", "LIRS", "CLOCK", "CLKPRO", "LRU/O", "LIR/O",
-	    "CLK/O", "PRO/O", "PRO/LI");
+	    "CLK/O", "PRO/O", "PRO/LI", "A0/O");
 	for (int i = 0; i < ntr; i++) {
 		for (int s = 0; s < tr[i].nsizes; s++) {
 			long *ms = miss[i][s];
 			double o = (double)ms[P_OPT];
+			char a0r[16] = "     -";
 
+			if (a0[i][s] >= 0)
+				snprintf(a0r, sizeof(a0r), "%6.3f",
+				    a0[i][s] / o);
 			printf("%-6s %-4s %5d %7ld | %6ld %6ld %6ld %6ld %6ld |"
-			    " %6.3f %6.3f %6.3f %6.3f | %6.3f\n", tr[i].name,
-			    tr[i].kind, tr[i].sizes[s], tr[i].nrefs,
-			    ms[P_OPT], ms[P_LRU], ms[P_LIRS], ms[P_CLOCK],
-			    ms[P_CLOCKPRO], ms[P_LRU] / o, ms[P_LIRS] / o,
-			    ms[P_CLOCK] / o, ms[P_CLOCKPRO] / o,
-			    (double)ms[P_CLOCKPRO] / (double)ms[P_LIRS]);
+			    " %6.3f %6.3f %6.3f %6.3f | %6.3f | %s\n",
+			    tr[i].name, tr[i].kind, tr[i].sizes[s],
+			    tr[i].nrefs, ms[P_OPT], ms[P_LRU], ms[P_LIRS],
+			    ms[P_CLOCK], ms[P_CLOCKPRO], ms[P_LRU] / o,
+			    ms[P_LIRS] / o, ms[P_CLOCK] / o,
+			    ms[P_CLOCKPRO] / o,
+			    (double)ms[P_CLOCKPRO] / (double)ms[P_LIRS], a0r);
 		}
 	}
 	printf("(%d traces, %.1f s for the MI policies)\n", ntr,
@@ -767,6 +842,10 @@ main(void)
 				    ms[p], ms[P_OPT]);
 				sum[p] += (double)ms[p] / (double)ms[P_OPT];
 			}
+			if (a0[i][s] >= 0)
+				printf("RESULT replace_%s_%d_a0 %ld %ld misses\n",
+				    tr[i].name, tr[i].sizes[s], a0[i][s],
+				    ms[P_OPT]);
 			nrun++;
 			if ((strcmp(tr[i].kind, "loop") == 0 ||
 			    strcmp(tr[i].kind, "scan") == 0) &&
@@ -777,24 +856,33 @@ main(void)
 	/* Per kind: the mean ratio over OPT of every policy. */
 	static const char *const kinds[] = { "loop", "scan", "zipf", "real" };
 
-	printf("%-8s %5s | %6s %6s %6s %6s\n", "kind", "runs", "LRU/O",
-	    "LIR/O", "CLK/O", "PRO/O");
+	printf("%-8s %5s | %6s %6s %6s %6s | %6s\n", "kind", "runs", "LRU/O",
+	    "LIR/O", "CLK/O", "PRO/O", "A0/O");
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-		double ks[NPOL] = { 0 };
-		int kn = 0;
+		double ks[NPOL] = { 0 }, ka0 = 0;
+		int kn = 0, kna0 = 0;
+		char a0r[16] = "     -";
 
 		for (int i = 0; i < ntr; i++) {
 			if (strcmp(tr[i].kind, kinds[k]) != 0)
 				continue;
-			for (int s = 0; s < tr[i].nsizes; s++, kn++)
+			for (int s = 0; s < tr[i].nsizes; s++, kn++) {
 				for (int p = P_LRU; p < NPOL; p++)
 					ks[p] += (double)miss[i][s][p] /
 					    (double)miss[i][s][P_OPT];
+				if (a0[i][s] >= 0) {
+					ka0 += (double)a0[i][s] /
+					    (double)miss[i][s][P_OPT];
+					kna0++;
+				}
+			}
 		}
+		if (kna0 > 0)
+			snprintf(a0r, sizeof(a0r), "%6.3f", ka0 / kna0);
 		if (kn > 0)
-			printf("%-8s %5d | %6.3f %6.3f %6.3f %6.3f\n",
+			printf("%-8s %5d | %6.3f %6.3f %6.3f %6.3f | %s\n",
 			    kinds[k], kn, ks[P_LRU] / kn, ks[P_LIRS] / kn,
-			    ks[P_CLOCK] / kn, ks[P_CLOCKPRO] / kn);
+			    ks[P_CLOCK] / kn, ks[P_CLOCKPRO] / kn, a0r);
 	}
 	printf("%-8s %5d | %6.3f %6.3f %6.3f %6.3f\n", "all", nrun,
 	    sum[P_LRU] / nrun, sum[P_LIRS] / nrun, sum[P_CLOCK] / nrun,
@@ -806,7 +894,9 @@ main(void)
 	    sum[P_CLOCK] / nrun, sum[P_LRU] / nrun);
 	printf("RESULT replace_loopscan_runs_clockpro_worse_than_lru %d 0"
 	    " runs\n", prolru_loopscan_worse);
-	for (int i = 0; i < ntr; i++)
+	for (int i = 0; i < ntr; i++) {
 		free(tr[i].refs);
+		free(tr[i].prob);
+	}
 	return 0;
 }
