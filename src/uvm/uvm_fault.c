@@ -76,8 +76,10 @@
  * sequential advice: those are behind us) and up to swapra ahead whose
  * slots continue its slot's run, with the same I/O, and leaves them
  * resident but unmapped (uvmfault_anon_readahead), as many as the
- * adaptive window allows (uvm_swap_rawindow); sequential advice asks
- * for the whole read-ahead every time.
+ * adaptive window allows (uvm_swap_rawindow: it grows to the whole
+ * read-ahead while read-ahead pages get used, so a sequential sweep
+ * reads UVM_SWAP_MAXREAD pages at a time); sequential advice asks for
+ * the whole read-ahead every time.
  */
 static const struct uvm_advice {
 	int	advice;
@@ -85,9 +87,9 @@ static const struct uvm_advice {
 	int	nforw;
 	int	swapra;
 } uvmadvice[] = {
-	{ UVM_ADV_NORMAL, 3, 4, 7 },
+	{ UVM_ADV_NORMAL, 3, 4, UVM_SWAP_MAXREAD - 1 },
 	{ UVM_ADV_RANDOM, 0, 0, 0 },
-	{ UVM_ADV_SEQUENTIAL, 8, 7, 15 },
+	{ UVM_ADV_SEQUENTIAL, 8, 7, UVM_SWAP_MAXREAD - 1 },
 };
 
 /* Internal fault flags. */
@@ -565,12 +567,37 @@ uvmfault_lockloanpg(struct vm_anon *anon, struct uvm_object **uobjp)
 	return pg;
 }
 
-/* Can nb be read from swap slot with the faulting anon's run? */
+/*
+ * Can nb's slot be read with the faulting anon's run: is it the anon of
+ * the same amap paged out to (or, resident, still holding) slot?
+ */
 static inline bool
 uvmfault_swapra_ok(struct vm_anon *nb, struct vm_anon *anon, int slot)
 {
-	return nb != NULL && nb != anon && slot > 0 && nb->an_page == NULL &&
+	return nb != NULL && nb != anon && slot > 0 &&
 	    nb->an_swslot == slot && nb->an_lock == anon->an_lock;
+}
+
+/*
+ * Give each paged-out anon of nbs[0 .. n) a fresh busy page in pgs[];
+ * a resident one is a hole (NULL: its slot is read and discarded).
+ * Returns how many were done: up to the first for which no page was
+ * free, holes at the end not counted.
+ */
+static int
+uvmfault_anon_raalloc(struct vm_anon **nbs, struct vm_page **pgs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (nbs[i]->an_page != NULL)
+			pgs[i] = NULL;
+		else if ((pgs[i] = uvm_pagealloc(NULL, 0, nbs[i], 0)) == NULL)
+			break;
+	}
+	while (i > 0 && pgs[i - 1] == NULL)
+		i--;
+	return i;
 }
 
 /*
@@ -578,10 +605,14 @@ uvmfault_swapra_ok(struct vm_anon *nb, struct vm_anon *anon, int slot)
  * page pg) is paged out; gather the anons of the same amap around it
  * whose slots continue its slot's run (within the entry, the advice's
  * read-ahead and the adaptive window, on the same device, none bad) and
- * give each a fresh busy page, for one swap read.
+ * give each a fresh busy page, for one swap read.  An anon of the run
+ * that is resident (its slot still its own) is a hole: its slot is read
+ * with the others and the bytes discarded, so one I/O goes on past it;
+ * the run never ends on a hole.
  *
- * => amap locked.  pps[] gets the pages in address (and slot) order,
- *    pg at *centerp; returns their number (1: no neighbours).
+ * => amap locked.  pps[] gets the pages (NULL for holes) in address
+ *    (and slot) order, pg at *centerp; returns their number (1: no
+ *    neighbours).
  * => a neighbour for which no page is free ends the run on its side.
  */
 static int
@@ -591,7 +622,7 @@ uvmfault_anon_readahead(struct uvm_faultinfo *ufi, struct vm_anon *anon,
 	struct vm_map_entry *entry = ufi->entry;
 	const struct uvm_advice *adv = &uvmadvice[entry->advice];
 	struct vm_page *back[UVM_SWAP_MAXREAD], *forw[UVM_SWAP_MAXREAD];
-	struct vm_anon *nb;
+	struct vm_anon *nbs[2 * UVM_SWAP_MAXREAD], *bnb[UVM_SWAP_MAXREAD];
 	vaddr_t off = trunc_page(ufi->orig_rvaddr) - entry->start;
 	int slot = anon->an_swslot, nback, nforw, b, f, n, win;
 
@@ -606,34 +637,27 @@ uvmfault_anon_readahead(struct uvm_faultinfo *ufi, struct vm_anon *anon,
 		win = uvm_swap_rawindow(slot, win);
 	nforw = MIN(nforw, win - 1);
 	nback = MIN(nback, win - 1 - nforw);
+	if (nback + nforw == 0) {
+		*centerp = 0;
+		pps[0] = pg;
+		return 1;
+	}
+	/* nbs[0 .. nback) the anons behind, then nforw ahead. */
+	amap_lookups(&entry->aref, off - ((vaddr_t)nback << PAGE_SHIFT), nbs,
+	    nback + nforw + 1);
 	for (b = 0; b < nback; b++) {
-		nb = amap_lookup(&entry->aref,
-		    off - ((vaddr_t)(b + 1) << PAGE_SHIFT));
-		if (!uvmfault_swapra_ok(nb, anon, slot - b - 1))
+		bnb[b] = nbs[nback - b - 1];
+		if (!uvmfault_swapra_ok(bnb[b], anon, slot - b - 1))
 			break;
 	}
 	for (f = 0; f < nforw; f++) {
-		nb = amap_lookup(&entry->aref,
-		    off + ((vaddr_t)(f + 1) << PAGE_SHIFT));
-		if (!uvmfault_swapra_ok(nb, anon, slot + f + 1))
+		if (!uvmfault_swapra_ok(nbs[nback + 1 + f], anon, slot + f + 1))
 			break;
 	}
 	if (b + f > 0)
 		uvm_swap_readahead(slot, &b, &f);
-	nback = b;
-	for (b = 0; b < nback; b++) {
-		nb = amap_lookup(&entry->aref,
-		    off - ((vaddr_t)(b + 1) << PAGE_SHIFT));
-		if ((back[b] = uvm_pagealloc(NULL, 0, nb, 0)) == NULL)
-			break;
-	}
-	nforw = f;
-	for (f = 0; f < nforw; f++) {
-		nb = amap_lookup(&entry->aref,
-		    off + ((vaddr_t)(f + 1) << PAGE_SHIFT));
-		if ((forw[f] = uvm_pagealloc(NULL, 0, nb, 0)) == NULL)
-			break;
-	}
+	b = uvmfault_anon_raalloc(bnb, back, b);
+	f = uvmfault_anon_raalloc(&nbs[nback + 1], forw, f);
 	n = 0;
 	while (b > 0)
 		pps[n++] = back[--b];

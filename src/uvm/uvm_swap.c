@@ -18,7 +18,9 @@
  * does nothing, so it is never handed out again.
  *
  * Reads: uvm_swap_getpages() reads a run of slots into pages with one
- * scatter read.  uvm_swap_pagein_cluster() is the pagein of the fault
+ * scatter read; a slot without a page (a hole: its page is resident and
+ * needs no reading) is read with the others and discarded, so that the
+ * run need not be split into several I/Os.  uvm_swap_pagein_cluster() is the pagein of the fault
  * handler and the aobj pager: the faulting page plus the read-ahead
  * neighbours its caller gathered (pages paged out to the slots that
  * continue its slot's run, trimmed by uvm_swap_readahead() to one
@@ -639,11 +641,13 @@ swap_io_end(struct swapdev *sdp)
 /*
  * uvm_swap_getpages: read slots [swslot, swslot + npages), one run on
  * one device, into pps[0..npages) (busy, owned by the caller) with one
- * I/O straight into the pages.
+ * I/O.  A NULL entry is a hole: that slot is read and its bytes are
+ * discarded (so one I/O can go on past a page that needs no reading).
  *
  * => 0 or EIO; the caller decides whether to mark slots bad.  The read
  *    completes before returning.
- * => a read counts one pagein and npages pgswapin.
+ * => a read counts one pagein, and one pgswapin per page (holes are
+ *    not pages read in).
  */
 int
 uvm_swap_getpages(struct vm_page **pps, int swslot, int npages, int flags)
@@ -651,16 +655,22 @@ uvm_swap_getpages(struct vm_page **pps, int swslot, int npages, int flags)
 	struct iovec iov[UVM_SWAP_MAXREAD];
 	struct swapdev *sdp;
 	off_t off;
-	int error;
+	int error, nread = 0;
 
 	(void)flags;		/* reads are synchronous */
 	KASSERT(swslot > 0);
 	KASSERT(npages > 0 && npages <= UVM_SWAP_MAXREAD);
 	for (int i = 0; i < npages; i++) {
-		KASSERT(pps[i]->flags & PG_BUSY);
-		iov[i].iov_base = uvm_page_kva(pps[i]);
+		if (pps[i] == NULL) {
+			iov[i].iov_base = NULL;
+		} else {
+			KASSERT(pps[i]->flags & PG_BUSY);
+			iov[i].iov_base = uvm_page_kva(pps[i]);
+			nread++;
+		}
 		iov[i].iov_len = PAGE_SIZE;
 	}
+	KASSERT(nread > 0);
 	sdp = swap_io_begin(swslot, npages, &off);
 	error = kfile_readv(sdp->swd_kf, iov, npages, off);
 	mutex_enter(&swap_lock);
@@ -670,7 +680,7 @@ uvm_swap_getpages(struct vm_page **pps, int swslot, int npages, int flags)
 	}
 	if (error == 0) {
 		uvmexp.pageins++;
-		uvmexp.pgswapin += npages;
+		uvmexp.pgswapin += nread;
 	}
 	mutex_exit(&swap_lock);
 	return error ? EIO : 0;
@@ -790,10 +800,11 @@ uvm_swap_raqueue(struct vm_page *pg)
  * uvm_swap_pagein_cluster: page in pps[center] from swslot and, in the
  * same I/O, its read-ahead neighbours pps[i] from slots swslot + i -
  * center (the caller checked that they are those pages' slots and
- * trimmed the run with uvm_swap_readahead()).
+ * trimmed the run with uvm_swap_readahead()).  A NULL neighbour is a
+ * hole: its slot (allocated) is read and the bytes discarded.
  *
  * => pps[0..npages) are pages just allocated for their owners, busy,
- *    with the owners locked.
+ *    with the owners locked, or NULL (not pps[center]).
  * => 0: pps[center] holds its bytes; a neighbour whose bytes could not
  *    be read was freed and its pps[] entry set to NULL.  EIO: the
  *    centre page could not be read (its slot is marked bad and stays
@@ -812,7 +823,7 @@ uvm_swap_pagein_cluster(struct vm_page **pps, int npages, int center,
 	int error, first = swslot - center;
 
 	KASSERT(npages > 0 && center >= 0 && center < npages);
-	KASSERT(swslot > 0 && first > 0);
+	KASSERT(swslot > 0 && first > 0 && pps[center] != NULL);
 	UVMEXP_INC(nswget);
 	if (uvm_swap_isbad(swslot))
 		error = EIO;
@@ -825,7 +836,7 @@ uvm_swap_pagein_cluster(struct vm_page **pps, int npages, int center,
 		if (error != 0)
 			uvm_swap_markbad(swslot, 1);
 		for (int i = 0; i < npages; i++) {
-			if (i == center)
+			if (i == center || pps[i] == NULL)
 				continue;
 			if (error == 0 && uvm_swap_getpages(&pps[i], first + i,
 			    1, PGO_SYNCIO) == 0)
@@ -839,7 +850,7 @@ uvm_swap_pagein_cluster(struct vm_page **pps, int npages, int center,
 		if (!uvm_swap_isbad(swslot))
 			uvm_swap_markbad(swslot, 1);
 		for (int i = 0; i < npages; i++) {
-			if (i != center) {
+			if (i != center && pps[i] != NULL) {
 				uvm_pagefree(pps[i]);
 				pps[i] = NULL;
 			}
