@@ -1294,6 +1294,98 @@ ATF_TC_BODY(swapin_cluster_window_grows_with_hits, tc)
 }
 
 /*
+ * Normal advice, a sequential sweep: each read continues the last one's
+ * window, so the window doubles (1, 2, 4, 8, 16 pages, cut at the
+ * entry's end), even where a page of the window was resident already
+ * (page 9 here: used, but no hit) or the read stopped short.
+ */
+ATF_TC_WITHOUT_HEAD(swapin_cluster_sequential_sweep_window_doubles);
+ATF_TC_BODY(swapin_cluster_sequential_sweep_window_doubles, tc)
+{
+	/* 7's window of 4 stops at resident 9 (no holes under 8). */
+	static const int reads[] = { 4, 5, 7, 10, 18 };
+	static const int npages[] = { 1, 2, 2, 8, 13 };
+
+	for (size_t m = 0; m < __arraycount(ra_modes); m++) {
+		struct vmspace *vm;
+		struct uvmexp s;
+		size_t r = 0;
+
+		ra_boot(ra_modes[m]);
+		vm = ra_space(31, UVM_ADV_NORMAL);
+		(void)ra_pageout_run(vm, 31);
+		ATF_REQUIRE_EQ(uvm_map_advice(&vm->vm_map, SO_VA,
+		    SO_VA + ptoa((vaddr_t)31), UVM_ADV_RANDOM), 0);
+		ATF_REQUIRE_EQ(ra_read(vm, 9), 0);
+		ATF_REQUIRE_EQ(uvm_map_advice(&vm->vm_map, SO_VA,
+		    SO_VA + ptoa((vaddr_t)31), UVM_ADV_NORMAL), 0);
+		for (int i = 4; i < 31; i++) {
+			bool io = r < __arraycount(reads) && reads[r] == i;
+
+			s = uvmexp;
+			ATF_REQUIRE_EQ(ra_read(vm, i), 0);
+			ATF_CHECK_EQ_MSG(uvmexp.pageins - s.pageins, io ? 1 : 0,
+			    "page %d", i);
+			if (io) {
+				ATF_CHECK_EQ_MSG(uvmexp.pgswapin - s.pgswapin,
+				    npages[r], "page %d", i);
+				r++;
+			}
+		}
+		ATF_CHECK_EQ(r, __arraycount(reads));
+		for (int i = 0; i < 4; i++)
+			ATF_REQUIRE_EQ(ra_read(vm, i), 0);
+		H_CHECK(&vm->vm_map);
+		SO_EXACT();
+		uvmspace_free(vm);
+		SO_EXACT();
+		S_CHECK();
+		h_shutdown();
+	}
+}
+
+/*
+ * A window under UVM_SWAP_RAHOLES pages stops at a resident page of the
+ * run (no holes: the access has not shown itself sequential).
+ */
+ATF_TC_WITHOUT_HEAD(swapin_cluster_small_window_stops_at_resident_page);
+ATF_TC_BODY(swapin_cluster_small_window_stops_at_resident_page, tc)
+{
+	for (size_t m = 0; m < __arraycount(ra_modes); m++) {
+		struct vmspace *vm;
+		struct uvmexp s;
+
+		ra_boot(ra_modes[m]);
+		vm = ra_space(16, UVM_ADV_NORMAL);
+		(void)ra_pageout_run(vm, 16);
+		ATF_REQUIRE_EQ(uvm_map_advice(&vm->vm_map, SO_VA,
+		    SO_VA + ptoa((vaddr_t)16), UVM_ADV_RANDOM), 0);
+		ATF_REQUIRE_EQ(ra_read(vm, 6), 0);
+		ATF_REQUIRE_EQ(uvm_map_advice(&vm->vm_map, SO_VA,
+		    SO_VA + ptoa((vaddr_t)16), UVM_ADV_NORMAL), 0);
+		/* 0: one page; 1: two (1, 2); 2 used: a hit. */
+		ATF_REQUIRE_EQ(ra_read(vm, 0), 0);
+		ATF_REQUIRE_EQ(ra_read(vm, 1), 0);
+		ATF_REQUIRE_EQ(ra_read(vm, 2), 0);
+		/* 4 (not the continuation of 1's window): four, 4 .. 7. */
+		s = uvmexp;
+		ATF_REQUIRE_EQ(ra_read(vm, 4), 0);
+		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 1);
+		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 2);
+		ATF_CHECK(ra_state(vm, 5).resident);
+		ATF_CHECK(!ra_state(vm, 7).resident);
+		for (int i = 0; i < 16; i++)
+			ATF_CHECK_EQ_MSG(ra_read(vm, i), 0, "page %d", i);
+		H_CHECK(&vm->vm_map);
+		SO_EXACT();
+		uvmspace_free(vm);
+		SO_EXACT();
+		S_CHECK();
+		h_shutdown();
+	}
+}
+
+/*
  * A read error on read-ahead neighbours: the fault succeeds; the failed
  * run is read again page by page; neighbours whose own read fails are
  * not brought in and their slots are marked bad (a fault on them then
@@ -1684,6 +1776,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp,
 	    swapin_cluster_reads_run_in_one_io_neighbours_resident);
 	ATF_TP_ADD_TC(tp, swapin_cluster_window_grows_with_hits);
+	ATF_TP_ADD_TC(tp, swapin_cluster_sequential_sweep_window_doubles);
+	ATF_TP_ADD_TC(tp, swapin_cluster_small_window_stops_at_resident_page);
 	ATF_TP_ADD_TC(tp,
 	    swapin_cluster_neighbour_read_error_does_not_fail_fault);
 	ATF_TP_ADD_TC(tp,

@@ -574,9 +574,10 @@ uao_page_dirty(struct vm_page *pg)
  * discarded)?
  */
 static inline bool
-uao_ra_ok(struct uvm_object *uobj, int idx, int slot)
+uao_ra_ok(struct uvm_object *uobj, int idx, int slot, bool holes)
 {
-	return slot > 0 && uao_find_swslot(uobj, idx) == slot;
+	return slot > 0 && uao_find_swslot(uobj, idx) == slot &&
+	    (holes || uvm_pagelookup(uobj, (voff_t)idx << PAGE_SHIFT) == NULL);
 }
 
 /*
@@ -611,9 +612,10 @@ uao_ra_alloc(struct uvm_object *uobj, int idx, int dir,
  * UVM_SWAP_MAXREAD - 1 ahead with sequential advice, always; none with
  * random advice; otherwise as many as the adaptive window allows,
  * uvm_swap_rawindow) that are paged out to the slots continuing its
- * slot's run, in one I/O.  A resident page of the run whose copy is
- * there is a hole: its slot is read with the others and the bytes
- * discarded; the run never ends on a hole.  The neighbours stay
+ * slot's run, in one I/O.  With a window of UVM_SWAP_RAHOLES pages or
+ * more, a resident page of the run whose copy is there is a hole: its
+ * slot is read with the others and the bytes discarded; the run never
+ * ends on a hole.  The neighbours stay
  * resident on the inactive queue (PQ_READAHEAD), not busy.
  *
  * => uobj locked.  0, or EIO (the slot is marked bad and stays the
@@ -627,6 +629,7 @@ uao_pagein(struct uvm_object *uobj, int idx, int slot, struct vm_page *pg,
 	struct vm_page *pps[UVM_SWAP_MAXREAD], *back[UVM_SWAP_MAXREAD];
 	struct vm_page *forw[UVM_SWAP_MAXREAD];
 	int nback, nforw, b, f, n, center, win, error;
+	bool holes;
 
 	KASSERT(mutex_owned(uobj->vmobjlock));
 	switch (advice) {
@@ -650,11 +653,12 @@ uao_pagein(struct uvm_object *uobj, int idx, int slot, struct vm_page *pg,
 		nforw = MIN(nforw, win - 1);
 		nback = MIN(nback, win - 1 - nforw);
 	}
-	for (b = 0; b < nback && uao_ra_ok(uobj, idx - b - 1, slot - b - 1);
-	    b++)
+	holes = nback + nforw + 1 >= UVM_SWAP_RAHOLES;
+	for (b = 0; b < nback &&
+	    uao_ra_ok(uobj, idx - b - 1, slot - b - 1, holes); b++)
 		continue;
-	for (f = 0; f < nforw && uao_ra_ok(uobj, idx + f + 1, slot + f + 1);
-	    f++)
+	for (f = 0; f < nforw &&
+	    uao_ra_ok(uobj, idx + f + 1, slot + f + 1, holes); f++)
 		continue;
 	if (b + f > 0)
 		uvm_swap_readahead(slot, &b, &f);

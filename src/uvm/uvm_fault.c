@@ -572,10 +572,12 @@ uvmfault_lockloanpg(struct vm_anon *anon, struct uvm_object **uobjp)
  * the same amap paged out to (or, resident, still holding) slot?
  */
 static inline bool
-uvmfault_swapra_ok(struct vm_anon *nb, struct vm_anon *anon, int slot)
+uvmfault_swapra_ok(struct vm_anon *nb, struct vm_anon *anon, int slot,
+    bool holes)
 {
 	return nb != NULL && nb != anon && slot > 0 &&
-	    nb->an_swslot == slot && nb->an_lock == anon->an_lock;
+	    nb->an_swslot == slot && nb->an_lock == anon->an_lock &&
+	    (holes || nb->an_page == NULL);
 }
 
 /*
@@ -605,10 +607,12 @@ uvmfault_anon_raalloc(struct vm_anon **nbs, struct vm_page **pgs, int n)
  * page pg) is paged out; gather the anons of the same amap around it
  * whose slots continue its slot's run (within the entry, the advice's
  * read-ahead and the adaptive window, on the same device, none bad) and
- * give each a fresh busy page, for one swap read.  An anon of the run
- * that is resident (its slot still its own) is a hole: its slot is read
- * with the others and the bytes discarded, so one I/O goes on past it;
- * the run never ends on a hole.
+ * give each a fresh busy page, for one swap read.  Once the window is
+ * UVM_SWAP_RAHOLES pages or more (the access is sequential), an anon of
+ * the run that is resident (its slot still its own) is a hole: its slot
+ * is read with the others and the bytes discarded, so one I/O goes on
+ * past it; the run never ends on a hole.  A smaller window stops at a
+ * resident anon.
  *
  * => amap locked.  pps[] gets the pages (NULL for holes) in address
  *    (and slot) order, pg at *centerp; returns their number (1: no
@@ -625,6 +629,7 @@ uvmfault_anon_readahead(struct uvm_faultinfo *ufi, struct vm_anon *anon,
 	struct vm_anon *nbs[2 * UVM_SWAP_MAXREAD], *bnb[UVM_SWAP_MAXREAD];
 	vaddr_t off = trunc_page(ufi->orig_rvaddr) - entry->start;
 	int slot = anon->an_swslot, nback, nforw, b, f, n, win;
+	bool holes;
 
 	KASSERT(mutex_owned(anon->an_lock));
 	KASSERT(entry->advice < __arraycount(uvmadvice));
@@ -637,6 +642,7 @@ uvmfault_anon_readahead(struct uvm_faultinfo *ufi, struct vm_anon *anon,
 		win = uvm_swap_rawindow(slot, win);
 	nforw = MIN(nforw, win - 1);
 	nback = MIN(nback, win - 1 - nforw);
+	holes = win >= UVM_SWAP_RAHOLES;
 	if (nback + nforw == 0) {
 		*centerp = 0;
 		pps[0] = pg;
@@ -647,11 +653,12 @@ uvmfault_anon_readahead(struct uvm_faultinfo *ufi, struct vm_anon *anon,
 	    nback + nforw + 1);
 	for (b = 0; b < nback; b++) {
 		bnb[b] = nbs[nback - b - 1];
-		if (!uvmfault_swapra_ok(bnb[b], anon, slot - b - 1))
+		if (!uvmfault_swapra_ok(bnb[b], anon, slot - b - 1, holes))
 			break;
 	}
 	for (f = 0; f < nforw; f++) {
-		if (!uvmfault_swapra_ok(nbs[nback + 1 + f], anon, slot + f + 1))
+		if (!uvmfault_swapra_ok(nbs[nback + 1 + f], anon, slot + f + 1,
+		    holes))
 			break;
 	}
 	if (b + f > 0)

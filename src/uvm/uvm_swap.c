@@ -734,9 +734,14 @@ uvm_swap_readahead(int swslot, int *nbackp, int *nforwp)
  * pager that finds a read-ahead page (PQ_READAHEAD, not yet used)
  * counts a hit (uvm_swap_rahit); the next read-ahead reads about hits
  * + 2 pages (a power of two, at most the caller's window), just one
- * when nothing was used and the slot does not follow the last one read,
- * and never less than half the last window, so a sequential sweep keeps
- * its window (uvm_swap_rawindow).  The state is global and approximate
+ * when nothing was used and the slot does not follow the last one read.
+ * A pagein whose slot is past the last one's and within its window
+ * continues a sequential read: its window is at least twice the last
+ * (pages of the last window that were resident already, or that no
+ * page was free for, were used but counted no hit), so a sweep's
+ * window grows to the whole read-ahead and keeps it, while a random
+ * access that happened to hit a read-ahead page gets a small window
+ * once (uvm_swap_rawindow).  The state is global and approximate
  * (relaxed atomics, no lock): it is a hint.
  */
 
@@ -767,7 +772,8 @@ uvm_swap_rawindow(int slot, int max)
 	unsigned int hits = __atomic_exchange_n(&swapra_hits, 0,
 	    __ATOMIC_RELAXED);
 	int last = atomic_load_relaxed(&swapra_lastslot);
-	int win, w;
+	int lastwin = atomic_load_relaxed(&swapra_lastwin);
+	int win;
 
 	KASSERT(max >= 1);
 	if (hits == 0)
@@ -775,8 +781,9 @@ uvm_swap_rawindow(int slot, int max)
 	else
 		for (win = 1; win < (int)MIN(hits + 2, 1024); win <<= 1)
 			continue;
-	w = atomic_load_relaxed(&swapra_lastwin) / 2;
-	win = MIN(MAX(win, w), max);
+	if (slot > last && slot <= last + lastwin)
+		win = MAX(win, 2 * lastwin);	/* sequential: it doubles */
+	win = MIN(win, max);
 	atomic_store_relaxed(&swapra_lastslot, slot);
 	atomic_store_relaxed(&swapra_lastwin, win);
 	return win;
