@@ -674,9 +674,7 @@ uao_pagein(struct uvm_object *uobj, int idx, int slot, struct vm_page *pg,
 	error = uvm_swap_pagein_cluster(pps, n, center, slot);
 	if (error != 0)
 		return error;
-	for (int i = 0; i < n; i++)
-		if (i != center && pps[i] != NULL)
-			uvm_swap_raqueue(pps[i]);
+	uvm_swap_raqueue(pps, n, center);
 	return 0;
 }
 

@@ -537,9 +537,12 @@ uvm_fault_upper_lookup(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 		prot = flt->enter_prot;
 		if (anon->an_ref > 1)
 			prot &= ~VM_PROT_WRITE;
+		/* Used: a read-ahead hit, and active (one queue lock). */
+		mutex_enter(&uvm_pageqlock);
 		uvm_swap_rahit(pg);
 		if (pg->wire_count == 0)
 			uvm_pageactivate(pg);
+		mutex_exit(&uvm_pageqlock);
 		UVMEXP_INC(fltnamap);
 		/* Not the faulting page: a failure here costs nothing. */
 		(void)pmap_enter(pmap, va, VM_PAGE_TO_PHYS(pg), prot,
@@ -724,11 +727,7 @@ uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
 				uvmfault_unlockall(ufi, amap, NULL);
 				return error;
 			}
-			for (int i = 0; i < n; i++) {
-				if (i == center || pps[i] == NULL)
-					continue;
-				uvm_swap_raqueue(pps[i]);
-			}
+			uvm_swap_raqueue(pps, n, center);
 			uvm_pageactivate(pg);
 			uvm_pageunbusy(pg);
 			continue;

@@ -749,15 +749,20 @@ uvm_swap_readahead(int swslot, int *nbackp, int *nforwp)
  * uvm_swap_rahit: pg, a swap-backed page, is being used: if it was read
  * ahead, that is a hit.
  *
- * => pg's owner locked; uvm_pageqlock not held.
+ * => pg's owner locked; uvm_pageqlock may be held (it is taken if not).
  */
 void
 uvm_swap_rahit(struct vm_page *pg)
 {
+	bool taken;
+
 	if (__predict_false(pg->pqflags & PQ_READAHEAD)) {
-		mutex_enter(&uvm_pageqlock);
+		taken = !mutex_owned(&uvm_pageqlock);
+		if (taken)
+			mutex_enter(&uvm_pageqlock);
 		pg->pqflags &= (uint16_t)~PQ_READAHEAD;
-		mutex_exit(&uvm_pageqlock);
+		if (taken)
+			mutex_exit(&uvm_pageqlock);
 		atomic_inc_uint(&swapra_hits);
 	}
 }
@@ -790,17 +795,25 @@ uvm_swap_rawindow(int slot, int max)
 }
 
 /*
- * uvm_swap_raqueue: a read-ahead page read in (busy, owner locked) goes
- * to the inactive queue marked PQ_READAHEAD and is unbusied.
+ * uvm_swap_raqueue: the read-ahead pages read in, pps[i] for i <
+ * npages but not center (busy, owner locked; NULL entries skipped), go
+ * to the inactive queue marked PQ_READAHEAD (under one hold of
+ * uvm_pageqlock) and are unbusied.
  */
 void
-uvm_swap_raqueue(struct vm_page *pg)
+uvm_swap_raqueue(struct vm_page **pps, int npages, int center)
 {
 	mutex_enter(&uvm_pageqlock);
-	uvm_pagedeactivate(pg);
-	pg->pqflags |= PQ_READAHEAD;
+	for (int i = 0; i < npages; i++) {
+		if (i == center || pps[i] == NULL)
+			continue;
+		uvm_pagedeactivate(pps[i]);
+		pps[i]->pqflags |= PQ_READAHEAD;
+	}
 	mutex_exit(&uvm_pageqlock);
-	uvm_pageunbusy(pg);
+	for (int i = 0; i < npages; i++)
+		if (i != center && pps[i] != NULL)
+			uvm_pageunbusy(pps[i]);
 }
 
 /*
