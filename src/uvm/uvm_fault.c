@@ -77,9 +77,13 @@
  * slots continue its slot's run, with the same I/O, and leaves them
  * resident but unmapped (uvmfault_anon_readahead), as many as the
  * adaptive window allows (uvm_swap_rawindow: it grows to the whole
- * read-ahead while read-ahead pages get used, so a sequential sweep
- * reads UVM_SWAP_MAXREAD pages at a time); sequential advice asks for
- * the whole read-ahead every time.
+ * read-ahead while read-ahead pages get used or the faults continue
+ * the last window, so a sequential sweep reads UVM_SWAP_MAXREAD pages
+ * at a time); sequential advice asks for the whole read-ahead every
+ * time.  A window of UVM_SWAP_RAHOLES pages or more is a sequential
+ * access: the pages read ahead of the fault are mapped at once
+ * (uvmfault_map_ahead), so the access goes on without a fault per
+ * fault-ahead window.
  */
 static const struct uvm_advice {
 	int	advice;
@@ -117,6 +121,13 @@ struct uvm_faultctx {
 
 static void uvm_fault_flush_behind(struct uvm_faultinfo *,
     struct uvm_faultctx *, int);
+
+/* A neighbour of the faulting page was mapped: fltnamap's one place. */
+static inline void
+uvmfault_count_namap(void)
+{
+	UVMEXP_INC(fltnamap);
+}
 
 /* The protection an entry's object pages may be entered with. */
 #define MASK(entry) \
@@ -543,7 +554,7 @@ uvm_fault_upper_lookup(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 		if (pg->wire_count == 0)
 			uvm_pageactivate(pg);
 		mutex_exit(&uvm_pageqlock);
-		UVMEXP_INC(fltnamap);
+		uvmfault_count_namap();
 		/* Not the faulting page: a failure here costs nothing. */
 		(void)pmap_enter(pmap, va, VM_PAGE_TO_PHYS(pg), prot,
 		    PMAP_CANFAIL | (flt->wire_mapping ? PMAP_WIRED : 0));
@@ -624,7 +635,7 @@ uvmfault_anon_raalloc(struct vm_anon **nbs, struct vm_page **pgs, int n)
  */
 static int
 uvmfault_anon_readahead(struct uvm_faultinfo *ufi, struct vm_anon *anon,
-    struct vm_page *pg, struct vm_page **pps, int *centerp)
+    struct vm_page *pg, struct vm_page **pps, int *centerp, int *winp)
 {
 	struct vm_map_entry *entry = ufi->entry;
 	const struct uvm_advice *adv = &uvmadvice[entry->advice];
@@ -646,6 +657,7 @@ uvmfault_anon_readahead(struct uvm_faultinfo *ufi, struct vm_anon *anon,
 	nforw = MIN(nforw, win - 1);
 	nback = MIN(nback, win - 1 - nforw);
 	holes = win >= UVM_SWAP_RAHOLES;
+	*winp = win;
 	if (nback + nforw == 0) {
 		*centerp = 0;
 		pps[0] = pg;
@@ -686,16 +698,57 @@ uvmfault_anon_readahead(struct uvm_faultinfo *ufi, struct vm_anon *anon,
  *    object, that object locked too: *loanobj); otherwise everything is
  *    unlocked and ERESTART or an error is returned.
  * => a page read from swap brings its read-ahead neighbours in with it
- *    (uvmfault_anon_readahead): resident, unmapped, inactive.
+ *    (uvmfault_anon_readahead): resident, unmapped, inactive; with a
+ *    sequential window (UVM_SWAP_RAHOLES pages or more) those ahead of
+ *    the fault are mapped and active (uvmfault_map_ahead), unless the
+ *    fault wires.
  */
+/*
+ * uvmfault_map_ahead: a sequential read's read-ahead pages ahead of the
+ * fault, pgs[i] at va + (i + 1) pages (busy, just read, owners locked;
+ * NULL entries skipped), are used soon: activate them (one hold of the
+ * page queue lock), map them as fault-ahead would (read-only when
+ * shared), and unbusy them, so the access does not fault on each.
+ *
+ * => map read-locked, amap locked.
+ */
+static void
+uvmfault_map_ahead(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt,
+    struct vm_page **pgs, int n)
+{
+	struct pmap *pmap = vm_map_pmap(ufi->orig_map);
+	vaddr_t va = trunc_page(ufi->orig_rvaddr);
+	vm_prot_t prot;
+
+	mutex_enter(&uvm_pageqlock);
+	for (int i = 0; i < n; i++)
+		if (pgs[i] != NULL)
+			uvm_pageactivate(pgs[i]);
+	mutex_exit(&uvm_pageqlock);
+	for (int i = 0; i < n; i++) {
+		if (pgs[i] == NULL)
+			continue;
+		KASSERT(pgs[i]->uanon != NULL && pgs[i]->loan_count == 0);
+		prot = flt->enter_prot;
+		if (pgs[i]->uanon->an_ref > 1)
+			prot &= ~VM_PROT_WRITE;
+		uvmfault_count_namap();
+		/* Not the faulting page: a failure here costs nothing. */
+		(void)pmap_enter(pmap, va + ptoa((vaddr_t)(i + 1)),
+		    VM_PAGE_TO_PHYS(pgs[i]), prot, PMAP_CANFAIL);
+		uvm_pageunbusy(pgs[i]);
+	}
+	pmap_update(pmap);
+}
+
 static int
-uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
-    struct vm_anon *anon, struct uvm_object **loanobj)
+uvmfault_anonget(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt,
+    struct vm_amap *amap, struct vm_anon *anon, struct uvm_object **loanobj)
 {
 	struct vm_page *pps[UVM_SWAP_MAXREAD];
 	struct uvm_object *uobj;
 	struct vm_page *pg;
-	int error, n, center;
+	int error, n, center, win;
 
 	KASSERT(mutex_owned(anon->an_lock));
 	UVMEXP_INC(fltanget);
@@ -719,7 +772,7 @@ uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
 				return uvmfault_nomem(true);
 			}
 			n = uvmfault_anon_readahead(ufi, anon, pg, pps,
-			    &center);
+			    &center, &win);
 			error = uvm_swap_pagein_cluster(pps, n, center,
 			    anon->an_swslot);
 			if (error != 0) {
@@ -727,7 +780,13 @@ uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
 				uvmfault_unlockall(ufi, amap, NULL);
 				return error;
 			}
-			uvm_swap_raqueue(pps, n, center);
+			if (win >= UVM_SWAP_RAHOLES && !flt->wire_mapping) {
+				/* Sequential: map the pages ahead now. */
+				uvm_swap_raqueue(pps, center, center);
+				uvmfault_map_ahead(ufi, flt, &pps[center + 1],
+				    n - center - 1);
+			} else
+				uvm_swap_raqueue(pps, n, center);
 			uvm_pageactivate(pg);
 			uvm_pageunbusy(pg);
 			continue;
@@ -772,7 +831,7 @@ uvm_fault_upper(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 	vm_prot_t prot;
 	int error;
 
-	error = uvmfault_anonget(ufi, amap, anon, &loanobj);
+	error = uvmfault_anonget(ufi, flt, amap, anon, &loanobj);
 	if (error != 0)
 		return error;
 	opg = anon->an_page;

@@ -735,10 +735,12 @@ uvm_swap_readahead(int swslot, int *nbackp, int *nforwp)
  * counts a hit (uvm_swap_rahit); the next read-ahead reads about hits
  * + 2 pages (a power of two, at most the caller's window), just one
  * when nothing was used and the slot does not follow the last one read.
- * A pagein whose slot is past the last one's and within its window
- * continues a sequential read: its window is at least twice the last
- * (pages of the last window that were resident already, or that no
- * page was free for, were used but counted no hit), so a sweep's
+ * A pagein whose slot is past the last one's and within twice its
+ * window continues a sequential read: its window is at least twice the
+ * last (pages of the last window that were resident already, or that no
+ * page was free for, or that the fault handler mapped at once, were
+ * used but counted no hit; resident pages just after the window were
+ * skipped without a pagein), so a sweep's
  * window grows to the whole read-ahead and keeps it, while a random
  * access that happened to hit a read-ahead page gets a small window
  * once (uvm_swap_rawindow).  The state is global and approximate
@@ -786,7 +788,7 @@ uvm_swap_rawindow(int slot, int max)
 	else
 		for (win = 1; win < (int)MIN(hits + 2, 1024); win <<= 1)
 			continue;
-	if (slot > last && slot <= last + lastwin)
+	if (slot > last && slot <= last + 2 * lastwin)
 		win = MAX(win, 2 * lastwin);	/* sequential: it doubles */
 	win = MIN(win, max);
 	atomic_store_relaxed(&swapra_lastslot, slot);
