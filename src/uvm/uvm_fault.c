@@ -706,21 +706,23 @@ uvmfault_anon_readahead(struct uvm_faultinfo *ufi, struct vm_anon *anon,
 /*
  * uvmfault_map_ahead: a sequential read's read-ahead pages ahead of the
  * fault, pgs[i] at va + (i + 1) pages (busy, just read, owners locked;
- * NULL entries skipped), are used soon: activate them (one hold of the
- * page queue lock), map them as fault-ahead would (read-only when
- * shared), and unbusy them, so the access does not fault on each.
+ * NULL entries skipped), are used soon: activate them with the faulting
+ * page pg (one hold of the page queue lock), map them as fault-ahead
+ * would (read-only when shared), and unbusy them, so the access does
+ * not fault on each.
  *
  * => map read-locked, amap locked.
  */
 static void
 uvmfault_map_ahead(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt,
-    struct vm_page **pgs, int n)
+    struct vm_page *pg, struct vm_page **pgs, int n)
 {
 	struct pmap *pmap = vm_map_pmap(ufi->orig_map);
 	vaddr_t va = trunc_page(ufi->orig_rvaddr);
 	vm_prot_t prot;
 
 	mutex_enter(&uvm_pageqlock);
+	uvm_pageactivate(pg);
 	for (int i = 0; i < n; i++)
 		if (pgs[i] != NULL)
 			uvm_pageactivate(pgs[i]);
@@ -783,11 +785,12 @@ uvmfault_anonget(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt,
 			if (win >= UVM_SWAP_RAHOLES && !flt->wire_mapping) {
 				/* Sequential: map the pages ahead now. */
 				uvm_swap_raqueue(pps, center, center);
-				uvmfault_map_ahead(ufi, flt, &pps[center + 1],
-				    n - center - 1);
-			} else
+				uvmfault_map_ahead(ufi, flt, pg,
+				    &pps[center + 1], n - center - 1);
+			} else {
 				uvm_swap_raqueue(pps, n, center);
-			uvm_pageactivate(pg);
+				uvm_pageactivate(pg);
+			}
 			uvm_pageunbusy(pg);
 			continue;
 		}

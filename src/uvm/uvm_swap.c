@@ -805,15 +805,21 @@ uvm_swap_rawindow(int slot, int max)
 void
 uvm_swap_raqueue(struct vm_page **pps, int npages, int center)
 {
+	int i;
+
+	for (i = 0; i < npages && (i == center || pps[i] == NULL); i++)
+		continue;
+	if (i == npages)
+		return;		/* nothing read ahead */
 	mutex_enter(&uvm_pageqlock);
-	for (int i = 0; i < npages; i++) {
+	for (; i < npages; i++) {
 		if (i == center || pps[i] == NULL)
 			continue;
 		uvm_pagedeactivate(pps[i]);
 		pps[i]->pqflags |= PQ_READAHEAD;
 	}
 	mutex_exit(&uvm_pageqlock);
-	for (int i = 0; i < npages; i++)
+	for (i = 0; i < npages; i++)
 		if (i != center && pps[i] != NULL)
 			uvm_pageunbusy(pps[i]);
 }
