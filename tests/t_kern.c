@@ -454,6 +454,62 @@ ATF_TC_BODY(kfile_vectored_io_scatters_and_gathers, tc)
 	kern_fini();
 }
 
+/*
+ * kfile_readv: a segment without a base is a hole: its part of the file
+ * is skipped and the segments after it get their own bytes, for small
+ * reads (through the gather buffer) and large ones (preadv).
+ */
+ATF_TC_WITHOUT_HEAD(kfile_readv_null_segment_skips_its_bytes);
+ATF_TC_BODY(kfile_readv_null_segment_skips_its_bytes, tc)
+{
+	size_t big = 3 << 20, bad = 0;
+	char *file = malloc(big), *x = malloc(big), *y = malloc(big);
+	struct kfile *kf;
+	struct iovec iov[3];
+	char sa[4], sb[4];
+
+	ATF_REQUIRE(file != NULL && x != NULL && y != NULL);
+	kern_init();
+	unlink("kh.dat");
+	ATF_REQUIRE_EQ(kfile_open("kh.dat", KF_READ | KF_WRITE | KF_CREAT,
+	    &kf), 0);
+	for (size_t i = 0; i < big; i++)
+		file[i] = (char)(i * 7 + i / 4096);
+	ATF_REQUIRE_EQ(kfile_write(kf, file, big, 0), 0);
+	/* Small: 4 bytes, skip 4, 4 bytes. */
+	iov[0].iov_base = sa;
+	iov[0].iov_len = 4;
+	iov[1].iov_base = NULL;
+	iov[1].iov_len = 4;
+	iov[2].iov_base = sb;
+	iov[2].iov_len = 4;
+	ATF_CHECK_EQ(kfile_readv(kf, iov, 3, 100), 0);
+	ATF_CHECK(memcmp(sa, file + 100, 4) == 0);
+	ATF_CHECK(memcmp(sb, file + 108, 4) == 0);
+	/* Large (past the gather buffer): 1 MiB, skip 1 MiB, the rest. */
+	iov[0].iov_base = x;
+	iov[0].iov_len = 1 << 20;
+	iov[1].iov_base = NULL;
+	iov[1].iov_len = 1 << 20;
+	iov[2].iov_base = y;
+	iov[2].iov_len = big - (2 << 20) + 4096;	/* past end of file */
+	memset(y, 'q', big);
+	ATF_CHECK_EQ(kfile_readv(kf, iov, 3, 0), 0);
+	for (size_t i = 0; i < 1 << 20; i++)
+		bad += x[i] != file[i];
+	for (size_t i = 0; i < big - (2 << 20); i++)
+		bad += y[i] != file[(2 << 20) + i];
+	for (size_t i = big - (2 << 20); i < big - (2 << 20) + 4096; i++)
+		bad += y[i] != 0;
+	ATF_CHECK_EQ(bad, 0);
+	ATF_CHECK_EQ(kfile_close(kf), 0);
+	unlink("kh.dat");
+	free(file);
+	free(x);
+	free(y);
+	kern_fini();
+}
+
 struct biotest {
 	kmutex_t	lock;
 	int		ndone;
@@ -630,6 +686,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, kassert_panics_under_diagnostic);
 	ATF_TP_ADD_TC(tp, console_output_can_be_captured);
 	ATF_TP_ADD_TC(tp, kfile_vectored_io_scatters_and_gathers);
+	ATF_TP_ADD_TC(tp, kfile_readv_null_segment_skips_its_bytes);
 	ATF_TP_ADD_TC(tp, bio_deterministic_queue_completes_in_drain);
 	ATF_TP_ADD_TC(tp, bio_threads_complete_async_requests);
 	return atf_no_error();

@@ -1217,17 +1217,22 @@ ATF_TC_BODY(swapin_cluster_reads_run_in_one_io_neighbours_resident, tc)
 			/* Every slot stays its anon's: the copies are good. */
 			ATF_CHECK_EQ_MSG(st.slot, slot + i, "page %d", i);
 			ATF_CHECK_EQ_MSG(st.resident, i >= 4, "page %d", i);
-			ATF_CHECK_EQ_MSG(st.mapped, i == 4, "page %d", i);
-			ATF_CHECK_EQ_MSG(st.readahead, i > 4, "page %d", i);
+			/*
+			 * A sequential window: the pages ahead are mapped
+			 * and active at once (the access goes on there).
+			 */
+			ATF_CHECK_EQ_MSG(st.mapped, i >= 4, "page %d", i);
+			ATF_CHECK_MSG(!st.readahead, "page %d", i);
 			if (i > 4)
-				ATF_CHECK_MSG(st.inactive, "page %d", i);
+				ATF_CHECK_MSG(!st.inactive, "page %d", i);
 		}
-		/* The neighbours need no I/O, and are read-ahead no more. */
+		/* The neighbours need no I/O. */
 		s = uvmexp;
 		for (int i = 5; i < 16; i++) {
 			ATF_REQUIRE_EQ(ra_read(vm, i), 0);
 			ATF_CHECK(!ra_state(vm, i).readahead);
 		}
+		ATF_CHECK_EQ(uvmexp.faults - s.faults, 0);
 		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 0);
 		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 0);
 		H_CHECK(&vm->vm_map);
@@ -1285,6 +1290,144 @@ ATF_TC_BODY(swapin_cluster_window_grows_with_hits, tc)
 		SO_EXACT();
 		for (int i = 0; i < 24; i++)
 			ATF_REQUIRE_EQ(ra_read(vm, i), 0);
+		SO_EXACT();
+		uvmspace_free(vm);
+		SO_EXACT();
+		S_CHECK();
+		h_shutdown();
+	}
+}
+
+/*
+ * Normal advice, a sequential sweep: each read continues the last one's
+ * window, so the window doubles (1, 2, 4, 8, 16 pages, cut at the
+ * entry's end), even where a page of the window was resident already
+ * (page 9 here: used, but no hit) or the read stopped short.
+ */
+ATF_TC_WITHOUT_HEAD(swapin_cluster_sequential_sweep_window_doubles);
+ATF_TC_BODY(swapin_cluster_sequential_sweep_window_doubles, tc)
+{
+	/* 7's window of 4 stops at resident 9 (no holes under 8). */
+	static const int reads[] = { 4, 5, 7, 10, 18 };
+	static const int npages[] = { 1, 2, 2, 8, 13 };
+
+	for (size_t m = 0; m < __arraycount(ra_modes); m++) {
+		struct vmspace *vm;
+		struct uvmexp s;
+		size_t r = 0;
+
+		ra_boot(ra_modes[m]);
+		vm = ra_space(31, UVM_ADV_NORMAL);
+		(void)ra_pageout_run(vm, 31);
+		ATF_REQUIRE_EQ(uvm_map_advice(&vm->vm_map, SO_VA,
+		    SO_VA + ptoa((vaddr_t)31), UVM_ADV_RANDOM), 0);
+		ATF_REQUIRE_EQ(ra_read(vm, 9), 0);
+		ATF_REQUIRE_EQ(uvm_map_advice(&vm->vm_map, SO_VA,
+		    SO_VA + ptoa((vaddr_t)31), UVM_ADV_NORMAL), 0);
+		for (int i = 4; i < 31; i++) {
+			bool io = r < __arraycount(reads) && reads[r] == i;
+
+			s = uvmexp;
+			ATF_REQUIRE_EQ(ra_read(vm, i), 0);
+			ATF_CHECK_EQ_MSG(uvmexp.pageins - s.pageins, io ? 1 : 0,
+			    "page %d", i);
+			if (io) {
+				ATF_CHECK_EQ_MSG(uvmexp.pgswapin - s.pgswapin,
+				    npages[r], "page %d", i);
+				r++;
+			}
+		}
+		ATF_CHECK_EQ(r, __arraycount(reads));
+		for (int i = 0; i < 4; i++)
+			ATF_REQUIRE_EQ(ra_read(vm, i), 0);
+		H_CHECK(&vm->vm_map);
+		SO_EXACT();
+		uvmspace_free(vm);
+		SO_EXACT();
+		S_CHECK();
+		h_shutdown();
+	}
+}
+
+/*
+ * The pages a sequential window maps ahead are mapped as fault-ahead
+ * maps neighbours: read-only where the anon is shared (after fork), so
+ * a write to one still copies it and the other space keeps its bytes.
+ */
+ATF_TC_WITHOUT_HEAD(swapin_cluster_mapped_ahead_shared_pages_stay_cow);
+ATF_TC_BODY(swapin_cluster_mapped_ahead_shared_pages_stay_cow, tc)
+{
+	for (size_t m = 0; m < __arraycount(ra_modes); m++) {
+		struct vmspace *vm, *child;
+		char *buf;
+
+		ra_boot(ra_modes[m]);
+		buf = malloc(PAGE_SIZE);
+		vm = ra_space(16, UVM_ADV_SEQUENTIAL);
+		(void)ra_pageout_run(vm, 16);
+		child = uvmspace_fork(vm);
+		H_CHECK(&vm->vm_map);
+		H_CHECK(&child->vm_map);
+		ATF_REQUIRE_EQ(ra_read(vm, 0), 0);
+		ATF_CHECK(ra_state(vm, 5).mapped);
+		memset(buf, 'Z', PAGE_SIZE);
+		ATF_REQUIRE_EQ(copyout_vmspace(vm, buf,
+		    (void *)(SO_VA + ptoa((vaddr_t)5)), PAGE_SIZE), 0);
+		ATF_REQUIRE_EQ(copyin_vmspace(vm,
+		    (const void *)(SO_VA + ptoa((vaddr_t)5)), buf, PAGE_SIZE), 0);
+		ATF_CHECK_EQ(buf[0], 'Z');
+		ATF_CHECK_EQ(buf[PAGE_SIZE - 1], 'Z');
+		for (int i = 0; i < 16; i++)
+			ATF_CHECK_EQ_MSG(ra_read(child, i), 0, "page %d", i);
+		for (int i = 0; i < 16; i++)
+			if (i != 5)
+				ATF_CHECK_EQ_MSG(ra_read(vm, i), 0, "page %d", i);
+		H_CHECK(&vm->vm_map);
+		H_CHECK(&child->vm_map);
+		SO_EXACT();
+		uvmspace_free(child);
+		uvmspace_free(vm);
+		SO_EXACT();
+		S_CHECK();
+		ATF_CHECK_EQ(uvmexp.swpginuse, 0);
+		free(buf);
+		h_shutdown();
+	}
+}
+
+/*
+ * A window under UVM_SWAP_RAHOLES pages stops at a resident page of the
+ * run (no holes: the access has not shown itself sequential).
+ */
+ATF_TC_WITHOUT_HEAD(swapin_cluster_small_window_stops_at_resident_page);
+ATF_TC_BODY(swapin_cluster_small_window_stops_at_resident_page, tc)
+{
+	for (size_t m = 0; m < __arraycount(ra_modes); m++) {
+		struct vmspace *vm;
+		struct uvmexp s;
+
+		ra_boot(ra_modes[m]);
+		vm = ra_space(16, UVM_ADV_NORMAL);
+		(void)ra_pageout_run(vm, 16);
+		ATF_REQUIRE_EQ(uvm_map_advice(&vm->vm_map, SO_VA,
+		    SO_VA + ptoa((vaddr_t)16), UVM_ADV_RANDOM), 0);
+		ATF_REQUIRE_EQ(ra_read(vm, 6), 0);
+		ATF_REQUIRE_EQ(uvm_map_advice(&vm->vm_map, SO_VA,
+		    SO_VA + ptoa((vaddr_t)16), UVM_ADV_NORMAL), 0);
+		/* 0: one page; 1: two (1, 2); 2 used: a hit. */
+		ATF_REQUIRE_EQ(ra_read(vm, 0), 0);
+		ATF_REQUIRE_EQ(ra_read(vm, 1), 0);
+		ATF_REQUIRE_EQ(ra_read(vm, 2), 0);
+		/* 4 (not the continuation of 1's window): four, 4 .. 7. */
+		s = uvmexp;
+		ATF_REQUIRE_EQ(ra_read(vm, 4), 0);
+		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 1);
+		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 2);
+		ATF_CHECK(ra_state(vm, 5).resident);
+		ATF_CHECK(!ra_state(vm, 7).resident);
+		for (int i = 0; i < 16; i++)
+			ATF_CHECK_EQ_MSG(ra_read(vm, i), 0, "page %d", i);
+		H_CHECK(&vm->vm_map);
 		SO_EXACT();
 		uvmspace_free(vm);
 		SO_EXACT();
@@ -1391,6 +1534,187 @@ ATF_TC_BODY(swapin_cluster_center_read_error_fails_only_that_fault, tc)
 		SO_EXACT();
 		S_CHECK();
 		ATF_CHECK_EQ(uvmexp.swpginuse, 1);
+		h_shutdown();
+	}
+}
+
+/*
+ * A resident page in the middle of a run (it keeps its slot: its copy
+ * is good) does not split the read: one I/O reads the whole run, the
+ * resident page's slot is read and its bytes discarded (the page is
+ * left alone, whatever it holds), and it counts no pgswapin.
+ */
+ATF_TC_WITHOUT_HEAD(swapin_cluster_reads_past_resident_page_in_one_io);
+ATF_TC_BODY(swapin_cluster_reads_past_resident_page_in_one_io, tc)
+{
+	for (size_t m = 0; m < __arraycount(ra_modes); m++) {
+		struct vm_map_entry *e;
+		struct vm_anon *a6;
+		struct vm_page *pg6;
+		struct vmspace *vm;
+		struct uvmexp s;
+		int slot;
+
+		ra_boot(ra_modes[m]);
+		vm = ra_space(16, UVM_ADV_SEQUENTIAL);
+		slot = ra_pageout_run(vm, 16);
+		/* Page 6 alone comes back (random advice: no read-ahead). */
+		ATF_REQUIRE_EQ(uvm_map_advice(&vm->vm_map, SO_VA,
+		    SO_VA + ptoa((vaddr_t)16), UVM_ADV_RANDOM), 0);
+		ATF_REQUIRE_EQ(ra_read(vm, 6), 0);
+		ATF_REQUIRE_EQ(uvm_map_advice(&vm->vm_map, SO_VA,
+		    SO_VA + ptoa((vaddr_t)16), UVM_ADV_SEQUENTIAL), 0);
+		ATF_REQUIRE(ra_state(vm, 6).resident);
+		ATF_REQUIRE(!ra_state(vm, 5).resident);
+		ATF_REQUIRE(!ra_state(vm, 7).resident);
+		/*
+		 * Mark its bytes in memory (its slot still holds 'a' + 6):
+		 * a read that wrote the slot's bytes into it would show.
+		 */
+		vm_map_lock_read(&vm->vm_map);
+		ATF_REQUIRE(uvm_map_lookup_entry(&vm->vm_map, SO_VA, &e));
+		amap_lock(e->aref.ar_amap);
+		a6 = amap_lookup(&e->aref, ptoa((vaddr_t)6));
+		pg6 = a6->an_page;
+		memset(uvm_page_kva(pg6), 'Z', PAGE_SIZE);
+		amap_unlock(e->aref.ar_amap);
+		vm_map_unlock_read(&vm->vm_map);
+
+		s = uvmexp;
+		ATF_REQUIRE_EQ(ra_read(vm, 0), 0);
+		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 1);
+		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 15);
+		ATF_CHECK_EQ(uvmexp.nswget - s.nswget, 1);
+		ATF_CHECK_EQ(uvmexp.swpgonly - s.swpgonly, -15);
+		H_CHECK(&vm->vm_map);
+		SO_EXACT();
+		for (int i = 0; i < 16; i++) {
+			struct ra_state st = ra_state(vm, i);
+
+			ATF_CHECK_EQ_MSG(st.slot, slot + i, "page %d", i);
+			ATF_CHECK_MSG(st.resident, "page %d", i);
+			ATF_CHECK_MSG(st.mapped, "page %d", i);
+			ATF_CHECK_MSG(!st.readahead, "page %d", i);
+		}
+		/* Page 6 is the same page, its bytes untouched. */
+		vm_map_lock_read(&vm->vm_map);
+		amap_lock(e->aref.ar_amap);
+		ATF_CHECK(a6->an_page == pg6);
+		ATF_CHECK((pg6->flags & PG_BUSY) == 0);
+		ATF_CHECK_EQ(((const char *)uvm_page_kva(pg6))[0], 'Z');
+		ATF_CHECK_EQ(((const char *)uvm_page_kva(pg6))[4095], 'Z');
+		amap_unlock(e->aref.ar_amap);
+		vm_map_unlock_read(&vm->vm_map);
+		s = uvmexp;
+		for (int i = 0; i < 16; i++)
+			if (i != 6)
+				ATF_CHECK_EQ_MSG(ra_read(vm, i), 0, "page %d", i);
+		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 0);
+		H_CHECK(&vm->vm_map);
+		SO_EXACT();
+		uvmspace_free(vm);
+		SO_EXACT();
+		S_CHECK();
+		ATF_CHECK_EQ(uvmexp.swpginuse, 0);
+		h_shutdown();
+	}
+}
+
+/* Page out aobj pages [0, n) (resident, 'A' + i) to one run; the slot. */
+static int
+ra_aobj_pageout_run(struct uvm_object *uobj, int n)
+{
+	struct vm_page *pgs[16];
+	int slot, ns = n;
+
+	ATF_REQUIRE(n <= 16);
+	mutex_enter(uobj->vmobjlock);
+	for (int i = 0; i < n; i++) {
+		pgs[i] = uvm_pagelookup(uobj, ptoa((voff_t)i));
+		ATF_REQUIRE(pgs[i] != NULL);
+		pgs[i]->flags |= PG_BUSY;
+	}
+	slot = uvm_swap_alloc(&ns, false);
+	ATF_REQUIRE(slot != 0);
+	ATF_REQUIRE_EQ(uvm_swap_put(slot, pgs, n, PGO_SYNCIO), 0);
+	for (int i = 0; i < n; i++) {
+		pgs[i]->flags &= ~PG_BUSY;
+		ATF_CHECK_EQ(uao_set_swslot(uobj, i, slot + i), 0);
+		pmap_page_protect(pgs[i], VM_PROT_NONE);
+		uvm_pagefree(pgs[i]);
+		uvmpd_swpgonly(1);
+	}
+	mutex_exit(uobj->vmobjlock);
+	return slot;
+}
+
+/* uao_get of page i with advice (busy page back, then queued). */
+static struct vm_page *
+ra_aobj_get(struct uvm_object *uobj, int i, int advice)
+{
+	struct vm_page *pg;
+	int n = 1;
+
+	mutex_enter(uobj->vmobjlock);
+	ATF_REQUIRE_EQ(uobj->pgops->pgo_get(uobj, ptoa((voff_t)i), &pg, &n,
+	    0, VM_PROT_READ, advice, PGO_SYNCIO), 0);
+	mutex_enter(uobj->vmobjlock);
+	uvm_pageactivate(pg);
+	uvm_pageunbusy(pg);
+	mutex_exit(uobj->vmobjlock);
+	return pg;
+}
+
+/*
+ * The same for aobj pages: a resident page in the run is read past (its
+ * slot's bytes discarded, the page left alone) in the one I/O.
+ */
+ATF_TC_WITHOUT_HEAD(swapin_cluster_aobj_reads_past_resident_page);
+ATF_TC_BODY(swapin_cluster_aobj_reads_past_resident_page, tc)
+{
+	for (size_t m = 0; m < __arraycount(ra_modes); m++) {
+		struct uvm_object *uobj;
+		struct vm_page *pg5, *pg;
+		struct uvmexp s;
+		int slot;
+
+		ra_boot(ra_modes[m]);
+		uobj = so_aobj(12);
+		slot = ra_aobj_pageout_run(uobj, 12);
+		SO_EXACT();
+		pg5 = ra_aobj_get(uobj, 5, UVM_ADV_RANDOM);
+		mutex_enter(uobj->vmobjlock);
+		ATF_REQUIRE(uvm_pagelookup(uobj, ptoa((voff_t)4)) == NULL);
+		ATF_REQUIRE(uvm_pagelookup(uobj, ptoa((voff_t)6)) == NULL);
+		memset(uvm_page_kva(pg5), 'Z', PAGE_SIZE);
+		mutex_exit(uobj->vmobjlock);
+		s = uvmexp;
+		pg = ra_aobj_get(uobj, 2, UVM_ADV_SEQUENTIAL);
+		ATF_CHECK_EQ(((const char *)uvm_page_kva(pg))[100], 'A' + 2);
+		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 1);
+		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 9);
+		mutex_enter(uobj->vmobjlock);
+		for (int i = 0; i < 12; i++) {
+			pg = uvm_pagelookup(uobj, ptoa((voff_t)i));
+			ATF_CHECK_EQ_MSG(uao_find_swslot(uobj, i), slot + i,
+			    "page %d", i);
+			ATF_CHECK_EQ_MSG(pg != NULL, i >= 2, "page %d", i);
+			if (pg == NULL)
+				continue;
+			ATF_CHECK((pg->flags & PG_BUSY) == 0);
+			ATF_CHECK_EQ_MSG((pg->pqflags & PQ_READAHEAD) != 0,
+			    i > 2 && i != 5, "page %d", i);
+			ATF_CHECK_EQ_MSG(((const char *)uvm_page_kva(pg))[4000],
+			    i == 5 ? 'Z' : 'A' + i, "page %d", i);
+		}
+		ATF_CHECK(uvm_pagelookup(uobj, ptoa((voff_t)5)) == pg5);
+		mutex_exit(uobj->vmobjlock);
+		ATF_CHECK(uao_check(uobj) == NULL);
+		SO_EXACT();
+		uao_detach(uobj);
+		SO_EXACT();
+		S_CHECK();
+		ATF_CHECK_EQ(uvmexp.swpginuse, 0);
 		h_shutdown();
 	}
 }
@@ -1503,10 +1827,15 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp,
 	    swapin_cluster_reads_run_in_one_io_neighbours_resident);
 	ATF_TP_ADD_TC(tp, swapin_cluster_window_grows_with_hits);
+	ATF_TP_ADD_TC(tp, swapin_cluster_sequential_sweep_window_doubles);
+	ATF_TP_ADD_TC(tp, swapin_cluster_small_window_stops_at_resident_page);
+	ATF_TP_ADD_TC(tp, swapin_cluster_mapped_ahead_shared_pages_stay_cow);
 	ATF_TP_ADD_TC(tp,
 	    swapin_cluster_neighbour_read_error_does_not_fail_fault);
 	ATF_TP_ADD_TC(tp,
 	    swapin_cluster_center_read_error_fails_only_that_fault);
+	ATF_TP_ADD_TC(tp, swapin_cluster_reads_past_resident_page_in_one_io);
+	ATF_TP_ADD_TC(tp, swapin_cluster_aobj_reads_past_resident_page);
 	ATF_TP_ADD_TC(tp, swapin_cluster_aobj_reads_run_in_one_io);
 	ATF_TP_ADD_TC(tp,
 	    swap_off_after_pagedaemon_paging_brings_cow_pages_back);

@@ -71,7 +71,7 @@ int	uvm_swap_nbad(void);
  * one device with one I/O; uvm_swap_readahead() trims a read-ahead run
  * around swslot to what one I/O can read (same device, good slots).
  */
-#define UVM_SWAP_MAXREAD	32
+#define UVM_SWAP_MAXREAD	64
 int	uvm_swap_get(struct vm_page *, int swslot, int flags);
 int	uvm_swap_getpages(struct vm_page **, int swslot, int npages, int flags);
 void	uvm_swap_readahead(int swslot, int *nbackp, int *nforwp);

@@ -568,24 +568,55 @@ uao_page_dirty(struct vm_page *pg)
 	pg->flags = (uint16_t)((pg->flags & ~PG_CLEAN) | PG_DIRTY);
 }
 
-/* Can page idx be read ahead from slot: paged out there? */
+/*
+ * Can page idx be read ahead from slot: paged out there, or resident
+ * with its copy there (a hole: the slot is read and the bytes
+ * discarded)?
+ */
 static inline bool
-uao_ra_ok(struct uvm_object *uobj, int idx, int slot)
+uao_ra_ok(struct uvm_object *uobj, int idx, int slot, bool holes)
 {
-	return slot > 0 &&
-	    uvm_pagelookup(uobj, (voff_t)idx << PAGE_SHIFT) == NULL &&
-	    uao_find_swslot(uobj, idx) == slot;
+	return slot > 0 && uao_find_swslot(uobj, idx) == slot &&
+	    (holes || uvm_pagelookup(uobj, (voff_t)idx << PAGE_SHIFT) == NULL);
+}
+
+/*
+ * Give each paged-out page idx + dir * (i + 1), i < n, a fresh busy page
+ * in pgs[i]; a resident one is a hole (NULL).  Returns how many were
+ * done: up to the first for which no page was free, holes at the end
+ * not counted.
+ */
+static int
+uao_ra_alloc(struct uvm_object *uobj, int idx, int dir,
+    struct vm_page **pgs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		voff_t off = (voff_t)(idx + dir * (i + 1)) << PAGE_SHIFT;
+
+		if (uvm_pagelookup(uobj, off) != NULL)
+			pgs[i] = NULL;
+		else if ((pgs[i] = uvm_pagealloc(uobj, off, NULL, 0)) == NULL)
+			break;
+	}
+	while (i > 0 && pgs[i - 1] == NULL)
+		i--;
+	return i;
 }
 
 /*
  * uao_pagein: read page idx of uobj (pg: fresh, busy) from its slot,
  * with the read-ahead neighbours: the pages of the object around it
- * (up to 3 behind and 7 ahead; none behind and 15 ahead with
- * sequential advice, always; none with random advice; otherwise as
- * many as the adaptive window allows, uvm_swap_rawindow) that are paged
- * out to the slots
- * continuing its slot's run, in one I/O.  The neighbours stay resident
- * on the inactive queue (PQ_READAHEAD), not busy.
+ * (up to 3 behind and UVM_SWAP_MAXREAD - 1 ahead; none behind and
+ * UVM_SWAP_MAXREAD - 1 ahead with sequential advice, always; none with
+ * random advice; otherwise as many as the adaptive window allows,
+ * uvm_swap_rawindow) that are paged out to the slots continuing its
+ * slot's run, in one I/O.  With a window of UVM_SWAP_RAHOLES pages or
+ * more, a resident page of the run whose copy is there is a hole: its
+ * slot is read with the others and the bytes discarded; the run never
+ * ends on a hole.  The neighbours stay
+ * resident on the inactive queue (PQ_READAHEAD), not busy.
  *
  * => uobj locked.  0, or EIO (the slot is marked bad and stays the
  *    page's; the caller frees pg).  A neighbour that cannot be read is
@@ -598,6 +629,7 @@ uao_pagein(struct uvm_object *uobj, int idx, int slot, struct vm_page *pg,
 	struct vm_page *pps[UVM_SWAP_MAXREAD], *back[UVM_SWAP_MAXREAD];
 	struct vm_page *forw[UVM_SWAP_MAXREAD];
 	int nback, nforw, b, f, n, center, win, error;
+	bool holes;
 
 	KASSERT(mutex_owned(uobj->vmobjlock));
 	switch (advice) {
@@ -606,11 +638,11 @@ uao_pagein(struct uvm_object *uobj, int idx, int slot, struct vm_page *pg,
 		break;
 	case UVM_ADV_SEQUENTIAL:
 		nback = 0;
-		nforw = 15;
+		nforw = UVM_SWAP_MAXREAD - 1;
 		break;
 	default:
 		nback = 3;
-		nforw = 7;
+		nforw = UVM_SWAP_MAXREAD - 1;
 		break;
 	}
 	nback = MIN(nback, idx);
@@ -621,28 +653,17 @@ uao_pagein(struct uvm_object *uobj, int idx, int slot, struct vm_page *pg,
 		nforw = MIN(nforw, win - 1);
 		nback = MIN(nback, win - 1 - nforw);
 	}
-	for (b = 0; b < nback && uao_ra_ok(uobj, idx - b - 1, slot - b - 1);
-	    b++)
+	holes = nback + nforw + 1 >= UVM_SWAP_RAHOLES;
+	for (b = 0; b < nback &&
+	    uao_ra_ok(uobj, idx - b - 1, slot - b - 1, holes); b++)
 		continue;
-	for (f = 0; f < nforw && uao_ra_ok(uobj, idx + f + 1, slot + f + 1);
-	    f++)
+	for (f = 0; f < nforw &&
+	    uao_ra_ok(uobj, idx + f + 1, slot + f + 1, holes); f++)
 		continue;
 	if (b + f > 0)
 		uvm_swap_readahead(slot, &b, &f);
-	nback = b;
-	for (b = 0; b < nback; b++) {
-		back[b] = uvm_pagealloc(uobj,
-		    (voff_t)(idx - b - 1) << PAGE_SHIFT, NULL, 0);
-		if (back[b] == NULL)
-			break;
-	}
-	nforw = f;
-	for (f = 0; f < nforw; f++) {
-		forw[f] = uvm_pagealloc(uobj,
-		    (voff_t)(idx + f + 1) << PAGE_SHIFT, NULL, 0);
-		if (forw[f] == NULL)
-			break;
-	}
+	b = uao_ra_alloc(uobj, idx, -1, back, b);
+	f = uao_ra_alloc(uobj, idx, 1, forw, f);
 	n = 0;
 	while (b > 0)
 		pps[n++] = back[--b];
@@ -653,9 +674,7 @@ uao_pagein(struct uvm_object *uobj, int idx, int slot, struct vm_page *pg,
 	error = uvm_swap_pagein_cluster(pps, n, center, slot);
 	if (error != 0)
 		return error;
-	for (int i = 0; i < n; i++)
-		if (i != center && pps[i] != NULL)
-			uvm_swap_raqueue(pps[i]);
+	uvm_swap_raqueue(pps, n, center);
 	return 0;
 }
 

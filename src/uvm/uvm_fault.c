@@ -76,8 +76,14 @@
  * sequential advice: those are behind us) and up to swapra ahead whose
  * slots continue its slot's run, with the same I/O, and leaves them
  * resident but unmapped (uvmfault_anon_readahead), as many as the
- * adaptive window allows (uvm_swap_rawindow); sequential advice asks
- * for the whole read-ahead every time.
+ * adaptive window allows (uvm_swap_rawindow: it grows to the whole
+ * read-ahead while read-ahead pages get used or the faults continue
+ * the last window, so a sequential sweep reads UVM_SWAP_MAXREAD pages
+ * at a time); sequential advice asks for the whole read-ahead every
+ * time.  A window of UVM_SWAP_RAHOLES pages or more is a sequential
+ * access: the pages read ahead of the fault are mapped at once
+ * (uvmfault_map_ahead), so the access goes on without a fault per
+ * fault-ahead window.
  */
 static const struct uvm_advice {
 	int	advice;
@@ -85,9 +91,9 @@ static const struct uvm_advice {
 	int	nforw;
 	int	swapra;
 } uvmadvice[] = {
-	{ UVM_ADV_NORMAL, 3, 4, 7 },
+	{ UVM_ADV_NORMAL, 3, 4, UVM_SWAP_MAXREAD - 1 },
 	{ UVM_ADV_RANDOM, 0, 0, 0 },
-	{ UVM_ADV_SEQUENTIAL, 8, 7, 15 },
+	{ UVM_ADV_SEQUENTIAL, 8, 7, UVM_SWAP_MAXREAD - 1 },
 };
 
 /* Internal fault flags. */
@@ -115,6 +121,13 @@ struct uvm_faultctx {
 
 static void uvm_fault_flush_behind(struct uvm_faultinfo *,
     struct uvm_faultctx *, int);
+
+/* A neighbour of the faulting page was mapped: fltnamap's one place. */
+static inline void
+uvmfault_count_namap(void)
+{
+	UVMEXP_INC(fltnamap);
+}
 
 /* The protection an entry's object pages may be entered with. */
 #define MASK(entry) \
@@ -535,10 +548,13 @@ uvm_fault_upper_lookup(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 		prot = flt->enter_prot;
 		if (anon->an_ref > 1)
 			prot &= ~VM_PROT_WRITE;
+		/* Used: a read-ahead hit, and active (one queue lock). */
+		mutex_enter(&uvm_pageqlock);
 		uvm_swap_rahit(pg);
 		if (pg->wire_count == 0)
 			uvm_pageactivate(pg);
-		UVMEXP_INC(fltnamap);
+		mutex_exit(&uvm_pageqlock);
+		uvmfault_count_namap();
 		/* Not the faulting page: a failure here costs nothing. */
 		(void)pmap_enter(pmap, va, VM_PAGE_TO_PHYS(pg), prot,
 		    PMAP_CANFAIL | (flt->wire_mapping ? PMAP_WIRED : 0));
@@ -565,12 +581,39 @@ uvmfault_lockloanpg(struct vm_anon *anon, struct uvm_object **uobjp)
 	return pg;
 }
 
-/* Can nb be read from swap slot with the faulting anon's run? */
+/*
+ * Can nb's slot be read with the faulting anon's run: is it the anon of
+ * the same amap paged out to (or, resident, still holding) slot?
+ */
 static inline bool
-uvmfault_swapra_ok(struct vm_anon *nb, struct vm_anon *anon, int slot)
+uvmfault_swapra_ok(struct vm_anon *nb, struct vm_anon *anon, int slot,
+    bool holes)
 {
-	return nb != NULL && nb != anon && slot > 0 && nb->an_page == NULL &&
-	    nb->an_swslot == slot && nb->an_lock == anon->an_lock;
+	return nb != NULL && nb != anon && slot > 0 &&
+	    nb->an_swslot == slot && nb->an_lock == anon->an_lock &&
+	    (holes || nb->an_page == NULL);
+}
+
+/*
+ * Give each paged-out anon of nbs[0 .. n) a fresh busy page in pgs[];
+ * a resident one is a hole (NULL: its slot is read and discarded).
+ * Returns how many were done: up to the first for which no page was
+ * free, holes at the end not counted.
+ */
+static int
+uvmfault_anon_raalloc(struct vm_anon **nbs, struct vm_page **pgs, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (nbs[i]->an_page != NULL)
+			pgs[i] = NULL;
+		else if ((pgs[i] = uvm_pagealloc(NULL, 0, nbs[i], 0)) == NULL)
+			break;
+	}
+	while (i > 0 && pgs[i - 1] == NULL)
+		i--;
+	return i;
 }
 
 /*
@@ -578,22 +621,29 @@ uvmfault_swapra_ok(struct vm_anon *nb, struct vm_anon *anon, int slot)
  * page pg) is paged out; gather the anons of the same amap around it
  * whose slots continue its slot's run (within the entry, the advice's
  * read-ahead and the adaptive window, on the same device, none bad) and
- * give each a fresh busy page, for one swap read.
+ * give each a fresh busy page, for one swap read.  Once the window is
+ * UVM_SWAP_RAHOLES pages or more (the access is sequential), an anon of
+ * the run that is resident (its slot still its own) is a hole: its slot
+ * is read with the others and the bytes discarded, so one I/O goes on
+ * past it; the run never ends on a hole.  A smaller window stops at a
+ * resident anon.
  *
- * => amap locked.  pps[] gets the pages in address (and slot) order,
- *    pg at *centerp; returns their number (1: no neighbours).
+ * => amap locked.  pps[] gets the pages (NULL for holes) in address
+ *    (and slot) order, pg at *centerp; returns their number (1: no
+ *    neighbours).
  * => a neighbour for which no page is free ends the run on its side.
  */
 static int
 uvmfault_anon_readahead(struct uvm_faultinfo *ufi, struct vm_anon *anon,
-    struct vm_page *pg, struct vm_page **pps, int *centerp)
+    struct vm_page *pg, struct vm_page **pps, int *centerp, int *winp)
 {
 	struct vm_map_entry *entry = ufi->entry;
 	const struct uvm_advice *adv = &uvmadvice[entry->advice];
 	struct vm_page *back[UVM_SWAP_MAXREAD], *forw[UVM_SWAP_MAXREAD];
-	struct vm_anon *nb;
+	struct vm_anon *nbs[2 * UVM_SWAP_MAXREAD], *bnb[UVM_SWAP_MAXREAD];
 	vaddr_t off = trunc_page(ufi->orig_rvaddr) - entry->start;
 	int slot = anon->an_swslot, nback, nforw, b, f, n, win;
+	bool holes;
 
 	KASSERT(mutex_owned(anon->an_lock));
 	KASSERT(entry->advice < __arraycount(uvmadvice));
@@ -606,34 +656,30 @@ uvmfault_anon_readahead(struct uvm_faultinfo *ufi, struct vm_anon *anon,
 		win = uvm_swap_rawindow(slot, win);
 	nforw = MIN(nforw, win - 1);
 	nback = MIN(nback, win - 1 - nforw);
+	holes = win >= UVM_SWAP_RAHOLES;
+	*winp = win;
+	if (nback + nforw == 0) {
+		*centerp = 0;
+		pps[0] = pg;
+		return 1;
+	}
+	/* nbs[0 .. nback) the anons behind, then nforw ahead. */
+	amap_lookups(&entry->aref, off - ((vaddr_t)nback << PAGE_SHIFT), nbs,
+	    nback + nforw + 1);
 	for (b = 0; b < nback; b++) {
-		nb = amap_lookup(&entry->aref,
-		    off - ((vaddr_t)(b + 1) << PAGE_SHIFT));
-		if (!uvmfault_swapra_ok(nb, anon, slot - b - 1))
+		bnb[b] = nbs[nback - b - 1];
+		if (!uvmfault_swapra_ok(bnb[b], anon, slot - b - 1, holes))
 			break;
 	}
 	for (f = 0; f < nforw; f++) {
-		nb = amap_lookup(&entry->aref,
-		    off + ((vaddr_t)(f + 1) << PAGE_SHIFT));
-		if (!uvmfault_swapra_ok(nb, anon, slot + f + 1))
+		if (!uvmfault_swapra_ok(nbs[nback + 1 + f], anon, slot + f + 1,
+		    holes))
 			break;
 	}
 	if (b + f > 0)
 		uvm_swap_readahead(slot, &b, &f);
-	nback = b;
-	for (b = 0; b < nback; b++) {
-		nb = amap_lookup(&entry->aref,
-		    off - ((vaddr_t)(b + 1) << PAGE_SHIFT));
-		if ((back[b] = uvm_pagealloc(NULL, 0, nb, 0)) == NULL)
-			break;
-	}
-	nforw = f;
-	for (f = 0; f < nforw; f++) {
-		nb = amap_lookup(&entry->aref,
-		    off + ((vaddr_t)(f + 1) << PAGE_SHIFT));
-		if ((forw[f] = uvm_pagealloc(NULL, 0, nb, 0)) == NULL)
-			break;
-	}
+	b = uvmfault_anon_raalloc(bnb, back, b);
+	f = uvmfault_anon_raalloc(&nbs[nback + 1], forw, f);
 	n = 0;
 	while (b > 0)
 		pps[n++] = back[--b];
@@ -652,16 +698,59 @@ uvmfault_anon_readahead(struct uvm_faultinfo *ufi, struct vm_anon *anon,
  *    object, that object locked too: *loanobj); otherwise everything is
  *    unlocked and ERESTART or an error is returned.
  * => a page read from swap brings its read-ahead neighbours in with it
- *    (uvmfault_anon_readahead): resident, unmapped, inactive.
+ *    (uvmfault_anon_readahead): resident, unmapped, inactive; with a
+ *    sequential window (UVM_SWAP_RAHOLES pages or more) those ahead of
+ *    the fault are mapped and active (uvmfault_map_ahead), unless the
+ *    fault wires.
  */
+/*
+ * uvmfault_map_ahead: a sequential read's read-ahead pages ahead of the
+ * fault, pgs[i] at va + (i + 1) pages (busy, just read, owners locked;
+ * NULL entries skipped), are used soon: activate them with the faulting
+ * page pg (one hold of the page queue lock), map them as fault-ahead
+ * would (read-only when shared), and unbusy them, so the access does
+ * not fault on each.
+ *
+ * => map read-locked, amap locked.
+ */
+static void
+uvmfault_map_ahead(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt,
+    struct vm_page *pg, struct vm_page **pgs, int n)
+{
+	struct pmap *pmap = vm_map_pmap(ufi->orig_map);
+	vaddr_t va = trunc_page(ufi->orig_rvaddr);
+	vm_prot_t prot;
+
+	mutex_enter(&uvm_pageqlock);
+	uvm_pageactivate(pg);
+	for (int i = 0; i < n; i++)
+		if (pgs[i] != NULL)
+			uvm_pageactivate(pgs[i]);
+	mutex_exit(&uvm_pageqlock);
+	for (int i = 0; i < n; i++) {
+		if (pgs[i] == NULL)
+			continue;
+		KASSERT(pgs[i]->uanon != NULL && pgs[i]->loan_count == 0);
+		prot = flt->enter_prot;
+		if (pgs[i]->uanon->an_ref > 1)
+			prot &= ~VM_PROT_WRITE;
+		uvmfault_count_namap();
+		/* Not the faulting page: a failure here costs nothing. */
+		(void)pmap_enter(pmap, va + ptoa((vaddr_t)(i + 1)),
+		    VM_PAGE_TO_PHYS(pgs[i]), prot, PMAP_CANFAIL);
+		uvm_pageunbusy(pgs[i]);
+	}
+	pmap_update(pmap);
+}
+
 static int
-uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
-    struct vm_anon *anon, struct uvm_object **loanobj)
+uvmfault_anonget(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt,
+    struct vm_amap *amap, struct vm_anon *anon, struct uvm_object **loanobj)
 {
 	struct vm_page *pps[UVM_SWAP_MAXREAD];
 	struct uvm_object *uobj;
 	struct vm_page *pg;
-	int error, n, center;
+	int error, n, center, win;
 
 	KASSERT(mutex_owned(anon->an_lock));
 	UVMEXP_INC(fltanget);
@@ -685,7 +774,7 @@ uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
 				return uvmfault_nomem(true);
 			}
 			n = uvmfault_anon_readahead(ufi, anon, pg, pps,
-			    &center);
+			    &center, &win);
 			error = uvm_swap_pagein_cluster(pps, n, center,
 			    anon->an_swslot);
 			if (error != 0) {
@@ -693,12 +782,15 @@ uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
 				uvmfault_unlockall(ufi, amap, NULL);
 				return error;
 			}
-			for (int i = 0; i < n; i++) {
-				if (i == center || pps[i] == NULL)
-					continue;
-				uvm_swap_raqueue(pps[i]);
+			if (win >= UVM_SWAP_RAHOLES && !flt->wire_mapping) {
+				/* Sequential: map the pages ahead now. */
+				uvm_swap_raqueue(pps, center, center);
+				uvmfault_map_ahead(ufi, flt, pg,
+				    &pps[center + 1], n - center - 1);
+			} else {
+				uvm_swap_raqueue(pps, n, center);
+				uvm_pageactivate(pg);
 			}
-			uvm_pageactivate(pg);
 			uvm_pageunbusy(pg);
 			continue;
 		}
@@ -742,7 +834,7 @@ uvm_fault_upper(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 	vm_prot_t prot;
 	int error;
 
-	error = uvmfault_anonget(ufi, amap, anon, &loanobj);
+	error = uvmfault_anonget(ufi, flt, amap, anon, &loanobj);
 	if (error != 0)
 		return error;
 	opg = anon->an_page;

@@ -146,11 +146,15 @@ int	uvm_swap_pagein_cluster(struct vm_page **, int npages, int center,
 /*
  * Swap read-ahead (uvm_swap.c): a swap-backed page being used counts a
  * hit if it was read ahead; the adaptive window for a pagein of slot (at
- * most max pages); a read-ahead page read goes inactive, unbusied.
+ * most max pages); the read-ahead pages of a pagein go inactive,
+ * unbusied (all but the centre).  A window of UVM_SWAP_RAHOLES pages or
+ * more (the access has shown itself sequential) reads past resident
+ * pages of the run (holes).
  */
+#define UVM_SWAP_RAHOLES	8
 void	uvm_swap_rahit(struct vm_page *);
 int	uvm_swap_rawindow(int slot, int max);
-void	uvm_swap_raqueue(struct vm_page *);
+void	uvm_swap_raqueue(struct vm_page **, int npages, int center);
 /*
  * Asynchronous pageout: the write of pages pgs[0 .. npages) (busy, under
  * pageout, owners unlocked) to slots [slot, slot + npages) ended with

@@ -18,7 +18,9 @@
  * does nothing, so it is never handed out again.
  *
  * Reads: uvm_swap_getpages() reads a run of slots into pages with one
- * scatter read.  uvm_swap_pagein_cluster() is the pagein of the fault
+ * scatter read; a slot without a page (a hole: its page is resident and
+ * needs no reading) is read with the others and discarded, so that the
+ * run need not be split into several I/Os.  uvm_swap_pagein_cluster() is the pagein of the fault
  * handler and the aobj pager: the faulting page plus the read-ahead
  * neighbours its caller gathered (pages paged out to the slots that
  * continue its slot's run, trimmed by uvm_swap_readahead() to one
@@ -639,11 +641,13 @@ swap_io_end(struct swapdev *sdp)
 /*
  * uvm_swap_getpages: read slots [swslot, swslot + npages), one run on
  * one device, into pps[0..npages) (busy, owned by the caller) with one
- * I/O straight into the pages.
+ * I/O.  A NULL entry is a hole: that slot is read and its bytes are
+ * discarded (so one I/O can go on past a page that needs no reading).
  *
  * => 0 or EIO; the caller decides whether to mark slots bad.  The read
  *    completes before returning.
- * => a read counts one pagein and npages pgswapin.
+ * => a read counts one pagein, and one pgswapin per page (holes are
+ *    not pages read in).
  */
 int
 uvm_swap_getpages(struct vm_page **pps, int swslot, int npages, int flags)
@@ -651,16 +655,22 @@ uvm_swap_getpages(struct vm_page **pps, int swslot, int npages, int flags)
 	struct iovec iov[UVM_SWAP_MAXREAD];
 	struct swapdev *sdp;
 	off_t off;
-	int error;
+	int error, nread = 0;
 
 	(void)flags;		/* reads are synchronous */
 	KASSERT(swslot > 0);
 	KASSERT(npages > 0 && npages <= UVM_SWAP_MAXREAD);
 	for (int i = 0; i < npages; i++) {
-		KASSERT(pps[i]->flags & PG_BUSY);
-		iov[i].iov_base = uvm_page_kva(pps[i]);
+		if (pps[i] == NULL) {
+			iov[i].iov_base = NULL;
+		} else {
+			KASSERT(pps[i]->flags & PG_BUSY);
+			iov[i].iov_base = uvm_page_kva(pps[i]);
+			nread++;
+		}
 		iov[i].iov_len = PAGE_SIZE;
 	}
+	KASSERT(nread > 0);
 	sdp = swap_io_begin(swslot, npages, &off);
 	error = kfile_readv(sdp->swd_kf, iov, npages, off);
 	mutex_enter(&swap_lock);
@@ -670,7 +680,7 @@ uvm_swap_getpages(struct vm_page **pps, int swslot, int npages, int flags)
 	}
 	if (error == 0) {
 		uvmexp.pageins++;
-		uvmexp.pgswapin += npages;
+		uvmexp.pgswapin += nread;
 	}
 	mutex_exit(&swap_lock);
 	return error ? EIO : 0;
@@ -724,9 +734,16 @@ uvm_swap_readahead(int swslot, int *nbackp, int *nforwp)
  * pager that finds a read-ahead page (PQ_READAHEAD, not yet used)
  * counts a hit (uvm_swap_rahit); the next read-ahead reads about hits
  * + 2 pages (a power of two, at most the caller's window), just one
- * when nothing was used and the slot does not follow the last one read,
- * and never less than half the last window, so a sequential sweep keeps
- * its window (uvm_swap_rawindow).  The state is global and approximate
+ * when nothing was used and the slot does not follow the last one read.
+ * A pagein whose slot is past the last one's and within twice its
+ * window continues a sequential read: its window is at least twice the
+ * last (pages of the last window that were resident already, or that no
+ * page was free for, or that the fault handler mapped at once, were
+ * used but counted no hit; resident pages just after the window were
+ * skipped without a pagein), so a sweep's
+ * window grows to the whole read-ahead and keeps it, while a random
+ * access that happened to hit a read-ahead page gets a small window
+ * once (uvm_swap_rawindow).  The state is global and approximate
  * (relaxed atomics, no lock): it is a hint.
  */
 
@@ -734,15 +751,20 @@ uvm_swap_readahead(int swslot, int *nbackp, int *nforwp)
  * uvm_swap_rahit: pg, a swap-backed page, is being used: if it was read
  * ahead, that is a hit.
  *
- * => pg's owner locked; uvm_pageqlock not held.
+ * => pg's owner locked; uvm_pageqlock may be held (it is taken if not).
  */
 void
 uvm_swap_rahit(struct vm_page *pg)
 {
+	bool taken;
+
 	if (__predict_false(pg->pqflags & PQ_READAHEAD)) {
-		mutex_enter(&uvm_pageqlock);
+		taken = !mutex_owned(&uvm_pageqlock);
+		if (taken)
+			mutex_enter(&uvm_pageqlock);
 		pg->pqflags &= (uint16_t)~PQ_READAHEAD;
-		mutex_exit(&uvm_pageqlock);
+		if (taken)
+			mutex_exit(&uvm_pageqlock);
 		atomic_inc_uint(&swapra_hits);
 	}
 }
@@ -757,7 +779,8 @@ uvm_swap_rawindow(int slot, int max)
 	unsigned int hits = __atomic_exchange_n(&swapra_hits, 0,
 	    __ATOMIC_RELAXED);
 	int last = atomic_load_relaxed(&swapra_lastslot);
-	int win, w;
+	int lastwin = atomic_load_relaxed(&swapra_lastwin);
+	int win;
 
 	KASSERT(max >= 1);
 	if (hits == 0)
@@ -765,35 +788,51 @@ uvm_swap_rawindow(int slot, int max)
 	else
 		for (win = 1; win < (int)MIN(hits + 2, 1024); win <<= 1)
 			continue;
-	w = atomic_load_relaxed(&swapra_lastwin) / 2;
-	win = MIN(MAX(win, w), max);
+	if (slot > last && slot <= last + 2 * lastwin)
+		win = MAX(win, 2 * lastwin);	/* sequential: it doubles */
+	win = MIN(win, max);
 	atomic_store_relaxed(&swapra_lastslot, slot);
 	atomic_store_relaxed(&swapra_lastwin, win);
 	return win;
 }
 
 /*
- * uvm_swap_raqueue: a read-ahead page read in (busy, owner locked) goes
- * to the inactive queue marked PQ_READAHEAD and is unbusied.
+ * uvm_swap_raqueue: the read-ahead pages read in, pps[i] for i <
+ * npages but not center (busy, owner locked; NULL entries skipped), go
+ * to the inactive queue marked PQ_READAHEAD (under one hold of
+ * uvm_pageqlock) and are unbusied.
  */
 void
-uvm_swap_raqueue(struct vm_page *pg)
+uvm_swap_raqueue(struct vm_page **pps, int npages, int center)
 {
+	int i;
+
+	for (i = 0; i < npages && (i == center || pps[i] == NULL); i++)
+		continue;
+	if (i == npages)
+		return;		/* nothing read ahead */
 	mutex_enter(&uvm_pageqlock);
-	uvm_pagedeactivate(pg);
-	pg->pqflags |= PQ_READAHEAD;
+	for (; i < npages; i++) {
+		if (i == center || pps[i] == NULL)
+			continue;
+		uvm_pagedeactivate(pps[i]);
+		pps[i]->pqflags |= PQ_READAHEAD;
+	}
 	mutex_exit(&uvm_pageqlock);
-	uvm_pageunbusy(pg);
+	for (i = 0; i < npages; i++)
+		if (i != center && pps[i] != NULL)
+			uvm_pageunbusy(pps[i]);
 }
 
 /*
  * uvm_swap_pagein_cluster: page in pps[center] from swslot and, in the
  * same I/O, its read-ahead neighbours pps[i] from slots swslot + i -
  * center (the caller checked that they are those pages' slots and
- * trimmed the run with uvm_swap_readahead()).
+ * trimmed the run with uvm_swap_readahead()).  A NULL neighbour is a
+ * hole: its slot (allocated) is read and the bytes discarded.
  *
  * => pps[0..npages) are pages just allocated for their owners, busy,
- *    with the owners locked.
+ *    with the owners locked, or NULL (not pps[center]).
  * => 0: pps[center] holds its bytes; a neighbour whose bytes could not
  *    be read was freed and its pps[] entry set to NULL.  EIO: the
  *    centre page could not be read (its slot is marked bad and stays
@@ -812,7 +851,7 @@ uvm_swap_pagein_cluster(struct vm_page **pps, int npages, int center,
 	int error, first = swslot - center;
 
 	KASSERT(npages > 0 && center >= 0 && center < npages);
-	KASSERT(swslot > 0 && first > 0);
+	KASSERT(swslot > 0 && first > 0 && pps[center] != NULL);
 	UVMEXP_INC(nswget);
 	if (uvm_swap_isbad(swslot))
 		error = EIO;
@@ -825,7 +864,7 @@ uvm_swap_pagein_cluster(struct vm_page **pps, int npages, int center,
 		if (error != 0)
 			uvm_swap_markbad(swslot, 1);
 		for (int i = 0; i < npages; i++) {
-			if (i == center)
+			if (i == center || pps[i] == NULL)
 				continue;
 			if (error == 0 && uvm_swap_getpages(&pps[i], first + i,
 			    1, PGO_SYNCIO) == 0)
@@ -839,7 +878,7 @@ uvm_swap_pagein_cluster(struct vm_page **pps, int npages, int center,
 		if (!uvm_swap_isbad(swslot))
 			uvm_swap_markbad(swslot, 1);
 		for (int i = 0; i < npages; i++) {
-			if (i != center) {
+			if (i != center && pps[i] != NULL) {
 				uvm_pagefree(pps[i]);
 				pps[i] = NULL;
 			}
