@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 /* Wall-clock nanoseconds (CLOCK_MONOTONIC). */
 static inline double
@@ -47,11 +49,20 @@ warm_arena(void)
 	struct pglist pgl;
 	struct vm_page *pg;
 
+	int zfd = open("/dev/zero", O_RDONLY);
+
 	TAILQ_INIT(&pgl);
 	while ((pg = uvm_pagealloc(NULL, 0, NULL, 0)) != NULL) {
 		memset(uvm_page_kva(pg), 0, (size_t)uvmexp.pagesize);
+		if (zfd >= 0 && read(zfd, uvm_page_kva(pg),
+		    (size_t)uvmexp.pagesize) < 0) {
+			close(zfd);
+			zfd = -1;
+		}
 		TAILQ_INSERT_TAIL(&pgl, pg, pageq);
 	}
+	if (zfd >= 0)
+		close(zfd);
 	while ((pg = TAILQ_FIRST(&pgl)) != NULL) {
 		TAILQ_REMOVE(&pgl, pg, pageq);
 		uvm_pagefree(pg);

@@ -5,18 +5,25 @@
  * past end of file returns zeroes for the missing part.  Errors are the
  * host's errno values; injected faults (KFI_IO_READ, KFI_IO_WRITE) return
  * EIO.  kfile_readv/kfile_writev move a vector of segments (the pages of
- * a cluster, whose kernel addresses are not contiguous): up to 1 MiB
- * through a per-thread buffer (see KFILE_GATHER), larger ones with
- * preadv/pwritev.
+ * a cluster, whose kernel addresses are not contiguous) with one
+ * preadv/pwritev straight to or from the pages, as a disk controller's
+ * scatter/gather DMA would: no bounce copy.
  *
- * Locking: none needed; pread/pwrite are positional, a kfile is not
- * changed after open, and each thread has its own gather buffer.
+ * On a paravirtualized host the host kernel's first access to each page
+ * of the physical-memory mapping is slow (about 7 us per 4 KiB page
+ * measured on this project's hosts, later ones at full speed: preadv
+ * into touched pages ran twice as fast as pread into a private buffer
+ * plus a scatter copy).  So a machine's first I/O to each physical page
+ * pays that once; benchmarks warm the arena from the host kernel's side
+ * as well (bench/bench.h).
+ *
+ * Locking: none needed; pread/pwrite are positional and a kfile is not
+ * changed after open.
  */
 
 #include <uvm/uvm_kern.h>
 
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -68,78 +75,7 @@ kfile_close(struct kfile *kf)
 	return error;
 }
 
-/*
- * Vectors up to KFILE_GATHER bytes go through a per-thread buffer:
- * written from it after a gather copy, read into it and scattered.
- * Linux copies between its page cache and a private buffer far faster
- * than straight to or from the shared mapping of the physical-memory
- * file (measured on this project's hosts: b_paging's swap-out fill ran
- * 3x slower with pwritev from the pages themselves, the host's copy out
- * of the arena dominating in perf).  What is slow is the host kernel's
- * first access to each page of the mapping (about 7 us per 4 KiB page
- * on a paravirtualized host; later ones are fast: preadv into pages it
- * has touched ran twice as fast as pread plus scatter), so direct
- * transfers would move that cost into a machine's first paging.  The
- * copy runs in whichever thread does the I/O (an I/O thread, for
- * asynchronous requests).
- */
-#define KFILE_GATHER	(1024 * 1024)
-static pthread_key_t kfile_gather_key;
-static pthread_once_t kfile_gather_once = PTHREAD_ONCE_INIT;
-
-static void
-kfile_gather_init(void)
-{
-	(void)pthread_key_create(&kfile_gather_key, free);
-}
-
-/* This thread's gather buffer (KFILE_GATHER bytes), or NULL. */
-static char *
-kfile_gather_buf(void)
-{
-	char *buf;
-
-	(void)pthread_once(&kfile_gather_once, kfile_gather_init);
-	buf = pthread_getspecific(kfile_gather_key);
-	if (buf == NULL) {
-		buf = malloc(KFILE_GATHER);
-		if (buf != NULL &&
-		    pthread_setspecific(kfile_gather_key, buf) != 0) {
-			free(buf);
-			buf = NULL;
-		}
-	}
-	return buf;
-}
-
 static int kfile_pread_all(struct kfile *, void *, size_t, off_t);
-
-/* Bytes in iov[0 .. iovcnt). */
-static size_t
-kfile_iov_total(const struct iovec *iov, int iovcnt)
-{
-	size_t total = 0;
-
-	for (int i = 0; i < iovcnt; i++)
-		total += iov[i].iov_len;
-	return total;
-}
-
-/*
- * Copy between buf and the segments: gather into buf, or scatter (a
- * segment without a base is skipped: its bytes are discarded).
- */
-static void
-kfile_iov_copy(char *buf, const struct iovec *iov, int iovcnt, bool gather)
-{
-	for (int i = 0; i < iovcnt; i++) {
-		if (gather)
-			memcpy(buf, iov[i].iov_base, iov[i].iov_len);
-		else if (iov[i].iov_base != NULL)
-			memcpy(iov[i].iov_base, buf, iov[i].iov_len);
-		buf += iov[i].iov_len;
-	}
-}
 
 int
 kfile_read(struct kfile *kf, void *buf, size_t len, off_t off)
@@ -224,6 +160,12 @@ kfile_iov_advance(struct iovec *iov, int *cntp, size_t n)
 }
 
 /*
+ * Where kfile_readv reads the holes of a vector: bytes nobody looks at
+ * (any thread may write them at any time).
+ */
+static char kfile_sink[64 * 1024];
+
+/*
  * kfile_readv: read the segments iov[0 .. iovcnt) from off on, as
  * kfile_read (whole, zeroes past end of file).  A segment whose base is
  * NULL is a hole: its part of the file is skipped (read with the rest
@@ -233,19 +175,16 @@ kfile_iov_advance(struct iovec *iov, int *cntp, size_t n)
 int
 kfile_readv(struct kfile *kf, struct iovec *iov, int iovcnt, off_t off)
 {
-	size_t total = kfile_iov_total(iov, iovcnt);
 	ssize_t r;
-	char *buf;
-	int error, n;
+	int n;
 
 	if (kern_fault_check(KFI_IO_READ))
 		return EIO;
-	if (total <= KFILE_GATHER && (buf = kfile_gather_buf()) != NULL) {
-		if ((error = kfile_pread_all(kf, buf, total, off)) != 0)
-			return error;
-		kfile_iov_copy(buf, iov, iovcnt, false);
-		return 0;
-	}
+	/* Holes of a page or so are read into the sink: one preadv. */
+	for (int i = 0; i < iovcnt; i++)
+		if (iov[i].iov_base == NULL &&
+		    iov[i].iov_len <= sizeof(kfile_sink))
+			iov[i].iov_base = kfile_sink;
 	while (iovcnt > 0) {
 		if (iov->iov_base == NULL || iov->iov_len == 0) {
 			off += (off_t)iov->iov_len;
@@ -283,15 +222,8 @@ kfile_readv(struct kfile *kf, struct iovec *iov, int iovcnt, off_t off)
 int
 kfile_writev(struct kfile *kf, struct iovec *iov, int iovcnt, off_t off)
 {
-	size_t total = kfile_iov_total(iov, iovcnt);
-	char *buf;
-
 	if (kern_fault_check(KFI_IO_WRITE))
 		return EIO;
-	if (total <= KFILE_GATHER && (buf = kfile_gather_buf()) != NULL) {
-		kfile_iov_copy(buf, iov, iovcnt, true);
-		return kfile_pwrite_all(kf, buf, total, off);
-	}
 	while (iovcnt > 0 && iov->iov_len == 0) {
 		iov++;
 		iovcnt--;
