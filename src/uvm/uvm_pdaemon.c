@@ -554,6 +554,8 @@ uvmpd_swap_shortage(void)
 struct uvmpd_cluster {
 	int		c_n;
 	struct vm_page	*c_pgs[UVMPD_CLUSTER];
+	int		c_nlocks;
+	kmutex_t	*c_locks[UVMPD_CLUSTER];
 };
 
 struct uvmpd_scanstate {
@@ -583,6 +585,16 @@ uvmpd_freed(struct uvmpd_scanstate *ss)
 		uvmpd_wakewaiters();
 }
 
+/* Is lock one of the cluster's (held by us for it)? */
+static bool
+uvmpd_cluster_haslock(struct uvmpd_cluster *cl, kmutex_t *lock)
+{
+	for (int i = 0; i < cl->c_nlocks; i++)
+		if (cl->c_locks[i] == lock)
+			return true;
+	return false;
+}
+
 /* The daemon started a pageout write: uvmexp.pdpageouts's one place. */
 static void
 uvmpd_pageout_io(void)
@@ -600,14 +612,13 @@ uvmpd_paging(int delta)
 /*
  * uvmpd_flush: start the writes of the cluster's pages to swap, one
  * asynchronous write per contiguous run of slots the allocator gives
- * (one normally): the pages stay PG_BUSY | PG_PAGEOUT until
- * uvm_aio_aiodone_pages() sees the outcome.  Pages no slot could be
- * found for stay dirty and go back to the active queue (or, if their
- * anon was freed meanwhile, go with it).
+ * (one normally), and let go of the pages: they stay PG_BUSY |
+ * PG_PAGEOUT until uvm_aio_aiodone_pages() sees the outcome.  Pages no
+ * slot could be found for stay dirty and go back to the active queue.
  *
- * => nothing locked.  Each page holds a reference to its owner's lock
- *    (taken when it joined the cluster): its completion drops it (the
- *    owner may go away meanwhile).
+ * => uvm_pageqlock held (dropped while submitting); the owners' locks
+ *    held and released here (each page's owner lock gains a reference
+ *    that its completion drops: the owner may go away meanwhile).
  */
 static void
 uvmpd_flush(struct uvmpd_cluster *cl, struct uvmpd_scanstate *ss)
@@ -618,7 +629,7 @@ uvmpd_flush(struct uvmpd_cluster *cl, struct uvmpd_scanstate *ss)
 
 	if (n == 0)
 		return;
-	KASSERT(!mutex_owned(&uvm_pageqlock));
+	KASSERT(mutex_owned(&uvm_pageqlock));
 	while (done < n && !ss->swapfull) {
 		nslots = n - done;
 		slot = uvm_swap_alloc(&nslots, true);
@@ -635,36 +646,30 @@ uvmpd_flush(struct uvmpd_cluster *cl, struct uvmpd_scanstate *ss)
 	/* Those that got no slot: back to the active queue, dirty. */
 	for (int i = done; i < n; i++) {
 		struct vm_page *pg = cl->c_pgs[i];
-		kmutex_t *lock = uvmpd_ownerlock(pg);
 
-		mutex_enter(lock);
-		mutex_enter(&uvm_pageqlock);
 		pg->flags &= (uint16_t)~PG_PAGEOUT;
-		if (pg->flags & PG_RELEASED) {
-			/* Its anon was freed meanwhile (it had no slot). */
-			KASSERT(pg->uanon != NULL && pg->uobject == NULL);
-			uvm_anon_release(pg->uanon);
-		} else {
-			pg->flags = (uint16_t)((pg->flags & ~PG_CLEAN) |
-			    PG_DIRTY);
-			uvmpd_reactivate(pg);
-			uvm_pageunbusy(pg);
-		}
-		mutex_exit(&uvm_pageqlock);
-		mutex_exit(lock);
-		(void)mutex_obj_free(lock);
+		pg->flags = (uint16_t)((pg->flags & ~PG_CLEAN) | PG_DIRTY);
+		uvm_pageunbusy(pg);
+		uvmpd_reactivate(pg);
 	}
+	for (int i = 0; i < done; i++)
+		mutex_obj_hold(uvmpd_ownerlock(cl->c_pgs[i]));
+	if (done > 0) {
+		uvm_pageout_start(done);
+		atomic_add_int(&pd_aioslots, done);
+		ss->queued += done;
+	}
+	mutex_exit(&uvm_pageqlock);
+	for (int i = 0; i < cl->c_nlocks; i++)
+		mutex_exit(cl->c_locks[i]);
 	cl->c_n = 0;
-	if (done == 0)
-		return;
-	uvm_pageout_start(done);
-	atomic_add_int(&pd_aioslots, done);
-	ss->queued += done;
+	cl->c_nlocks = 0;
 	for (int r = 0; r < nruns; r++) {
 		uvmpd_pageout_io();
 		(void)uvm_swap_put(runslot[r], &cl->c_pgs[runstart[r]],
 		    runlen[r], 0);
 	}
+	mutex_enter(&uvm_pageqlock);
 }
 
 /*
@@ -784,22 +789,12 @@ uvm_aio_drain(void)
 		(void)biodrain();
 }
 
-/* Put pg back on the active queue (the page queue lock not held). */
-static void
-uvmpd_reactivate_unlocked(struct vm_page *pg)
-{
-	mutex_enter(&uvm_pageqlock);
-	uvmpd_reactivate(pg);
-	mutex_exit(&uvm_pageqlock);
-}
-
 /*
- * uvmpd_scan_page: decide about one victim, whose owner is locked (lock,
- * which we release), with the page queue lock not held: the pmap work
- * runs without it, so faults can queue their pages meanwhile.
+ * uvmpd_scan_page: decide about one victim, whose owner is locked (lock;
+ * it is ours to release unless it joins the cluster).
  */
 static void
-uvmpd_scan_page(struct vm_page *pg, kmutex_t *lock,
+uvmpd_scan_page(struct vm_page *pg, kmutex_t *lock, bool clusterlock,
     struct uvmpd_cluster *cl, struct uvmpd_scanstate *ss)
 {
 	struct uvm_object *uobj;
@@ -807,7 +802,6 @@ uvmpd_scan_page(struct vm_page *pg, kmutex_t *lock,
 	bool dirty;
 	int slot, error;
 
-	KASSERT(mutex_owned(lock) && !mutex_owned(&uvm_pageqlock));
 	if (pg->flags & PG_BUSY) {
 		uvmexp.pdbusy++;
 		if (pg->flags & PG_PAGEOUT)
@@ -817,7 +811,7 @@ uvmpd_scan_page(struct vm_page *pg, kmutex_t *lock,
 	if (pg->wire_count != 0 || pg->loan_count != 0)
 		goto unlock;
 	if (pmap_is_referenced(pg)) {
-		uvmpd_reactivate_unlocked(pg);
+		uvmpd_reactivate(pg);
 		goto unlock;
 	}
 	/*
@@ -843,7 +837,7 @@ uvmpd_scan_page(struct vm_page *pg, kmutex_t *lock,
 		pg->flags = (uint16_t)((pg->flags & ~PG_CLEAN) | PG_DIRTY);
 		if (ss->swapfull || uvmexp.swpgavail == 0) {
 			ss->swapfull = true;
-			uvmpd_reactivate_unlocked(pg);
+			uvmpd_reactivate(pg);
 			goto unlock;
 		}
 		if (slot > 0 && !uvm_swap_isbad(slot)) {
@@ -853,15 +847,10 @@ uvmpd_scan_page(struct vm_page *pg, kmutex_t *lock,
 			/* A bad slot stays with nobody. */
 			uvmpd_setslot(pg, 0);
 		}
-		/*
-		 * Into the cluster: from now on PG_BUSY | PG_PAGEOUT alone
-		 * protects the page (NetBSD's swap cluster), and a
-		 * reference keeps its owner's lock for the completion.
-		 */
 		pg->flags |= PG_BUSY | PG_PAGEOUT;
-		mutex_obj_hold(lock);
-		mutex_exit(lock);
 		cl->c_pgs[cl->c_n++] = pg;
+		if (!clusterlock)
+			cl->c_locks[cl->c_nlocks++] = lock;
 		if (cl->c_n == UVMPD_CLUSTER)
 			uvmpd_flush(cl, ss);
 		return;
@@ -875,12 +864,15 @@ uvmpd_scan_page(struct vm_page *pg, kmutex_t *lock,
 	}
 	pg->flags = (uint16_t)((pg->flags & ~PG_CLEAN) | PG_DIRTY);
 	uobj = pg->uobject;
-	KASSERT(uobj != NULL);
+	KASSERT(uobj != NULL && !clusterlock);
 	if (uobj->pgops->pgo_put == NULL) {
-		uvmpd_reactivate_unlocked(pg);
+		uvmpd_reactivate(pg);
 		goto unlock;
 	}
 	off = pg->offset;
+	/* Not with a cluster's locks held: the pager may sleep. */
+	uvmpd_flush(cl, ss);
+	mutex_exit(&uvm_pageqlock);
 	uvmpd_pageout_io();
 	/*
 	 * Asynchronous: the pager puts the page under pageout and its
@@ -892,12 +884,14 @@ uvmpd_scan_page(struct vm_page *pg, kmutex_t *lock,
 	error = uobj->pgops->pgo_put(uobj, off, off + PAGE_SIZE,
 	    PGO_CLEANIT | PGO_FREE);
 	/* pgo_put unlocked the object. */
+	mutex_enter(&uvm_pageqlock);
 	if (error == 0)
 		ss->queued++;
 	return;
 
 unlock:
-	mutex_exit(lock);
+	if (!clusterlock)
+		mutex_exit(lock);
 }
 
 /*
@@ -916,8 +910,10 @@ uvmpd_scan(struct uvmpd_scanstate *ss)
 	struct uvmpd_cluster cl;
 	struct vm_page *pg;
 	kmutex_t *lock;
+	bool clusterlock;
 
 	cl.c_n = 0;
+	cl.c_nlocks = 0;
 	uvmexp.pdrevs++;
 	mutex_enter(&uvm_pageqlock);
 	uvmpdpol->pdp_scaninit();
@@ -932,27 +928,23 @@ uvmpd_scan(struct uvmpd_scanstate *ss)
 			continue;
 		if ((lock = uvmpd_ownerlock(pg)) == NULL)
 			continue;
-		if (mutex_owned(lock) || !mutex_tryenter(lock)) {
-			ss->contended++;
-			continue;
+		clusterlock = uvmpd_cluster_haslock(&cl, lock);
+		if (!clusterlock) {
+			if (mutex_owned(lock) || !mutex_tryenter(lock)) {
+				ss->contended++;
+				continue;
+			}
+			/* Not ours any more, or a moved page? */
+			if ((pg->pqflags & PQ_INACTIVE) == 0 ||
+			    uvmpd_ownerlock(pg) != lock) {
+				mutex_exit(lock);
+				continue;
+			}
 		}
-		/* Not ours any more, or a moved page? */
-		if ((pg->pqflags & PQ_INACTIVE) == 0 ||
-		    uvmpd_ownerlock(pg) != lock) {
-			mutex_exit(lock);
-			continue;
-		}
-		/*
-		 * The page is held by its owner's lock now; the queue lock
-		 * is only needed again to move it (the marker keeps our
-		 * place in the queue).
-		 */
-		mutex_exit(&uvm_pageqlock);
-		uvmpd_scan_page(pg, lock, &cl, ss);
-		mutex_enter(&uvm_pageqlock);
+		uvmpd_scan_page(pg, lock, clusterlock, &cl, ss);
 	}
-	mutex_exit(&uvm_pageqlock);
 	uvmpd_flush(&cl, ss);
+	mutex_exit(&uvm_pageqlock);
 }
 
 /*
