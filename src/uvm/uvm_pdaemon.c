@@ -29,10 +29,11 @@
  * flight (the scan stops when free + paging reaches 4 * freetarg).  The
  * write's completion, uvm_aio_aiodone_pages(), runs with nothing locked
  * (in an I/O thread, or in a stepped machine at the end of each scan):
- * it relocks each owner, records the slot (or, after an error, marks
- * the run bad and keeps the page dirty), frees the page unless somebody
- * waits for it (PG_WANTED) or its anon went meanwhile (PG_RELEASED:
- * page, slot and anon go), and wakes uvm_wait() sleepers.
+ * it relocks the owners (once per run of pages sharing a lock), records
+ * each slot (or, after an error, marks the run bad and keeps the page
+ * dirty), frees the page unless somebody waits for it (PG_WANTED) or
+ * its anon went meanwhile (PG_RELEASED: page, slot and anon go), and
+ * wakes uvm_wait() sleepers.
  *
  * Two modes, chosen at boot (uvm_machine m_daemon), running the same
  * pass: UVM_DAEMON_THREADED starts a kernel thread running uvm_pageout(),
