@@ -675,7 +675,8 @@ uvmpd_flush(struct uvmpd_cluster *cl, struct uvmpd_scanstate *ss)
 
 /*
  * uvmpd_aiodone_page: the outcome of pg's pageout to slot (see
- * uvm_aio_aiodone_pages); 1 if pg was freed.
+ * uvm_aio_aiodone_pages); 1 if pg, clean now with its slot recorded,
+ * is to be freed (by the caller).
  *
  * => owner and uvm_pageqlock locked.
  */
@@ -704,10 +705,9 @@ uvmpd_aiodone_page(struct vm_page *pg, int slot, int error)
 		pg->flags = (uint16_t)((pg->flags & ~PG_DIRTY) | PG_CLEAN);
 		uvm_pageunbusy(pg);
 	} else {
+		/* The caller frees it. */
 		uvmpd_setslot(pg, slot);
 		pg->flags &= (uint16_t)~PG_BUSY;
-		uvm_pagefree(pg);
-		uvmpd_swpgonly(1);
 		return 1;
 	}
 	return 0;
@@ -730,7 +730,8 @@ uvmpd_aiodone_page(struct vm_page *pg, int slot, int error)
 void
 uvm_aio_aiodone_pages(struct vm_page **pgs, int npages, int slot, int error)
 {
-	int freed = 0, i, j;
+	struct vm_page *tofree[UVMPD_CLUSTER];
+	int freed = 0, i, j, nfree;
 	kmutex_t *lock;
 
 	KASSERT(npages > 0 && slot > 0);
@@ -755,8 +756,21 @@ uvm_aio_aiodone_pages(struct vm_page **pgs, int npages, int slot, int error)
 		 * pages (the page checker sees no half-freed page).
 		 */
 		mutex_enter(&uvm_pageqlock);
-		for (int k = i; k < j; k++)
-			freed += uvmpd_aiodone_page(pgs[k], slot + k, error);
+		nfree = 0;
+		for (int k = i; k < j; k++) {
+			if (uvmpd_aiodone_page(pgs[k], slot + k, error))
+				tofree[nfree++] = pgs[k];
+			if (nfree == UVMPD_CLUSTER || (k == j - 1 && nfree > 0)) {
+				/* The free list lock once for them all. */
+				mutex_enter(&uvm_fpageqlock);
+				for (int f = 0; f < nfree; f++)
+					uvm_pagefree(tofree[f]);
+				mutex_exit(&uvm_fpageqlock);
+				uvmpd_swpgonly(nfree);
+				freed += nfree;
+				nfree = 0;
+			}
+		}
 		mutex_exit(&uvm_pageqlock);
 		mutex_exit(lock);
 		/* Each page held a reference to the lock (uvmpd_flush). */
