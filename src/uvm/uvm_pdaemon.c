@@ -855,9 +855,11 @@ uvmpd_scan_page(struct vm_page *pg, kmutex_t *lock, bool clusterlock,
 	/*
 	 * A page marked clean may still have been written through a
 	 * writable mapping (the fault handler maps resident neighbours
-	 * writable): believe the pmap's modified bit first.
+	 * writable): believe the pmap's modified bit first.  (A page
+	 * already PG_DIRTY is dirty whatever it says, and one in neither
+	 * state is asked by uvm_pagecheckdirty.)
 	 */
-	if (pmap_is_modified(pg))
+	if ((pg->flags & PG_CLEAN) != 0 && pmap_is_modified(pg))
 		pg->flags = (uint16_t)((pg->flags & ~PG_CLEAN) | PG_DIRTY);
 	pmap_page_protect(pg, VM_PROT_NONE);
 	dirty = uvm_pagecheckdirty(pg, true);
