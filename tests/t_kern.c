@@ -515,7 +515,7 @@ struct biotest {
 	int		ndone;
 	int		errors;
 	const void	*who[4];	/* the lwp that completed each */
-	int		order[4];
+	int		order[8];
 	int		norder;
 };
 
@@ -622,6 +622,66 @@ ATF_TC_BODY(bio_deterministic_queue_completes_in_drain, tc)
 }
 
 /*
+ * Deterministic engine: queued writes that continue each other in one
+ * file are written together, yet each request completes on its own, in
+ * order, with its own outcome: a write that is not adjacent stays apart,
+ * and while faults are injected each request meets its own (the second
+ * of four fails alone; the others' bytes are written).
+ */
+ATF_TC_WITHOUT_HEAD(bio_deterministic_adjacent_writes_complete_each);
+ATF_TC_BODY(bio_deterministic_adjacent_writes_complete_each, tc)
+{
+	struct biotest bt;
+	struct kfile *kf;
+	struct buf *bp;
+	char data[17] = "0123456789abcdef", more[5] = "WXYZ", back[16];
+	char data2[17] = "ABCDEFGHIJKLMNOP";
+
+	kern_init();
+	memset(&bt, 0, sizeof(bt));
+	mutex_init(&bt.lock, MUTEX_DEFAULT, IPL_NONE);
+	unlink("km.dat");
+	ATF_REQUIRE_EQ(kfile_open("km.dat", KF_READ | KF_WRITE | KF_CREAT,
+	    &kf), 0);
+	ATF_REQUIRE_EQ(kern_bio_start(0), 0);
+	/* 0, 4, 8, 12 (adjacent), then one at 0 again: not adjacent. */
+	bio_queue4(kf, &bt, data);
+	bp = getiobuf(kf, 1);
+	bp->b_flags = B_WRITE | B_ASYNC;
+	bp->b_offset = 0;
+	bio_addseg(bp, more, 4);
+	bp->b_iodone = bio_test_done;
+	bp->b_private = &bt;
+	kfile_strategy(bp);
+	ATF_CHECK_EQ(bio_inflight(), 5u);
+	ATF_CHECK(biodrain());
+	ATF_CHECK_EQ(bt.ndone, 5);
+	ATF_CHECK_EQ(bt.errors, 0);
+	for (int i = 0; i < 4; i++)
+		ATF_CHECK_EQ(bt.order[i], i);
+	ATF_CHECK_EQ(bt.order[4], 0);
+	ATF_CHECK_EQ(kfile_read(kf, back, 16, 0), 0);
+	ATF_CHECK(memcmp(back, "WXYZ456789abcdef", 16) == 0);
+	/* Injected: the second write fails, alone. */
+	memset(&bt.order, 0, sizeof(bt.order));
+	bt.ndone = bt.norder = 0;
+	kern_fault_set(KFI_IO_WRITE, 2, 0);
+	bio_queue4(kf, &bt, data2);
+	ATF_CHECK(biodrain());
+	ATF_CHECK_EQ(kern_fault_hits(KFI_IO_WRITE), 1ul);
+	kern_fault_clear();
+	ATF_CHECK_EQ(bt.ndone, 4);
+	ATF_CHECK_EQ(bt.errors, 1);
+	ATF_CHECK_EQ(kfile_read(kf, back, 16, 0), 0);
+	ATF_CHECK(memcmp(back, "ABCD4567IJKLMNOP", 16) == 0);
+	kern_bio_stop();
+	ATF_CHECK_EQ(kfile_close(kf), 0);
+	unlink("km.dat");
+	mutex_destroy(&bt.lock);
+	kern_fini();
+}
+
+/*
  * Threaded engine: I/O threads complete asynchronous requests in their
  * own lwps; while held, nothing completes; stop drains what is left.
  */
@@ -688,6 +748,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, kfile_vectored_io_scatters_and_gathers);
 	ATF_TP_ADD_TC(tp, kfile_readv_null_segment_skips_its_bytes);
 	ATF_TP_ADD_TC(tp, bio_deterministic_queue_completes_in_drain);
+	ATF_TP_ADD_TC(tp, bio_deterministic_adjacent_writes_complete_each);
 	ATF_TP_ADD_TC(tp, bio_threads_complete_async_requests);
 	return atf_no_error();
 }

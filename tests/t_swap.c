@@ -238,6 +238,59 @@ ATF_TC_BODY(swap_alloc_finds_runs_across_words_in_fragmented_device, tc)
 	h_shutdown();
 }
 
+/*
+ * Runs of 16 slots or more (the pagedaemon's clusters) start at a
+ * multiple of the largest power of two not above their length (at most
+ * 64), so their writes cover aligned blocks of the file; smaller runs
+ * are next fit; a run with no aligned place left is placed anywhere.
+ */
+ATF_TC_WITHOUT_HEAD(swap_alloc_aligns_runs_of_sixteen_or_more);
+ATF_TC_BODY(swap_alloc_aligns_runs_of_sixteen_or_more, tc)
+{
+	int first, ns, a, b, c, d, e;
+
+	boot_with_swap(1, 256, NULL);
+	ns = 1;
+	first = uvm_swap_alloc(&ns, false);
+	ATF_REQUIRE(first != 0);
+	/* 64 after slot 0: at 64, not 1. */
+	ns = 64;
+	a = uvm_swap_alloc(&ns, false);
+	ATF_CHECK_EQ(a, first + 64);
+	/* 20: a multiple of 16 (the rotor is at 128). */
+	ns = 20;
+	b = uvm_swap_alloc(&ns, false);
+	ATF_CHECK_EQ(b, first + 128);
+	/* 3: right after, next fit. */
+	ns = 3;
+	c = uvm_swap_alloc(&ns, false);
+	ATF_CHECK_EQ(c, first + 148);
+	/* 37: a multiple of 32. */
+	ns = 37;
+	d = uvm_swap_alloc(&ns, false);
+	ATF_CHECK_EQ(d, first + 160);
+	ATF_CHECK_EQ(uvmexp.swpginuse, 1 + 64 + 20 + 3 + 37);
+	S_CHECK();
+	/*
+	 * 40 (alignment 32): free are [1, 64), [151, 160) and [197, 256);
+	 * no multiple of 32 starts 40 free slots, so next fit: 197.
+	 */
+	ns = 40;
+	e = uvm_swap_alloc(&ns, false);
+	ATF_CHECK_EQ(e, first + 197);
+	ATF_CHECK_EQ(ns, 40);
+	S_CHECK();
+	uvm_swap_free(first, 1);
+	uvm_swap_free(a, 64);
+	uvm_swap_free(b, 20);
+	uvm_swap_free(c, 3);
+	uvm_swap_free(d, 37);
+	uvm_swap_free(e, 40);
+	ATF_CHECK_EQ(uvmexp.swpginuse, 0);
+	S_CHECK();
+	h_shutdown();
+}
+
 ATF_TC_WITHOUT_HEAD(swap_full_returns_zero);
 ATF_TC_BODY(swap_full_returns_zero, tc)
 {
@@ -1809,6 +1862,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, swap_full_returns_zero);
 	ATF_TP_ADD_TC(tp,
 	    swap_alloc_finds_runs_across_words_in_fragmented_device);
+	ATF_TP_ADD_TC(tp, swap_alloc_aligns_runs_of_sixteen_or_more);
 	ATF_TP_ADD_TC(tp, swap_priorities_lower_first_then_round_robin);
 	ATF_TP_ADD_TC(tp, swapctl_ctl_changes_priority_order);
 	ATF_TP_ADD_TC(tp, swap_put_get_round_trips_bytes_in_one_io);

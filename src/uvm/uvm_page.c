@@ -754,6 +754,8 @@ uvm_pagereplace(struct vm_page *oldpg, struct vm_page *newpg)
  * uvm_pagefree: free pg.
  *
  * => the owner (if any) locked; pg unmapped, not being paged out.
+ * => uvm_pageqlock and uvm_fpageqlock may be held (a caller freeing a
+ *    batch takes them once: the pageout completion); taken otherwise.
  * => a wired page is unwired, a queued one dequeued, a PG_WANTED one's
  *    sleepers woken.
  * => a loaned page (loan_count > 0) is not freed: it loses its owner and
@@ -811,9 +813,9 @@ uvm_pagefree(struct vm_page *pg)
 		pq_unlock(taken);
 	}
 	pg->pqflags &= PQ_FREELIST;
-	mutex_enter(&uvm_fpageqlock);
+	taken = fpq_lock();
 	uvm_pgfl_insert(pg);
-	mutex_exit(&uvm_fpageqlock);
+	fpq_unlock(taken);
 }
 
 /* ---------------------------------------------------------------------

@@ -29,10 +29,11 @@
  * flight (the scan stops when free + paging reaches 4 * freetarg).  The
  * write's completion, uvm_aio_aiodone_pages(), runs with nothing locked
  * (in an I/O thread, or in a stepped machine at the end of each scan):
- * it relocks each owner, records the slot (or, after an error, marks
- * the run bad and keeps the page dirty), frees the page unless somebody
- * waits for it (PG_WANTED) or its anon went meanwhile (PG_RELEASED:
- * page, slot and anon go), and wakes uvm_wait() sleepers.
+ * it relocks the owners (once per run of pages sharing a lock), records
+ * each slot (or, after an error, marks the run bad and keeps the page
+ * dirty), frees the page unless somebody waits for it (PG_WANTED) or
+ * its anon went meanwhile (PG_RELEASED: page, slot and anon go), and
+ * wakes uvm_wait() sleepers.
  *
  * Two modes, chosen at boot (uvm_machine m_daemon), running the same
  * pass: UVM_DAEMON_THREADED starts a kernel thread running uvm_pageout(),
@@ -573,13 +574,13 @@ uvmpd_reactivate(struct vm_page *pg)
 	uvmexp.pdreact++;
 }
 
-/* A page was freed by the daemon (ss NULL: by a pageout's completion). */
+/* n pages were freed by the daemon (ss NULL: by a pageout's completion). */
 static void
-uvmpd_freed(struct uvmpd_scanstate *ss)
+uvmpd_freed(struct uvmpd_scanstate *ss, int n)
 {
 	if (ss != NULL)
-		ss->freed++;
-	UVMEXP_INC(pdfreed);
+		ss->freed += n;
+	UVMEXP_ADD(pdfreed, n);
 	if (ss != NULL && atomic_load_relaxed(&pd_waiters) > 0 &&
 	    uvmexp.free > uvmexp.reserve_kernel)
 		uvmpd_wakewaiters();
@@ -673,6 +674,46 @@ uvmpd_flush(struct uvmpd_cluster *cl, struct uvmpd_scanstate *ss)
 }
 
 /*
+ * uvmpd_aiodone_page: the outcome of pg's pageout to slot (see
+ * uvm_aio_aiodone_pages); 1 if pg, clean now with its slot recorded,
+ * is to be freed (by the caller).
+ *
+ * => owner and uvm_pageqlock locked.
+ */
+static int
+uvmpd_aiodone_page(struct vm_page *pg, int slot, int error)
+{
+	struct vm_anon *anon;
+
+	KASSERT((pg->flags & (PG_BUSY | PG_PAGEOUT)) ==
+	    (PG_BUSY | PG_PAGEOUT));
+	pg->flags &= (uint16_t)~PG_PAGEOUT;
+	if (pg->flags & PG_RELEASED) {
+		/* Its anon was freed meanwhile. */
+		KASSERT(pg->uanon != NULL && pg->uobject == NULL);
+		anon = pg->uanon;
+		if (error == 0)
+			uvm_swap_free(slot, 1);
+		uvm_anon_release(anon);
+	} else if (error != 0) {
+		pg->flags = (uint16_t)((pg->flags & ~PG_CLEAN) | PG_DIRTY);
+		uvmpd_reactivate(pg);
+		uvm_pageunbusy(pg);
+	} else if (pg->flags & PG_WANTED) {
+		/* A waiter gets the page back: clean, with a copy. */
+		uvmpd_setslot(pg, slot);
+		pg->flags = (uint16_t)((pg->flags & ~PG_DIRTY) | PG_CLEAN);
+		uvm_pageunbusy(pg);
+	} else {
+		/* The caller frees it. */
+		uvmpd_setslot(pg, slot);
+		pg->flags &= (uint16_t)~PG_BUSY;
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * uvm_aio_aiodone_pages: the write of a pageout run ended (NetBSD's
  * uvm_aio_aiodone_pages for pageouts).  For each page, with its owner
  * locked: if the owner was freed meanwhile (PG_RELEASED: an anon), the
@@ -689,55 +730,52 @@ uvmpd_flush(struct uvmpd_cluster *cl, struct uvmpd_scanstate *ss)
 void
 uvm_aio_aiodone_pages(struct vm_page **pgs, int npages, int slot, int error)
 {
-	int freed = 0;
+	struct vm_page *tofree[UVMPD_CLUSTER];
+	int freed = 0, i, j, nfree;
+	kmutex_t *lock;
 
 	KASSERT(npages > 0 && slot > 0);
 	mutex_enter(&pd_aiolock);
 	if (error != 0)
 		uvm_swap_markbad(slot, npages);
-	for (int i = 0; i < npages; i++) {
-		struct vm_page *pg = pgs[i];
-		kmutex_t *lock = uvmpd_ownerlock(pg);
-		struct vm_anon *anon;
-
+	/*
+	 * A run of pages with the same owner lock (the pages of one amap
+	 * or object, normally the whole write) is done under one hold of
+	 * that lock and of the queue lock, not one per page: the faults
+	 * running meanwhile on the other CPUs want both.
+	 */
+	for (i = 0; i < npages; i = j) {
+		lock = uvmpd_ownerlock(pgs[i]);
 		KASSERT(lock != NULL);
+		for (j = i + 1; j < npages && uvmpd_ownerlock(pgs[j]) == lock;
+		    j++)
+			continue;
 		mutex_enter(lock);
 		/*
 		 * The queue lock too, as the daemon holds it when it frees
 		 * pages (the page checker sees no half-freed page).
 		 */
 		mutex_enter(&uvm_pageqlock);
-		KASSERT((pg->flags & (PG_BUSY | PG_PAGEOUT)) ==
-		    (PG_BUSY | PG_PAGEOUT));
-		pg->flags &= (uint16_t)~PG_PAGEOUT;
-		if (pg->flags & PG_RELEASED) {
-			/* Its anon was freed meanwhile. */
-			KASSERT(pg->uanon != NULL && pg->uobject == NULL);
-			anon = pg->uanon;
-			if (error == 0)
-				uvm_swap_free(slot + i, 1);
-			uvm_anon_release(anon);
-		} else if (error != 0) {
-			pg->flags = (uint16_t)((pg->flags & ~PG_CLEAN) |
-			    PG_DIRTY);
-			uvmpd_reactivate(pg);
-			uvm_pageunbusy(pg);
-		} else if (pg->flags & PG_WANTED) {
-			/* A waiter gets the page back: clean, with a copy. */
-			uvmpd_setslot(pg, slot + i);
-			pg->flags = (uint16_t)((pg->flags & ~PG_DIRTY) |
-			    PG_CLEAN);
-			uvm_pageunbusy(pg);
-		} else {
-			uvmpd_setslot(pg, slot + i);
-			pg->flags &= (uint16_t)~PG_BUSY;
-			uvm_pagefree(pg);
-			uvmpd_swpgonly(1);
-			freed++;
+		nfree = 0;
+		for (int k = i; k < j; k++) {
+			if (uvmpd_aiodone_page(pgs[k], slot + k, error))
+				tofree[nfree++] = pgs[k];
+			if (nfree == UVMPD_CLUSTER || (k == j - 1 && nfree > 0)) {
+				/* The free list lock once for them all. */
+				mutex_enter(&uvm_fpageqlock);
+				for (int f = 0; f < nfree; f++)
+					uvm_pagefree(tofree[f]);
+				mutex_exit(&uvm_fpageqlock);
+				uvmpd_swpgonly(nfree);
+				freed += nfree;
+				nfree = 0;
+			}
 		}
 		mutex_exit(&uvm_pageqlock);
 		mutex_exit(lock);
-		(void)mutex_obj_free(lock);
+		/* Each page held a reference to the lock (uvmpd_flush). */
+		for (int k = i; k < j; k++)
+			(void)mutex_obj_free(lock);
 	}
 	atomic_add_int(&pd_aioslots, -npages);
 	mutex_exit(&pd_aiolock);
@@ -764,8 +802,8 @@ uvm_pageout_start(int npages)
 void
 uvm_pageout_done(int npages, int nfreed)
 {
-	for (int i = 0; i < nfreed; i++)
-		uvmpd_freed(NULL);
+	if (nfreed > 0)
+		uvmpd_freed(NULL, nfreed);
 	uvmpd_paging(-npages);
 	mutex_enter(&pd_lock);
 	pd_aiofreed += (unsigned long)nfreed;
@@ -817,9 +855,11 @@ uvmpd_scan_page(struct vm_page *pg, kmutex_t *lock, bool clusterlock,
 	/*
 	 * A page marked clean may still have been written through a
 	 * writable mapping (the fault handler maps resident neighbours
-	 * writable): believe the pmap's modified bit first.
+	 * writable): believe the pmap's modified bit first.  (A page
+	 * already PG_DIRTY is dirty whatever it says, and one in neither
+	 * state is asked by uvm_pagecheckdirty.)
 	 */
-	if (pmap_is_modified(pg))
+	if ((pg->flags & PG_CLEAN) != 0 && pmap_is_modified(pg))
 		pg->flags = (uint16_t)((pg->flags & ~PG_CLEAN) | PG_DIRTY);
 	pmap_page_protect(pg, VM_PROT_NONE);
 	dirty = uvm_pagecheckdirty(pg, true);
@@ -830,7 +870,7 @@ uvmpd_scan_page(struct vm_page *pg, kmutex_t *lock, bool clusterlock,
 			/* The copy in swap is good: just free the page. */
 			uvm_pagefree(pg);
 			uvmpd_swpgonly(1);
-			uvmpd_freed(ss);
+			uvmpd_freed(ss, 1);
 			goto unlock;
 		}
 		/* Dirty (or no copy anywhere): its old slot is stale. */
@@ -859,7 +899,7 @@ uvmpd_scan_page(struct vm_page *pg, kmutex_t *lock, bool clusterlock,
 	/* A file page. */
 	if (!dirty) {
 		uvm_pagefree(pg);
-		uvmpd_freed(ss);
+		uvmpd_freed(ss, 1);
 		goto unlock;
 	}
 	pg->flags = (uint16_t)((pg->flags & ~PG_CLEAN) | PG_DIRTY);

@@ -10,7 +10,9 @@
  * Each device keeps a bitmap of allocated slots and one of bad slots.
  * uvm_swap_alloc() looks for a contiguous run (the pagedaemon writes
  * clusters into one run with one I/O), next-fit from a rotor, skipping
- * full words; devices are tried in priority order (lower first) and
+ * full words; a run of 16 slots or more is first looked for at an
+ * aligned place (see SWAP_ALIGNMIN: whole aligned blocks of the host
+ * file are written faster); devices are tried in priority order (lower first) and
  * devices of equal priority take turns (round-robin): the device that
  * served an allocation goes to the end of its priority group.
  *
@@ -469,13 +471,40 @@ bitmap_find(const uint64_t *m, int i, int end, bool set)
 }
 
 /*
- * swapdev_findrun: first run of n free slots at or after the rotor
- * (next fit), else from the start.  -1 if none.  Free runs are found a
- * bitmap word at a time (the next clear bit, then the next set one), so
- * a scan costs the words it passes, not the slots.
+ * Runs of at least SWAP_ALIGNMIN slots (the pagedaemon's clusters) start
+ * at a multiple of the largest power of two not above their length, at
+ * most SWAP_ALIGNMAX, when such a place is free: the write of a cluster
+ * then covers whole aligned blocks of the host file, which the host's
+ * page cache takes in large folios (on this project's Linux hosts a
+ * 256 KiB pwrite at a 256 KiB boundary of a new file ran about a third
+ * faster than one a page off).  Smaller runs, and runs that find no
+ * aligned place, are placed anywhere (next fit).
+ */
+#define SWAP_ALIGNMIN	16
+#define SWAP_ALIGNMAX	64
+
+/* The alignment, in slots, a run of n slots is first looked for at. */
+static int
+swapdev_runalign(int n)
+{
+	int align = 1;
+
+	if (n < SWAP_ALIGNMIN)
+		return 1;
+	while (align * 2 <= n && align < SWAP_ALIGNMAX)
+		align *= 2;
+	return align;
+}
+
+/*
+ * swapdev_findrun: first run of n free slots starting at a multiple of
+ * align, at or after the rotor (next fit), else from the start.  -1 if
+ * none.  Free runs are found a bitmap word at a time (the next clear
+ * bit, then the next set one), so a scan costs the words it passes, not
+ * the slots.
  */
 static int
-swapdev_findrun(struct swapdev *sdp, int n)
+swapdev_findrun_align(struct swapdev *sdp, int n, int align)
 {
 	int npages = sdp->swd_npages;
 
@@ -486,6 +515,7 @@ swapdev_findrun(struct swapdev *sdp, int n)
 			int j;
 
 			i = bitmap_find(sdp->swd_used, i, npages, false);
+			i = roundup(i, align);
 			if (i + n > npages)
 				break;
 			j = bitmap_find(sdp->swd_used, i, i + n, true);
@@ -495,6 +525,20 @@ swapdev_findrun(struct swapdev *sdp, int n)
 		}
 	}
 	return -1;
+}
+
+/*
+ * swapdev_findrun: a run of n free slots (see SWAP_ALIGNMIN), -1 if
+ * none.
+ */
+static int
+swapdev_findrun(struct swapdev *sdp, int n)
+{
+	int align = swapdev_runalign(n), bit;
+
+	if (align > 1 && (bit = swapdev_findrun_align(sdp, n, align)) >= 0)
+		return bit;
+	return swapdev_findrun_align(sdp, n, 1);
 }
 
 /*

@@ -40,8 +40,8 @@
  * entry (soft_tlb_shootdown), before the operation returns.  Afterwards
  * no stale translation can be used, so the caller may free the page.
  *
- * Locking: one lock, soft_lock, covers every page table, every pv list
- * and every page's mdpage word, so the usual pmap/pv lock order problem
+ * Locking: one lock, soft_lock, covers every page table, every pv list,
+ * the list of free pv entries and every page's mdpage word, so the usual pmap/pv lock order problem
  * does not arise.  The TLB fast path takes no lock (soft_copy.c).
  * soft_lock is a leaf with respect to UVM's locks: the pmap calls nothing
  * in UVM while holding it except PHYS_TO_VM_PAGE.
@@ -285,6 +285,19 @@ pt_range(struct pmap *pm, vaddr_t sva, vaddr_t eva, pte_fn fn, void *arg)
  * pv lists and page attributes.
  */
 
+/*
+ * Free pv entries are kept on a list under soft_lock (at most
+ * SOFT_PVCACHE of them) before going back to the pool: pmap_enter
+ * takes one with the lock it takes anyway, instead of a round trip
+ * through the pool's own lock, which the pagedaemon freeing entries on
+ * another CPU (pmap_page_protect) would otherwise bounce with every
+ * fault.
+ */
+#define SOFT_PVCACHE	256
+static struct soft_pv *soft_pvcache;	/* s: free entries, by pv_next */
+static int soft_pvcache_n;		/* s: how many */
+
+/* A free pv entry from the pool (nothing locked), or NULL (canfail). */
 static struct soft_pv *
 pv_alloc(bool canfail)
 {
@@ -292,9 +305,31 @@ pv_alloc(bool canfail)
 	return pool_get(&soft_pv_pool, canfail ? PR_NOWAIT : PR_WAITOK);
 }
 
+/* A free pv entry from the list, or NULL (soft_lock held). */
+static struct soft_pv *
+pv_alloc_cached(void)
+{
+	struct soft_pv *pv = soft_pvcache;
+
+	KASSERT(mutex_owned(&soft_lock));
+	if (pv != NULL) {
+		soft_pvcache = pv->pv_next;
+		soft_pvcache_n--;
+	}
+	return pv;
+}
+
+/* Free pv (soft_lock held). */
 static void
 pv_free(struct soft_pv *pv)
 {
+	KASSERT(mutex_owned(&soft_lock));
+	if (soft_pvcache_n < SOFT_PVCACHE) {
+		pv->pv_next = soft_pvcache;
+		soft_pvcache = pv;
+		soft_pvcache_n++;
+		return;
+	}
 	pool_put(&soft_pv_pool, pv);
 }
 
@@ -506,11 +541,6 @@ soft_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot,
 	if (canfail && kern_fault_check(KFI_PMAP_ENTER))
 		return ENOMEM;
 	pg = PHYS_TO_VM_PAGE(pa);
-	if (pg != NULL) {
-		pv = pv_alloc(canfail);
-		if (pv == NULL)
-			return ENOMEM;
-	}
 	npte = pa | PTE_V | prot_to_pte(prot);
 	if (flags & PMAP_WIRED)
 		npte |= PTE_WIRED;
@@ -518,11 +548,18 @@ soft_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot,
 		npte |= PTE_MANAGED;
 
 	mutex_enter(&soft_lock);
+	if (pg != NULL && (pv = pv_alloc_cached()) == NULL) {
+		mutex_exit(&soft_lock);
+		pv = pv_alloc(canfail);
+		if (pv == NULL)
+			return ENOMEM;
+		mutex_enter(&soft_lock);
+	}
 	ptep = pte_alloc(pm, va, canfail);
 	if (ptep == NULL) {
-		mutex_exit(&soft_lock);
 		if (pv != NULL)
 			pv_free(pv);
+		mutex_exit(&soft_lock);
 		return ENOMEM;
 	}
 	opte = *ptep;
@@ -535,9 +572,9 @@ soft_enter(struct pmap *pm, vaddr_t va, paddr_t pa, vm_prot_t prot,
 			if (!canfail)
 				panic("pmap_enter: kernel va %#jx: error %d",
 				    (uintmax_t)va, error);
-			mutex_exit(&soft_lock);
 			if (pv != NULL)
 				pv_free(pv);
+			mutex_exit(&soft_lock);
 			return ENOMEM;
 		}
 	}
@@ -933,6 +970,8 @@ soft_init(void)
 {
 	pool_init(&soft_pv_pool, sizeof(struct soft_pv), 8, 0, 0, "pvpl",
 	    NULL, IPL_VM);
+	soft_pvcache = NULL;
+	soft_pvcache_n = 0;
 	soft_pv_pool_ready = true;
 }
 
@@ -982,6 +1021,13 @@ soft_shutdown(void)
 	pmap_kva_start = pmap_kva_end = 0;
 	soft_tlb_shutdown();
 	if (soft_pv_pool_ready) {
+		while (soft_pvcache != NULL) {
+			struct soft_pv *pv = soft_pvcache;
+
+			soft_pvcache = pv->pv_next;
+			pool_put(&soft_pv_pool, pv);
+		}
+		soft_pvcache_n = 0;
 		pool_destroy(&soft_pv_pool);
 		soft_pv_pool_ready = false;
 	}
