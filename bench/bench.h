@@ -41,7 +41,11 @@ median(double *v, int n)
  * Give every physical page of the machine host memory behind it once
  * (the arena is a sparse memfd: the first touch of a physical page is a
  * host page fault a real machine never takes), then free them all.
- * What is measured afterwards is the VM's own work.
+ * Each page is touched from user space (memset) and by the host kernel
+ * (a read from /dev/zero into it): on a paravirtualized host the host
+ * kernel's first access to a page of the mapping, as kfile's preadv and
+ * pwritev make, costs microseconds once.  What is measured afterwards
+ * is the VM's own work.
  */
 static inline void
 warm_arena(void)
