@@ -693,7 +693,8 @@ uao_pagein(struct uvm_object *uobj, int idx, int slot, struct vm_page *pg,
  *    them), paged-out ones read back from their swap slot (which they
  *    keep: the page's state is "unknown", the pmap tells if it is
  *    modified) together with their read-ahead neighbours (uao_pagein;
- *    those are left resident, not busy, PQ_READAHEAD), missing ones allocated zero-filled (not zeroed with
+ *    those are left resident, not busy, PQ_READAHEAD), missing ones
+ *    allocated zero-filled (not zeroed with
  *    PGO_OVERWRITE: the caller overwrites them) and marked dirty.  All
  *    I/O is synchronous, so PGO_SYNCIO changes nothing.  The object is
  *    unlocked on return.  Returns 0, ENOMEM (no page was free) or EIO
@@ -1063,7 +1064,8 @@ uvm_aobj_fini(void)
  *
  * => uobj locked.  Returns 0, ENOMEM (no free page), EIO (the slot is
  *    bad, or the read failed and marked it bad: the page keeps it) or
- *    EBUSY (the resident page is busy: try again later).  On error the page's slot is kept.
+ *    EBUSY (the resident page is busy: try again later).  On error the
+ *    page's slot is kept.
  * => a resident page with a copy on the slot only loses the slot and
  *    becomes dirty, so that a later pageout writes it elsewhere.
  */

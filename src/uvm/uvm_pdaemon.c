@@ -59,7 +59,8 @@
  * holding uvm_pageqlock) protects the wakeup state (pd_wanted, pd_passes,
  * pd_exit, pd_aiodone, pd_aiofreed, pd_freegen, pd_waiters; pd_wanted and
  * pd_waiters are also read unlocked as hints); pd_passlock serializes
- * passes (held across one; it comes before every other lock).  During a pass the daemon holds
+ * passes (held across one; it comes before every other lock).  During a
+ * pass the daemon holds
  * uvm_pageqlock while walking the queues and takes owners' locks with
  * mutex_tryenter() only (the lock order is owner -> uvm_pageqlock), so
  * it never waits for an owner while holding anything.  The owners of the

@@ -12,7 +12,8 @@
  * clusters into one run with one I/O), next-fit from a rotor, skipping
  * full words; a run of 16 slots or more is first looked for at an
  * aligned place (see SWAP_ALIGNMIN: whole aligned blocks of the host
- * file are written faster); devices are tried in priority order (lower first) and
+ * file are written faster); devices are tried in priority order (lower
+ * first) and
  * devices of equal priority take turns (round-robin): the device that
  * served an allocation goes to the end of its priority group.
  *
@@ -22,7 +23,8 @@
  * Reads: uvm_swap_getpages() reads a run of slots into pages with one
  * scatter read; a slot without a page (a hole: its page is resident and
  * needs no reading) is read with the others and discarded, so that the
- * run need not be split into several I/Os.  uvm_swap_pagein_cluster() is the pagein of the fault
+ * run need not be split into several I/Os.  uvm_swap_pagein_cluster()
+ * is the pagein of the fault
  * handler and the aobj pager: the faulting page plus the read-ahead
  * neighbours its caller gathered (pages paged out to the slots that
  * continue its slot's run, trimmed by uvm_swap_readahead() to one

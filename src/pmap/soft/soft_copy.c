@@ -40,7 +40,8 @@
  * has a TLB.  Not on a machine with a threaded pagedaemon, whose
  * shootdowns under memory pressure come as often as accesses.
  *
- * Reads (copyin, copyinstr, ufetch) skip the handshake altogether: they read the generation,
+ * Reads (copyin, copyinstr, ufetch) skip the handshake altogether: they
+ * read the generation,
  * copy, and read it again, as a seqlock reader does.  If it changed,
  * the bytes may come from a page already taken away, so they are
  * thrown away and the chunk is translated and copied again; nothing

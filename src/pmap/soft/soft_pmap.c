@@ -41,8 +41,9 @@
  * no stale translation can be used, so the caller may free the page.
  *
  * Locking: one lock, soft_lock, covers every page table, every pv list,
- * the list of free pv entries and every page's mdpage word, so the usual pmap/pv lock order problem
- * does not arise.  The TLB fast path takes no lock (soft_copy.c).
+ * the list of free pv entries and every page's mdpage word, so the
+ * usual pmap/pv lock order problem does not arise.  The TLB fast path
+ * takes no lock (soft_copy.c).
  * soft_lock is a leaf with respect to UVM's locks: the pmap calls nothing
  * in UVM while holding it except PHYS_TO_VM_PAGE.
  */
