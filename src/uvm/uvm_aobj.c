@@ -607,16 +607,16 @@ uao_ra_alloc(struct uvm_object *uobj, int idx, int dir,
 
 /*
  * uao_pagein: read page idx of uobj (pg: fresh, busy) from its slot,
- * with the read-ahead neighbours: the pages of the object around it
- * (up to 3 behind and UVM_SWAP_MAXREAD - 1 ahead; none behind and
+ * with the read-ahead neighbours: the pages of the object around it (up
+ * to 3 behind and UVM_SWAP_MAXREAD - 1 ahead; none behind and
  * UVM_SWAP_MAXREAD - 1 ahead with sequential advice, always; none with
  * random advice; otherwise as many as the adaptive window allows,
  * uvm_swap_rawindow) that are paged out to the slots continuing its
  * slot's run, in one I/O.  With a window of UVM_SWAP_RAHOLES pages or
  * more, a resident page of the run whose copy is there is a hole: its
  * slot is read with the others and the bytes discarded; the run never
- * ends on a hole.  The neighbours stay
- * resident on the inactive queue (PQ_READAHEAD), not busy.
+ * ends on a hole.  The neighbours stay resident on the inactive queue
+ * (PQ_READAHEAD), not busy.
  *
  * => uobj locked.  0, or EIO (the slot is marked bad and stays the
  *    page's; the caller frees pg).  A neighbour that cannot be read is
@@ -694,12 +694,12 @@ uao_pagein(struct uvm_object *uobj, int idx, int slot, struct vm_page *pg,
  *    keep: the page's state is "unknown", the pmap tells if it is
  *    modified) together with their read-ahead neighbours (uao_pagein;
  *    those are left resident, not busy, PQ_READAHEAD), missing ones
- *    allocated zero-filled (not zeroed with
- *    PGO_OVERWRITE: the caller overwrites them) and marked dirty.  All
- *    I/O is synchronous, so PGO_SYNCIO changes nothing.  The object is
- *    unlocked on return.  Returns 0, ENOMEM (no page was free) or EIO
- *    (a swap read failed: the slot is marked bad); on error the pages
- *    gathered so far are unbusied and queued, pps[] is cleared.
+ *    allocated zero-filled (not zeroed with PGO_OVERWRITE: the caller
+ *    overwrites them) and marked dirty.  All I/O is synchronous, so
+ *    PGO_SYNCIO changes nothing.  The object is unlocked on return.
+ *    Returns 0, ENOMEM (no page was free) or EIO (a swap read failed:
+ *    the slot is marked bad); on error the pages gathered so far are
+ *    unbusied and queued, pps[] is cleared.
  */
 static int
 uao_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,

@@ -122,11 +122,25 @@ struct uvm_faultctx {
 static void uvm_fault_flush_behind(struct uvm_faultinfo *,
     struct uvm_faultctx *, int);
 
-/* A neighbour of the faulting page was mapped: fltnamap's one place. */
-static inline void
-uvmfault_count_namap(void)
+/*
+ * Map anon's page pg at va as a neighbour of the faulting page
+ * (fault-ahead, or a sequential read's pages read ahead): with the
+ * fault's protection, read-only while the anon is shared.  Not the
+ * faulting page: a failure here costs nothing.  fltnamap's one place.
+ *
+ * => amap locked; the caller calls pmap_update().
+ */
+static void
+uvmfault_enter_neighbour(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt,
+    vaddr_t va, struct vm_anon *anon, struct vm_page *pg)
 {
+	vm_prot_t prot = flt->enter_prot;
+
+	if (anon->an_ref > 1)
+		prot &= ~VM_PROT_WRITE;
 	UVMEXP_INC(fltnamap);
+	(void)pmap_enter(vm_map_pmap(ufi->orig_map), va, VM_PAGE_TO_PHYS(pg),
+	    prot, PMAP_CANFAIL | (flt->wire_mapping ? PMAP_WIRED : 0));
 }
 
 /* The protection an entry's object pages may be entered with. */
@@ -523,7 +537,6 @@ uvm_fault_upper_lookup(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 	vaddr_t va;
 	paddr_t pa;
 	bool shadowed = false, entered = false;
-	vm_prot_t prot;
 	int i;
 
 	for (i = 0, va = flt->startva; i < flt->npages; i++, va += PAGE_SIZE) {
@@ -545,19 +558,13 @@ uvm_fault_upper_lookup(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt)
 		    pg->loan_count != 0)
 			continue;
 		KASSERT(anon->an_lock == amap_lockptr(ufi->entry->aref.ar_amap));
-		prot = flt->enter_prot;
-		if (anon->an_ref > 1)
-			prot &= ~VM_PROT_WRITE;
 		/* Used: a read-ahead hit, and active (one queue lock). */
 		mutex_enter(&uvm_pageqlock);
 		uvm_swap_rahit(pg);
 		if (pg->wire_count == 0)
 			uvm_pageactivate(pg);
 		mutex_exit(&uvm_pageqlock);
-		uvmfault_count_namap();
-		/* Not the faulting page: a failure here costs nothing. */
-		(void)pmap_enter(pmap, va, VM_PAGE_TO_PHYS(pg), prot,
-		    PMAP_CANFAIL | (flt->wire_mapping ? PMAP_WIRED : 0));
+		uvmfault_enter_neighbour(ufi, flt, va, anon, pg);
 		entered = true;
 	}
 	if (entered)
@@ -717,10 +724,9 @@ static void
 uvmfault_map_ahead(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt,
     struct vm_page *pg, struct vm_page **pgs, int n)
 {
-	struct pmap *pmap = vm_map_pmap(ufi->orig_map);
 	vaddr_t va = trunc_page(ufi->orig_rvaddr);
-	vm_prot_t prot;
 
+	KASSERT(!flt->wire_mapping);
 	mutex_enter(&uvm_pageqlock);
 	uvm_pageactivate(pg);
 	for (int i = 0; i < n; i++)
@@ -731,16 +737,11 @@ uvmfault_map_ahead(struct uvm_faultinfo *ufi, struct uvm_faultctx *flt,
 		if (pgs[i] == NULL)
 			continue;
 		KASSERT(pgs[i]->uanon != NULL && pgs[i]->loan_count == 0);
-		prot = flt->enter_prot;
-		if (pgs[i]->uanon->an_ref > 1)
-			prot &= ~VM_PROT_WRITE;
-		uvmfault_count_namap();
-		/* Not the faulting page: a failure here costs nothing. */
-		(void)pmap_enter(pmap, va + ptoa((vaddr_t)(i + 1)),
-		    VM_PAGE_TO_PHYS(pgs[i]), prot, PMAP_CANFAIL);
+		uvmfault_enter_neighbour(ufi, flt, va + ptoa((vaddr_t)(i + 1)),
+		    pgs[i]->uanon, pgs[i]);
 		uvm_pageunbusy(pgs[i]);
 	}
-	pmap_update(pmap);
+	pmap_update(vm_map_pmap(ufi->orig_map));
 }
 
 static int

@@ -24,6 +24,28 @@
  * the free lists once; after that, plug and unplug call back into
  * uvm_page.c to add or withdraw a segment's pages.
  */
+/*
+ * For functions called both with and without a lock held (a caller
+ * working on many pages may hold uvm_pageqlock or uvm_fpageqlock across
+ * the batch): take lock unless the caller holds it; true if taken, for
+ * uvm_unlock_taken().
+ */
+static inline bool
+uvm_lock_unless_owned(kmutex_t *lock)
+{
+	if (mutex_owned(lock))
+		return false;
+	mutex_enter(lock);
+	return true;
+}
+
+static inline void
+uvm_unlock_taken(kmutex_t *lock, bool taken)
+{
+	if (taken)
+		mutex_exit(lock);
+}
+
 /* uvm_page.c */
 void	uvm_page_init(void);
 void	uvm_page_fini(void);

@@ -121,39 +121,6 @@ npages_account(int delta)
 	UVMEXP_ADD(npages, delta);
 }
 
-/* Take uvm_pageqlock unless the caller holds it; true if we took it. */
-static inline bool
-pq_lock(void)
-{
-	if (mutex_owned(&uvm_pageqlock))
-		return false;
-	mutex_enter(&uvm_pageqlock);
-	return true;
-}
-
-static inline void
-pq_unlock(bool taken)
-{
-	if (taken)
-		mutex_exit(&uvm_pageqlock);
-}
-
-static inline bool
-fpq_lock(void)
-{
-	if (mutex_owned(&uvm_fpageqlock))
-		return false;
-	mutex_enter(&uvm_fpageqlock);
-	return true;
-}
-
-static inline void
-fpq_unlock(bool taken)
-{
-	if (taken)
-		mutex_exit(&uvm_fpageqlock);
-}
-
 static inline bool __unused
 owner_locked_p(const struct vm_page *pg)
 {
@@ -354,9 +321,9 @@ uvm_page_seg_plugged(uvm_physseg_t seg, paddr_t pfn, psize_t npages)
 
 	KASSERT(uvm_page_inited);
 	KASSERT(uvm_physseg_valid_p(seg));
-	taken = fpq_lock();
+	taken = uvm_lock_unless_owned(&uvm_fpageqlock);
 	page_seg_free(seg, pfn, npages);
-	fpq_unlock(taken);
+	uvm_unlock_taken(&uvm_fpageqlock, taken);
 }
 
 /*
@@ -375,12 +342,12 @@ uvm_page_seg_withdraw(uvm_physseg_t seg, paddr_t pfn, psize_t npages)
 	KASSERT(uvm_physseg_valid_p(seg));
 	KASSERT(pfn >= uvm_physseg_get_avail_start(seg));
 	KASSERT(pfn + npages <= uvm_physseg_get_avail_end(seg));
-	taken = fpq_lock();
+	taken = uvm_lock_unless_owned(&uvm_fpageqlock);
 	for (psize_t i = 0; i < npages; i++) {
 		struct vm_page *pg = uvm_physseg_get_pg(seg, pfn - start + i);
 
 		if ((pg->pqflags & PQ_FREE) == 0) {
-			fpq_unlock(taken);
+			uvm_unlock_taken(&uvm_fpageqlock, taken);
 			return false;
 		}
 	}
@@ -391,7 +358,7 @@ uvm_page_seg_withdraw(uvm_physseg_t seg, paddr_t pfn, psize_t npages)
 		pg->flags = 0;
 	}
 	npages_account(-(int)npages);
-	fpq_unlock(taken);
+	uvm_unlock_taken(&uvm_fpageqlock, taken);
 	return true;
 }
 
@@ -734,7 +701,7 @@ uvm_pagereplace(struct vm_page *oldpg, struct vm_page *newpg)
 	KASSERT(newpg->uobject == NULL && newpg->uanon == NULL);
 	KASSERT((newpg->pqflags & PQ_FREE) == 0);
 
-	taken = pq_lock();
+	taken = uvm_lock_unless_owned(&uvm_pageqlock);
 	old = uvm_radix_replace(&obj->uo_pages,
 	    (uint64_t)atop(oldpg->offset), newpg);
 	KASSERT(old == oldpg);
@@ -747,7 +714,7 @@ uvm_pagereplace(struct vm_page *oldpg, struct vm_page *newpg)
 	newpg->flags |= (uint16_t)(PG_TABLED | obj_pgflags(obj));
 	class_account(newpg, 1);
 	page_loan_disown(oldpg);
-	pq_unlock(taken);
+	uvm_unlock_taken(&uvm_pageqlock, taken);
 }
 
 /*
@@ -779,11 +746,11 @@ uvm_pagefree(struct vm_page *pg)
 	if (pg->loan_count != 0) {
 		KASSERT(pg->wire_count == 0);
 		KASSERT(pg->uobject != NULL || (pg->flags & PG_ANON) != 0);
-		taken = pq_lock();
+		taken = uvm_lock_unless_owned(&uvm_pageqlock);
 		if (pg->uobject != NULL)
 			uvm_pageremove(pg);
 		page_loan_disown(pg);
-		pq_unlock(taken);
+		uvm_unlock_taken(&uvm_pageqlock, taken);
 		return;
 	}
 
@@ -804,18 +771,18 @@ uvm_pagefree(struct vm_page *pg)
 	 */
 	if ((pg->pqflags & (PQ_ACTIVE | PQ_INACTIVE)) != 0 ||
 	    pg->wire_count != 0) {
-		taken = pq_lock();
+		taken = uvm_lock_unless_owned(&uvm_pageqlock);
 		pq_remove(pg);
 		if (pg->wire_count != 0) {
 			pg->wire_count = 0;
 			wired_account(-1);
 		}
-		pq_unlock(taken);
+		uvm_unlock_taken(&uvm_pageqlock, taken);
 	}
 	pg->pqflags &= PQ_FREELIST;
-	taken = fpq_lock();
+	taken = uvm_lock_unless_owned(&uvm_fpageqlock);
 	uvm_pgfl_insert(pg);
-	fpq_unlock(taken);
+	uvm_unlock_taken(&uvm_fpageqlock, taken);
 }
 
 /* ---------------------------------------------------------------------
@@ -953,12 +920,12 @@ pq_remove(struct vm_page *pg)
 void
 uvm_pageactivate(struct vm_page *pg)
 {
-	bool taken = pq_lock();
+	bool taken = uvm_lock_unless_owned(&uvm_pageqlock);
 
 	PQ_CHECK(pg);
 	if (pg->wire_count == 0)
 		uvmpdpol->pdp_pageactivate(pg);
-	pq_unlock(taken);
+	uvm_unlock_taken(&uvm_pageqlock, taken);
 }
 
 /*
@@ -968,42 +935,42 @@ uvm_pageactivate(struct vm_page *pg)
 void
 uvm_pagedeactivate(struct vm_page *pg)
 {
-	bool taken = pq_lock();
+	bool taken = uvm_lock_unless_owned(&uvm_pageqlock);
 
 	PQ_CHECK(pg);
 	if (pg->wire_count == 0)
 		uvmpdpol->pdp_pagedeactivate(pg);
-	pq_unlock(taken);
+	uvm_unlock_taken(&uvm_pageqlock, taken);
 }
 
 /* uvm_pagedequeue: take pg off whichever paging queue it is on. */
 void
 uvm_pagedequeue(struct vm_page *pg)
 {
-	bool taken = pq_lock();
+	bool taken = uvm_lock_unless_owned(&uvm_pageqlock);
 
 	PQ_CHECK(pg);
 	pq_remove(pg);
-	pq_unlock(taken);
+	uvm_unlock_taken(&uvm_pageqlock, taken);
 }
 
 /* uvm_pageenqueue: queue pg unless it is wired or already queued. */
 void
 uvm_pageenqueue(struct vm_page *pg)
 {
-	bool taken = pq_lock();
+	bool taken = uvm_lock_unless_owned(&uvm_pageqlock);
 
 	PQ_CHECK(pg);
 	if (pg->wire_count == 0 && !uvmpdpol->pdp_pageisqueued_p(pg))
 		uvmpdpol->pdp_pageenqueue(pg);
-	pq_unlock(taken);
+	uvm_unlock_taken(&uvm_pageqlock, taken);
 }
 
 /* uvm_pagewire: wire pg (once more); the first wiring dequeues it. */
 void
 uvm_pagewire(struct vm_page *pg)
 {
-	bool taken = pq_lock();
+	bool taken = uvm_lock_unless_owned(&uvm_pageqlock);
 
 	PQ_CHECK(pg);
 	KASSERT(pg->wire_count < UINT16_MAX);
@@ -1012,14 +979,14 @@ uvm_pagewire(struct vm_page *pg)
 		wired_account(1);
 	}
 	pg->wire_count++;
-	pq_unlock(taken);
+	uvm_unlock_taken(&uvm_pageqlock, taken);
 }
 
 /* uvm_pageunwire: drop one wiring; the last one activates the page. */
 void
 uvm_pageunwire(struct vm_page *pg)
 {
-	bool taken = pq_lock();
+	bool taken = uvm_lock_unless_owned(&uvm_pageqlock);
 
 	PQ_CHECK(pg);
 	KASSERTMSG(pg->wire_count > 0, "uvm_pageunwire: page %p not wired",
@@ -1028,7 +995,7 @@ uvm_pageunwire(struct vm_page *pg)
 		wired_account(-1);
 		uvmpdpol->pdp_pageactivate(pg);
 	}
-	pq_unlock(taken);
+	uvm_unlock_taken(&uvm_pageqlock, taken);
 }
 
 /* ---------------------------------------------------------------------

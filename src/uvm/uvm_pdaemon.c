@@ -55,24 +55,23 @@
  * last passes freed something (putting pages under pageout counts).
  * The fault handler returns ENOMEM (fltnoram) when it cannot.
  *
- * Locking: pd_lock (a leaf: taken under any lock, even by a scan
- * holding uvm_pageqlock) protects the wakeup state (pd_wanted, pd_passes,
- * pd_exit, pd_aiodone, pd_aiofreed, pd_freegen, pd_waiters; pd_wanted and
- * pd_waiters are also read unlocked as hints); pd_passlock serializes
- * passes (held across one; it comes before every other lock).  During a
- * pass the daemon holds
- * uvm_pageqlock while walking the queues and takes owners' locks with
- * mutex_tryenter() only (the lock order is owner -> uvm_pageqlock), so
- * it never waits for an owner while holding anything.  The owners of the
- * pages of a cluster stay locked until the cluster has its slots; then
- * they are unlocked, the writes queued, and only PG_BUSY | PG_PAGEOUT
- * protects the pages (a fault on one waits); each page's owner lock
- * holds a reference (mutex_obj_hold) until the completion has used it
- * (the owner may go meanwhile).  pd_aiolock serializes completions
- * against the checker
- * (it comes before the owners' locks; a completion takes it first):
- * pd_aioslots, the slots allocated to writes in flight and owned by
- * nobody yet, changes under it.
+ * Locking: pd_lock (a leaf: taken under any lock, even by a scan holding
+ * uvm_pageqlock) protects the wakeup state (pd_wanted, pd_passes,
+ * pd_exit, pd_aiodone, pd_aiofreed, pd_freegen, pd_waiters; pd_wanted
+ * and pd_waiters are also read unlocked as hints); pd_passlock
+ * serializes passes (held across one; it comes before every other lock).
+ * During a pass the daemon holds uvm_pageqlock while walking the queues
+ * and takes owners' locks with mutex_tryenter() only (the lock order is
+ * owner -> uvm_pageqlock), so it never waits for an owner while holding
+ * anything.  The owners of the pages of a cluster stay locked until the
+ * cluster has its slots; then they are unlocked, the writes queued, and
+ * only PG_BUSY | PG_PAGEOUT protects the pages (a fault on one waits);
+ * each page's owner lock holds a reference (mutex_obj_hold) until the
+ * completion has used it (the owner may go meanwhile).  pd_aiolock
+ * serializes completions against the checker (it comes before the
+ * owners' locks; a completion takes it first): pd_aioslots, the slots
+ * allocated to writes in flight and owned by nobody yet, changes under
+ * it.
  */
 
 #include "uvm_impl.h"
@@ -735,7 +734,7 @@ uvm_aio_aiodone_pages(struct vm_page **pgs, int npages, int slot, int error)
 	int freed = 0, i, j, nfree;
 	kmutex_t *lock;
 
-	KASSERT(npages > 0 && slot > 0);
+	KASSERT(npages > 0 && npages <= UVMPD_CLUSTER && slot > 0);
 	mutex_enter(&pd_aiolock);
 	if (error != 0)
 		uvm_swap_markbad(slot, npages);
@@ -758,19 +757,17 @@ uvm_aio_aiodone_pages(struct vm_page **pgs, int npages, int slot, int error)
 		 */
 		mutex_enter(&uvm_pageqlock);
 		nfree = 0;
-		for (int k = i; k < j; k++) {
+		for (int k = i; k < j; k++)
 			if (uvmpd_aiodone_page(pgs[k], slot + k, error))
 				tofree[nfree++] = pgs[k];
-			if (nfree == UVMPD_CLUSTER || (k == j - 1 && nfree > 0)) {
-				/* The free list lock once for them all. */
-				mutex_enter(&uvm_fpageqlock);
-				for (int f = 0; f < nfree; f++)
-					uvm_pagefree(tofree[f]);
-				mutex_exit(&uvm_fpageqlock);
-				uvmpd_swpgonly(nfree);
-				freed += nfree;
-				nfree = 0;
-			}
+		if (nfree > 0) {
+			/* The free list lock once for them all. */
+			mutex_enter(&uvm_fpageqlock);
+			for (int f = 0; f < nfree; f++)
+				uvm_pagefree(tofree[f]);
+			mutex_exit(&uvm_fpageqlock);
+			uvmpd_swpgonly(nfree);
+			freed += nfree;
 		}
 		mutex_exit(&uvm_pageqlock);
 		mutex_exit(lock);

@@ -13,9 +13,9 @@
  * full words; a run of 16 slots or more is first looked for at an
  * aligned place (see SWAP_ALIGNMIN: whole aligned blocks of the host
  * file are written faster); devices are tried in priority order (lower
- * first) and
- * devices of equal priority take turns (round-robin): the device that
- * served an allocation goes to the end of its priority group.
+ * first) and devices of equal priority take turns (round-robin): the
+ * device that served an allocation goes to the end of its priority
+ * group.
  *
  * A bad slot (a read failed there) stays allocated forever: freeing it
  * does nothing, so it is never handed out again.
@@ -23,17 +23,16 @@
  * Reads: uvm_swap_getpages() reads a run of slots into pages with one
  * scatter read; a slot without a page (a hole: its page is resident and
  * needs no reading) is read with the others and discarded, so that the
- * run need not be split into several I/Os.  uvm_swap_pagein_cluster()
- * is the pagein of the fault
- * handler and the aobj pager: the faulting page plus the read-ahead
- * neighbours its caller gathered (pages paged out to the slots that
- * continue its slot's run, trimmed by uvm_swap_readahead() to one
- * device and good slots, and by the adaptive window of
- * uvm_swap_rawindow()), in one I/O; a failed run is re-read a page at a
- * time to find the bad slots, and only the faulting page's failure
- * fails the fault.  Read-ahead pages wait on the inactive queue marked
- * PQ_READAHEAD; a use of one (uvm_swap_rahit) is a hit that widens the
- * next window.
+ * run need not be split into several I/Os.  uvm_swap_pagein_cluster() is
+ * the pagein of the fault handler and the aobj pager: the faulting page
+ * plus the read-ahead neighbours its caller gathered (pages paged out to
+ * the slots that continue its slot's run, trimmed by
+ * uvm_swap_readahead() to one device and good slots, and by the adaptive
+ * window of uvm_swap_rawindow()), in one I/O; a failed run is re-read a
+ * page at a time to find the bad slots, and only the faulting page's
+ * failure fails the fault.  Read-ahead pages wait on the inactive queue
+ * marked PQ_READAHEAD; a use of one (uvm_swap_rahit) is a hit that
+ * widens the next window.
  *
  * Counters: uvmexp.nswapdev, swpages (all slots of all devices),
  * swpgavail (slots of enabled devices), swpginuse (allocated slots,
@@ -805,12 +804,9 @@ uvm_swap_rahit(struct vm_page *pg)
 	bool taken;
 
 	if (__predict_false(pg->pqflags & PQ_READAHEAD)) {
-		taken = !mutex_owned(&uvm_pageqlock);
-		if (taken)
-			mutex_enter(&uvm_pageqlock);
+		taken = uvm_lock_unless_owned(&uvm_pageqlock);
 		pg->pqflags &= (uint16_t)~PQ_READAHEAD;
-		if (taken)
-			mutex_exit(&uvm_pageqlock);
+		uvm_unlock_taken(&uvm_pageqlock, taken);
 		atomic_inc_uint(&swapra_hits);
 	}
 }

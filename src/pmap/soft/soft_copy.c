@@ -41,12 +41,11 @@
  * shootdowns under memory pressure come as often as accesses.
  *
  * Reads (copyin, copyinstr, ufetch) skip the handshake altogether: they
- * read the generation,
- * copy, and read it again, as a seqlock reader does.  If it changed,
- * the bytes may come from a page already taken away, so they are
- * thrown away and the chunk is translated and copied again; nothing
- * read through a stale entry is ever returned.  Writes cannot be undone
- * that way, so copyout and kcopy keep the handshake.
+ * read the generation, copy, and read it again, as a seqlock reader
+ * does.  If it changed, the bytes may come from a page already taken
+ * away, so they are thrown away and the chunk is translated and copied
+ * again; nothing read through a stale entry is ever returned.  Writes
+ * cannot be undone that way, so copyout and kcopy keep the handshake.
  *
  * Kernel addresses (vm == NULL, or a vmspace on the kernel pmap) outside
  * the kernel window are ordinary host memory (kmem, stacks) and are
