@@ -534,6 +534,25 @@ bio_test_done(struct buf *bp)
 	putiobuf(bp);
 }
 
+/*
+ * Boot the kernel environment, clear bt, create path afresh and start
+ * the I/O engine with nthreads threads (0: deterministic); the file.
+ */
+static struct kfile *
+bio_setup(struct biotest *bt, const char *path, int nthreads)
+{
+	struct kfile *kf;
+
+	kern_init();
+	memset(bt, 0, sizeof(*bt));
+	mutex_init(&bt->lock, MUTEX_DEFAULT, IPL_NONE);
+	unlink(path);
+	ATF_REQUIRE_EQ(kfile_open(path, KF_READ | KF_WRITE | KF_CREAT, &kf),
+	    0);
+	ATF_REQUIRE_EQ(kern_bio_start(nthreads), 0);
+	return kf;
+}
+
 /* Queue four async 4-byte writes at 0, 4, 8, 12 of kf. */
 static void
 bio_queue4(struct kfile *kf, struct biotest *bt, char *data)
@@ -566,13 +585,7 @@ ATF_TC_BODY(bio_deterministic_queue_completes_in_drain, tc)
 	struct buf *bp;
 	char data[17] = "0123456789abcdef", back[16];
 
-	kern_init();
-	memset(&bt, 0, sizeof(bt));
-	mutex_init(&bt.lock, MUTEX_DEFAULT, IPL_NONE);
-	unlink("kb.dat");
-	ATF_REQUIRE_EQ(kfile_open("kb.dat", KF_READ | KF_WRITE | KF_CREAT,
-	    &kf), 0);
-	ATF_REQUIRE_EQ(kern_bio_start(0), 0);
+	kf = bio_setup(&bt, "kb.dat", 0);
 	bio_queue4(kf, &bt, data);
 	ATF_CHECK_EQ(bt.ndone, 0);
 	ATF_CHECK_EQ(bio_inflight(), 4u);
@@ -637,13 +650,7 @@ ATF_TC_BODY(bio_deterministic_adjacent_writes_complete_each, tc)
 	char data[17] = "0123456789abcdef", more[5] = "WXYZ", back[16];
 	char data2[17] = "ABCDEFGHIJKLMNOP";
 
-	kern_init();
-	memset(&bt, 0, sizeof(bt));
-	mutex_init(&bt.lock, MUTEX_DEFAULT, IPL_NONE);
-	unlink("km.dat");
-	ATF_REQUIRE_EQ(kfile_open("km.dat", KF_READ | KF_WRITE | KF_CREAT,
-	    &kf), 0);
-	ATF_REQUIRE_EQ(kern_bio_start(0), 0);
+	kf = bio_setup(&bt, "km.dat", 0);
 	/* 0, 4, 8, 12 (adjacent), then one at 0 again: not adjacent. */
 	bio_queue4(kf, &bt, data);
 	bp = getiobuf(kf, 1);
@@ -692,13 +699,7 @@ ATF_TC_BODY(bio_threads_complete_async_requests, tc)
 	struct kfile *kf;
 	char data[17] = "fedcba9876543210", back[17];
 
-	kern_init();
-	memset(&bt, 0, sizeof(bt));
-	mutex_init(&bt.lock, MUTEX_DEFAULT, IPL_NONE);
-	unlink("kb.dat");
-	ATF_REQUIRE_EQ(kfile_open("kb.dat", KF_READ | KF_WRITE | KF_CREAT,
-	    &kf), 0);
-	ATF_REQUIRE_EQ(kern_bio_start(2), 0);
+	kf = bio_setup(&bt, "kb.dat", 2);
 	kern_bio_hold(true);
 	bio_queue4(kf, &bt, data);
 	ATF_CHECK(!bio_deferred());

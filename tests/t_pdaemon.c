@@ -1046,6 +1046,23 @@ held_pageout(int n, struct pglist *pgl)
 	return vm;
 }
 
+/*
+ * The end of a held_pageout() case: give back the memory taken, read
+ * every page back (all n intact), checking the machine before and
+ * after, and free the vmspace.
+ */
+static void
+held_pageout_end(struct vmspace *vm, int n, struct pglist *pgl)
+{
+	PD_CHECK(&vm->vm_map);
+	uvm_pglistfree(pgl);
+	for (int p = 0; p < n; p++)
+		ATF_REQUIRE_EQ(check_page(vm, VA0 + ptoa(p), 11, p, 0), 0);
+	PD_CHECK(&vm->vm_map);
+	uvmspace_free(vm);
+	PD_CHECK(NULL);
+}
+
 struct reader {
 	struct vmspace	*vm;
 	int		page;
@@ -1127,13 +1144,7 @@ ATF_TC_BODY(threaded_pageout_is_async_and_fault_waits, tc)
 	}
 	ATF_CHECK(nonres > 0);
 	ATF_CHECK(uvmexp.pgswapout >= busy);
-	PD_CHECK(&vm->vm_map);
-	uvm_pglistfree(&pgl);
-	for (int p = 0; p < n; p++)
-		ATF_REQUIRE_EQ(check_page(vm, VA0 + ptoa(p), 11, p, 0), 0);
-	PD_CHECK(&vm->vm_map);
-	uvmspace_free(vm);
-	PD_CHECK(NULL);
+	held_pageout_end(vm, n, &pgl);
 	ATF_CHECK_EQ(uvmexp.swpginuse, 0);
 	shutdown_pd();
 }
@@ -1206,13 +1217,7 @@ ATF_TC_BODY(threaded_waiter_woken_by_freed_pages_not_pass_end, tc)
 	ATF_CHECK(uvmexp.free > free0);
 	(void)biodrain();
 	ATF_CHECK_EQ(uvmexp.paging, 0);
-	PD_CHECK(&vm->vm_map);
-	uvm_pglistfree(&pgl);
-	for (int p = 0; p < n; p++)
-		ATF_REQUIRE_EQ(check_page(vm, VA0 + ptoa(p), 11, p, 0), 0);
-	PD_CHECK(&vm->vm_map);
-	uvmspace_free(vm);
-	PD_CHECK(NULL);
+	held_pageout_end(vm, n, &pgl);
 	shutdown_pd();
 }
 

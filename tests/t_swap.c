@@ -479,6 +479,12 @@ void	uvmpd_swpgonly(int delta);
 	ATF_CHECK_MSG(_w == NULL, "%s", _w);				\
 } while (0)
 
+/* Since snapshot s: nio read I/Os (pageins) bringing npages in. */
+#define SO_READS(s, nio, npages) do {					\
+	ATF_CHECK_EQ(uvmexp.pageins - (s).pageins, (nio));		\
+	ATF_CHECK_EQ(uvmexp.pgswapin - (s).pgswapin, (npages));	\
+} while (0)
+
 /* Map npages of anonymous memory at SO_VA in vm: 0 or uvm_map's error. */
 static int
 so_anon_space_map(struct vmspace *vm, int npages)
@@ -1258,8 +1264,7 @@ ATF_TC_BODY(swapin_cluster_reads_run_in_one_io_neighbours_resident, tc)
 		s = uvmexp;
 		/* Page 4: it and the 11 after it (read-ahead 15, entry end). */
 		ATF_REQUIRE_EQ(ra_read(vm, 4), 0);
-		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 1);
-		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 12);
+		SO_READS(s, 1, 12);
 		ATF_CHECK_EQ(uvmexp.nswget - s.nswget, 1);
 		ATF_CHECK_EQ(uvmexp.swpgonly - s.swpgonly, -12);
 		H_CHECK(&vm->vm_map);
@@ -1286,14 +1291,12 @@ ATF_TC_BODY(swapin_cluster_reads_run_in_one_io_neighbours_resident, tc)
 			ATF_CHECK(!ra_state(vm, i).readahead);
 		}
 		ATF_CHECK_EQ(uvmexp.faults - s.faults, 0);
-		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 0);
-		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 0);
+		SO_READS(s, 0, 0);
 		H_CHECK(&vm->vm_map);
 		SO_EXACT();
 		/* Sequential: nothing behind is read ahead. */
 		ATF_REQUIRE_EQ(ra_read(vm, 3), 0);
-		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 1);
-		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 1);
+		SO_READS(s, 1, 1);
 		ATF_CHECK(!ra_state(vm, 2).resident);
 		SO_EXACT();
 		uvmspace_free(vm);
@@ -1321,21 +1324,18 @@ ATF_TC_BODY(swapin_cluster_window_grows_with_hits, tc)
 		/* No history: one page. */
 		s = uvmexp;
 		ATF_REQUIRE_EQ(ra_read(vm, 8), 0);
-		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 1);
-		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 1);
+		SO_READS(s, 1, 1);
 		/* The next slot: two. */
 		s = uvmexp;
 		ATF_REQUIRE_EQ(ra_read(vm, 9), 0);
-		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 1);
-		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 2);
+		SO_READS(s, 1, 2);
 		ATF_CHECK(ra_state(vm, 10).readahead);
 		/* Page 10 was read ahead: a hit, no I/O; then four. */
 		s = uvmexp;
 		ATF_REQUIRE_EQ(ra_read(vm, 10), 0);
 		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 0);
 		ATF_REQUIRE_EQ(ra_read(vm, 11), 0);
-		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 1);
-		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 4);
+		SO_READS(s, 1, 4);
 		for (int i = 0; i < 24; i++)
 			ATF_CHECK_EQ_MSG(ra_state(vm, i).resident,
 			    i >= 8 && i < 15, "page %d", i);
@@ -1474,8 +1474,7 @@ ATF_TC_BODY(swapin_cluster_small_window_stops_at_resident_page, tc)
 		/* 4 (not the continuation of 1's window): four, 4 .. 7. */
 		s = uvmexp;
 		ATF_REQUIRE_EQ(ra_read(vm, 4), 0);
-		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 1);
-		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 2);
+		SO_READS(s, 1, 2);
 		ATF_CHECK(ra_state(vm, 5).resident);
 		ATF_CHECK(!ra_state(vm, 7).resident);
 		for (int i = 0; i < 16; i++)
@@ -1516,8 +1515,7 @@ ATF_TC_BODY(swapin_cluster_neighbour_read_error_does_not_fail_fault, tc)
 		ATF_CHECK_EQ(ra_read(vm, 0), 0);
 		ATF_CHECK_EQ(kern_fault_hits(KFI_IO_READ), 5ul);
 		kern_fault_clear();
-		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 4);
-		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 4);
+		SO_READS(s, 4, 4);
 		ATF_CHECK_EQ(uvmexp.nswget - s.nswget, 1);
 		ATF_CHECK_EQ(uvm_swap_nbad(), 4);
 		H_CHECK(&vm->vm_map);
@@ -1565,8 +1563,7 @@ ATF_TC_BODY(swapin_cluster_center_read_error_fails_only_that_fault, tc)
 		ATF_CHECK_EQ(ra_read(vm, 0), -1);
 		ATF_CHECK_EQ(kern_fault_hits(KFI_IO_READ), 2ul);
 		kern_fault_clear();
-		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 0);
-		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 0);
+		SO_READS(s, 0, 0);
 		ATF_CHECK(uvm_swap_isbad(slot));
 		ATF_CHECK_EQ(uvm_swap_nbad(), 1);
 		H_CHECK(&vm->vm_map);
@@ -1576,8 +1573,7 @@ ATF_TC_BODY(swapin_cluster_center_read_error_fails_only_that_fault, tc)
 		/* Page 1 and its run (to the end) in one read. */
 		s = uvmexp;
 		ATF_CHECK_EQ(ra_read(vm, 1), 0);
-		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 1);
-		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 7);
+		SO_READS(s, 1, 7);
 		for (int i = 1; i < 8; i++)
 			ATF_CHECK_EQ_MSG(ra_read(vm, i), 0, "page %d", i);
 		ATF_CHECK_EQ(ra_read(vm, 0), -1);
@@ -1635,8 +1631,7 @@ ATF_TC_BODY(swapin_cluster_reads_past_resident_page_in_one_io, tc)
 
 		s = uvmexp;
 		ATF_REQUIRE_EQ(ra_read(vm, 0), 0);
-		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 1);
-		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 15);
+		SO_READS(s, 1, 15);
 		ATF_CHECK_EQ(uvmexp.nswget - s.nswget, 1);
 		ATF_CHECK_EQ(uvmexp.swpgonly - s.swpgonly, -15);
 		H_CHECK(&vm->vm_map);
@@ -1744,8 +1739,7 @@ ATF_TC_BODY(swapin_cluster_aobj_reads_past_resident_page, tc)
 		s = uvmexp;
 		pg = ra_aobj_get(uobj, 2, UVM_ADV_SEQUENTIAL);
 		ATF_CHECK_EQ(((const char *)uvm_page_kva(pg))[100], 'A' + 2);
-		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 1);
-		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 9);
+		SO_READS(s, 1, 9);
 		mutex_enter(uobj->vmobjlock);
 		for (int i = 0; i < 12; i++) {
 			pg = uvm_pagelookup(uobj, ptoa((voff_t)i));
@@ -1816,8 +1810,7 @@ ATF_TC_BODY(swapin_cluster_aobj_reads_run_in_one_io, tc)
 		mutex_enter(uobj->vmobjlock);
 		uvm_pageactivate(pg);
 		uvm_pageunbusy(pg);
-		ATF_CHECK_EQ(uvmexp.pageins - s.pageins, 1);
-		ATF_CHECK_EQ(uvmexp.pgswapin - s.pgswapin, 10);
+		SO_READS(s, 1, 10);
 		for (int i = 0; i < 12; i++) {
 			pg = uvm_pagelookup(uobj, ptoa((voff_t)i));
 			ATF_CHECK_EQ_MSG(uao_find_swslot(uobj, i), slot + i,
